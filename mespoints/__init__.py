@@ -1,0 +1,1 @@
+"""Mes Points Permis: an open implementation of France's driving-licence points portal."""

@@ -1,0 +1,3 @@
+"""Imports every table module so SQLModel.metadata knows the whole schema."""
+
+from mespoints.db import national_file  # noqa: F401

@@ -1,0 +1,74 @@
+"""Configuration read from the environment, validated once (interfaces.md section 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import sys
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+
+
+class Settings(BaseSettings):
+    """Every MESPOINTS_* variable of the portal; one instance per process."""
+
+    model_config = SettingsConfigDict(env_prefix="MESPOINTS_", extra="ignore")
+
+    database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'mespoints.db'}")
+    base_url: str = "http://localhost:3000"
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "Mes Points Permis <ne-pas-repondre@localhost>"
+    franceconnect_issuer: str | None = None
+    franceconnect_client_id: str | None = None
+    franceconnect_client_secret: str | None = None
+    # Tests and demos only: the day the portal takes as today.
+    today: dt.date | None = None
+    # Development conveniences (mailbox page); never on in production.
+    dev_mode: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url_is_http(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_has_scheme(cls, value: str) -> str:
+        if "://" not in value:
+            raise ValueError("must be a SQLAlchemy URL such as sqlite:///data/mespoints.db")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_https(self) -> bool:
+        return self.base_url.startswith("https://")
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    name = "MESPOINTS_" + str(first["loc"][0]).upper() if first["loc"] else "MESPOINTS_*"
+    return f"Configuration invalide : {name} : {first['msg']}"
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process's settings; a bad value stops start-up with one clear line."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        print(_describe(error), file=sys.stderr)
+        raise SystemExit(2) from None
