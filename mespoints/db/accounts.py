@@ -1,0 +1,99 @@
+"""Accounts, their one-time tokens, server-side sessions and throttling records.
+
+No secret is stored in clear: tokens, login tickets and session ids are kept as SHA-256 hex,
+passwords as argon2id hashes, throttling keys (IP, email, browser key, licence number) as
+SHA-256 hex too. Every timestamp is naive UTC (mespoints.services.clock.utcnow).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Account(SQLModel, table=True):
+    """One person's account: one per email, one per licence (unique constraints)."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_account_email"),
+        UniqueConstraint("licence_number", name="uq_account_licence_number"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Normalized (trimmed, lower case); unique: the database enforces one account per email.
+    email: str = Field(sa_column=Column(String(254), nullable=False))
+    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    last_name: str = Field(sa_column=Column(String(100), nullable=False))
+    first_names: str = Field(sa_column=Column(String(200), nullable=False))
+    birth_date: dt.date
+    licence_number: str = Field(
+        sa_column=Column(
+            String(19),
+            ForeignKey("licence.licence_number", name="fk_account_licence_number"),
+            nullable=False,
+        )
+    )
+    created_at: dt.datetime
+    activated_at: dt.datetime | None = None
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use secret sent by email (activation, password reset, email change) or handed
+    to the browser (login ticket). Consumed by one conditional UPDATE on used_at."""
+
+    __tablename__ = "account_token"
+    __table_args__ = (Index("ix_account_token_account_purpose", "account_id", "purpose"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False)
+    )
+    # "activation", "password_reset", "email_change" or "login_ticket" (services.accounts).
+    purpose: str = Field(sa_column=Column(String(20), nullable=False))
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+    # Email change only: the address to switch to once confirmed.
+    new_email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
+
+
+class AccountSession(SQLModel, table=True):
+    """A signed-in browser; the cookie holds the raw id, the database its SHA-256."""
+
+    __tablename__ = "account_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    account_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    ended_at: dt.datetime | None = None
+
+
+class RateLimitEvent(SQLModel, table=True):
+    """One counted attempt in a sliding window (services.rate_limit.Limit)."""
+
+    __tablename__ = "rate_limit_event"
+    __table_args__ = (Index("ix_rate_limit_event_lookup", "bucket", "key_hash", "occurred_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    bucket: str = Field(sa_column=Column(String(40), nullable=False))
+    key_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    occurred_at: dt.datetime
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Consecutive failed logins for one email address (known or not), and the block they cause."""
+
+    __tablename__ = "login_throttle"
+
+    key_hash: str = Field(sa_column=Column(String(64), primary_key=True))
+    failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    last_failure_at: dt.datetime
+    blocked_until: dt.datetime | None = None

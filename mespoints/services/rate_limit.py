@@ -1,0 +1,194 @@
+"""Throttling kept in the database, so it holds across several workers.
+
+Two tools:
+- `Limit`: at most `max_events` counted events per key in a sliding `window`
+  (licence checks, mails sent on request, failed logins per IP).
+- login back-off (`login_blocked_for`, `record_login_failure`, `clear_login_failures`): after
+  LOGIN_FREE_FAILURES consecutive failures for one email address, each failure blocks that address
+  for 15 s × 2^(n − 5), at most 15 minutes. It is keyed by the email address, not the account,
+  so an unknown address behaves exactly like a known one.
+
+Keys (IP, email, browser key, licence number) are stored as SHA-256 only. Every function works in
+the caller's session (transaction) and takes `now` (naive UTC).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+from sqlalchemy import delete, func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from mespoints.db.accounts import LoginThrottle, RateLimitEvent
+from mespoints.services.security import hash_token
+
+
+@dataclasses.dataclass(frozen=True)
+class Limit:
+    """At most `max_events` events per key within any `window`."""
+
+    bucket: str
+    max_events: int
+    window: dt.timedelta
+
+
+# Wizard step 5 and sign-up: 5 failed licence checks an hour per browser and per licence number.
+LICENCE_CHECK_PER_BROWSER = Limit("licence-check-browser", 5, dt.timedelta(hours=1))
+LICENCE_CHECK_PER_LICENCE = Limit("licence-check-licence", 5, dt.timedelta(hours=1))
+# Mails a stranger can trigger towards one address (activation resend, password reset).
+ACTIVATION_RESEND_PER_EMAIL = Limit("activation-resend", 3, dt.timedelta(hours=1))
+PASSWORD_RESET_PER_EMAIL = Limit("password-reset", 3, dt.timedelta(hours=1))
+# Sign-up mails (activation or "you already have an account") to one address.
+SIGNUP_MAIL_PER_EMAIL = Limit("signup-mail", 5, dt.timedelta(hours=1))
+EMAIL_CHANGE_PER_ACCOUNT = Limit("email-change", 3, dt.timedelta(hours=1))
+# Failed logins from one IP address, whatever the account.
+LOGIN_FAILURES_PER_IP = Limit("login-ip", 30, dt.timedelta(minutes=15))
+
+LOGIN_FREE_FAILURES = 5
+LOGIN_BASE_DELAY = dt.timedelta(seconds=15)
+LOGIN_MAX_DELAY = dt.timedelta(minutes=15)
+
+# Purge horizon: longer than every window above.
+_LONGEST_WINDOW = dt.timedelta(hours=1)
+
+
+def _key_hash(limit_or_bucket: str, key: str) -> str:
+    return hash_token(f"{limit_or_bucket}:{key}")
+
+
+def _seconds(delta: dt.timedelta) -> int:
+    return max(1, math.ceil(delta.total_seconds()))
+
+
+def retry_after(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int | None:
+    """Seconds until one more event is allowed for `key`, or None when allowed now."""
+    key_hash = _key_hash(limit.bucket, key)
+    times = list(
+        session.exec(
+            select(RateLimitEvent.occurred_at)
+            .where(
+                RateLimitEvent.bucket == limit.bucket,
+                RateLimitEvent.key_hash == key_hash,
+                RateLimitEvent.occurred_at > now - limit.window,
+            )
+            .order_by(RateLimitEvent.occurred_at)
+        )
+    )
+    if len(times) < limit.max_events:
+        return None
+    # Allowed again once enough of the oldest events have left the window.
+    freeing = times[len(times) - limit.max_events]
+    return _seconds(freeing + limit.window - now)
+
+
+def record(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> None:
+    """Count one event for `key`."""
+    session.add(RateLimitEvent(bucket=limit.bucket, key_hash=_key_hash(limit.bucket, key), occurred_at=now))
+    session.flush()
+
+
+def hit(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int | None:
+    """Count one event if allowed and return None; else return the seconds to wait (nothing counted)."""
+    wait = retry_after(session, limit=limit, key=key, now=now)
+    if wait is None:
+        record(session, limit=limit, key=key, now=now)
+    return wait
+
+
+def minutes_text(seconds: int) -> str:
+    """« 1 minute », « 12 minutes » (rounded up) for French messages."""
+    minutes = max(1, math.ceil(seconds / 60))
+    return f"{minutes} minute" if minutes == 1 else f"{minutes} minutes"
+
+
+# Login back-off, keyed by normalized email address.
+
+
+def login_delay(failures: int) -> dt.timedelta | None:
+    """The block after `failures` consecutive failures: none before 5, then 15 s × 2^(n−5) ≤ 15 min."""
+    if failures < LOGIN_FREE_FAILURES:
+        return None
+    exponent = min(failures - LOGIN_FREE_FAILURES, 16)  # 2^16 × 15 s is far past the cap
+    return min(LOGIN_BASE_DELAY * (2**exponent), LOGIN_MAX_DELAY)
+
+
+def _login_key(email: str) -> str:
+    return _key_hash("login-email", email)
+
+
+def login_blocked_for(session: Session, *, email: str, now: dt.datetime) -> int | None:
+    """Seconds this address must wait before the next login attempt, or None."""
+    blocked_until = session.exec(
+        select(LoginThrottle.blocked_until).where(LoginThrottle.key_hash == _login_key(email))
+    ).one_or_none()
+    if blocked_until is None or blocked_until <= now:
+        return None
+    return _seconds(blocked_until - now)
+
+
+def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> int:
+    """Count one failed login for this address (atomic increment); returns the consecutive count."""
+    key_hash = _login_key(email)
+    failures = _increment(session, key_hash=key_hash, now=now)
+    delay = login_delay(failures)
+    if delay is not None:
+        session.exec(
+            update(LoginThrottle).where(LoginThrottle.key_hash == key_hash).values(blocked_until=now + delay)
+        )
+    return failures
+
+
+def _increment(session: Session, *, key_hash: str, now: dt.datetime) -> int:
+    result = session.exec(
+        update(LoginThrottle)
+        .where(LoginThrottle.key_hash == key_hash)
+        .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
+        .returning(LoginThrottle.failures)
+    ).scalar_one_or_none()
+    if result is not None:
+        return int(result)
+    try:
+        with session.begin_nested():
+            session.add(LoginThrottle(key_hash=key_hash, failures=1, last_failure_at=now))
+        return 1
+    except IntegrityError:
+        # Another worker inserted the row between our UPDATE and INSERT: increment it.
+        return _increment(session, key_hash=key_hash, now=now)
+
+
+def clear_login_failures(session: Session, *, email: str) -> None:
+    """Forget failures and any block for this address (successful login, password reset)."""
+    session.exec(delete(LoginThrottle).where(LoginThrottle.key_hash == _login_key(email)))
+
+
+def purge(session: Session, *, now: dt.datetime) -> int:
+    """Delete events and login records too old to matter; returns the number of rows removed."""
+    removed = session.exec(
+        delete(RateLimitEvent).where(RateLimitEvent.occurred_at <= now - _LONGEST_WINDOW)
+    ).rowcount
+    # A login record is kept a day after its last failure, then the count starts afresh.
+    removed += session.exec(
+        delete(LoginThrottle).where(
+            LoginThrottle.last_failure_at <= now - dt.timedelta(days=1),
+            (LoginThrottle.blocked_until.is_(None)) | (LoginThrottle.blocked_until <= now),
+        )
+    ).rowcount
+    return int(removed or 0)
+
+
+def count(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int:
+    """Events counted for `key` in the current window (tests, diagnostics)."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(RateLimitEvent)
+            .where(
+                RateLimitEvent.bucket == limit.bucket,
+                RateLimitEvent.key_hash == _key_hash(limit.bucket, key),
+                RateLimitEvent.occurred_at > now - limit.window,
+            )
+        ).one()
+    )

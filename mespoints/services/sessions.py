@@ -1,0 +1,203 @@
+"""Server-side sessions and the one-time login tickets that open them.
+
+Flow: a successful login (services.accounts.authenticate) → `create_login_ticket` → the browser
+goes to an HTTP route with the ticket → `redeem_login_ticket` returns a NEW session id, set by
+that route in an HttpOnly cookie named SESSION_COOKIE → every request calls `resolve_session`.
+
+A session id is 256 bits from `secrets.token_urlsafe(32)`; only its SHA-256 is stored. A session
+ends on logout (`end_session`), on password change or reset (`end_all_sessions`), after
+IDLE_TIMEOUT without activity, or ABSOLUTE_TIMEOUT after login, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import Engine, delete, or_, update
+from sqlmodel import select
+
+from mespoints.db.accounts import Account, AccountSession, AccountToken
+from mespoints.db.engine import session_scope
+from mespoints.services.security import hash_token, new_token
+
+SESSION_COOKIE = "mpp_session"
+IDLE_TIMEOUT = dt.timedelta(minutes=30)
+ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
+TICKET_VALIDITY = dt.timedelta(seconds=60)
+# last_seen_at is written at most this often, so most requests only read.
+LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
+
+LOGIN_TICKET = "login_ticket"
+
+
+@dataclasses.dataclass(frozen=True)
+class SessionInfo:
+    """Who is signed in (what pages need to greet them and find their licence)."""
+
+    account_id: int
+    email: str
+    first_names: str
+    last_name: str
+    licence_number: str
+
+
+def create_login_ticket(*, engine: Engine, account_id: int, now: dt.datetime) -> str:
+    """A raw one-time ticket for this account, valid TICKET_VALIDITY; only its hash is stored."""
+    raw, token_hash = new_token()
+    with session_scope(engine) as session:
+        session.add(
+            AccountToken(
+                account_id=account_id,
+                purpose=LOGIN_TICKET,
+                token_hash=token_hash,
+                created_at=now,
+                expires_at=now + TICKET_VALIDITY,
+            )
+        )
+    return raw
+
+
+def redeem_login_ticket(*, engine: Engine, ticket: str, now: dt.datetime) -> str | None:
+    """Consume the ticket (once) and open a new session: returns its raw id, or None.
+
+    None when the ticket is unknown, already used, expired, or its account is gone or not activated.
+    """
+    if not ticket:
+        return None
+    raw_session_id, session_hash = new_token()
+    with session_scope(engine) as session:
+        consumed = session.exec(
+            update(AccountToken)
+            .where(
+                AccountToken.token_hash == hash_token(ticket),
+                AccountToken.purpose == LOGIN_TICKET,
+                AccountToken.used_at.is_(None),
+                AccountToken.expires_at > now,
+            )
+            .values(used_at=now)
+            .returning(AccountToken.account_id)
+        ).scalar_one_or_none()
+        if consumed is None:
+            return None
+        account = session.get(Account, consumed)
+        if account is None or account.activated_at is None:
+            return None
+        _purge_account(session, account_id=account.id, now=now)
+        session.add(
+            AccountSession(session_hash=session_hash, account_id=account.id, created_at=now, last_seen_at=now)
+        )
+    return raw_session_id
+
+
+def _is_alive(row: AccountSession, now: dt.datetime) -> bool:
+    return (
+        row.ended_at is None
+        and now - row.last_seen_at <= IDLE_TIMEOUT
+        and now - row.created_at <= ABSOLUTE_TIMEOUT
+    )
+
+
+def resolve_session(*, engine: Engine, session_id: str | None, now: dt.datetime) -> SessionInfo | None:
+    """The signed-in account for this raw session id, or None (unknown, ended, idle, too old).
+
+    Marks the session as seen, at most once a minute (LAST_SEEN_RESOLUTION), so idleness is
+    measured to within a minute.
+    """
+    if not session_id:
+        return None
+    with session_scope(engine) as session:
+        found = session.exec(
+            select(AccountSession, Account)
+            .join(Account, Account.id == AccountSession.account_id)
+            .where(AccountSession.session_hash == hash_token(session_id))
+        ).one_or_none()
+        if found is None:
+            return None
+        row, account = found
+        if not _is_alive(row, now):
+            return None
+        if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
+            session.exec(
+                update(AccountSession)
+                .where(AccountSession.id == row.id, AccountSession.ended_at.is_(None))
+                .values(last_seen_at=now)
+            )
+        return SessionInfo(
+            account_id=account.id,
+            email=account.email,
+            first_names=account.first_names,
+            last_name=account.last_name,
+            licence_number=account.licence_number,
+        )
+
+
+def end_session(*, engine: Engine, session_id: str | None, now: dt.datetime) -> None:
+    """Log out: the session ends server-side (its cookie no longer opens anything)."""
+    if not session_id:
+        return
+    with session_scope(engine) as session:
+        session.exec(
+            update(AccountSession)
+            .where(AccountSession.session_hash == hash_token(session_id), AccountSession.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+
+
+def end_all_sessions(
+    *, engine: Engine, account_id: int, now: dt.datetime, except_session_id: str | None = None
+) -> int:
+    """End every open session of the account but `except_session_id`; returns how many ended."""
+    with session_scope(engine) as session:
+        return end_all_sessions_in(
+            session, account_id=account_id, now=now, except_session_id=except_session_id
+        )
+
+
+def end_all_sessions_in(
+    session, *, account_id: int, now: dt.datetime, except_session_id: str | None = None
+) -> int:  # type: ignore[no-untyped-def]
+    """`end_all_sessions` inside the caller's transaction (password change and reset)."""
+    statement = update(AccountSession).where(
+        AccountSession.account_id == account_id, AccountSession.ended_at.is_(None)
+    )
+    if except_session_id:
+        statement = statement.where(AccountSession.session_hash != hash_token(except_session_id))
+    return int(session.exec(statement.values(ended_at=now)).rowcount or 0)
+
+
+def _expired_sessions(now: dt.datetime):  # type: ignore[no-untyped-def]
+    return or_(
+        AccountSession.ended_at.is_not(None),
+        AccountSession.last_seen_at < now - IDLE_TIMEOUT,
+        AccountSession.created_at < now - ABSOLUTE_TIMEOUT,
+    )
+
+
+def _purge_account(session, *, account_id: int, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+    # Dead sessions and used or expired tickets of this account are of no further use.
+    session.exec(
+        delete(AccountSession).where(AccountSession.account_id == account_id, _expired_sessions(now))
+    )
+    session.exec(
+        delete(AccountToken).where(
+            AccountToken.account_id == account_id,
+            AccountToken.purpose == LOGIN_TICKET,
+            AccountToken.expires_at <= now,
+        )
+    )
+
+
+def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
+    """Delete every dead session and expired login ticket (run from time to time); returns rows removed."""
+    with session_scope(engine) as session:
+        removed = session.exec(delete(AccountSession).where(_expired_sessions(now))).rowcount or 0
+        removed += (
+            session.exec(
+                delete(AccountToken).where(
+                    AccountToken.purpose == LOGIN_TICKET, AccountToken.expires_at <= now
+                )
+            ).rowcount
+            or 0
+        )
+    return int(removed)
