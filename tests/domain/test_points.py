@@ -1,0 +1,597 @@
+"""The points engine, rule by rule (docs/points-rules.md R1…R10), with days on both sides of each edge."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mespoints.domain.offence_scale import entry_by_code
+from mespoints.domain.points import MAXIMUM_POINTS, Assessment, add_months, add_years, assess, simulate
+from mespoints.domain.records import Infraction, LicenceFacts, Stage
+
+D = dt.date
+DEFINITIVE_ISSUE = D(1998, 6, 1)
+PROBATIONARY_ISSUE = D(2024, 6, 15)
+
+
+def offence(
+    event_id: str,
+    effective_on: dt.date,
+    offence_class: str = "C4",
+    points: int = 4,
+    committed_at: dt.datetime | None = None,
+) -> Infraction:
+    if committed_at is None:
+        committed_at = dt.datetime.combine(effective_on - dt.timedelta(days=20), dt.time(8, 15))
+    return Infraction(event_id, committed_at, effective_on, offence_class, points)
+
+
+def stage(event_id: str, completed_on: dt.date) -> Stage:
+    return Stage(event_id, completed_on)
+
+
+def definitive(*events: Infraction | Stage, issued_on: dt.date = DEFINITIVE_ISSUE) -> LicenceFacts:
+    return LicenceFacts(issued_on=issued_on, events=tuple(events))
+
+
+def probationary(
+    *events: Infraction | Stage, issued_on: dt.date = PROBATIONARY_ISSUE, early_training: bool = False
+) -> LicenceFacts:
+    return LicenceFacts(issued_on=issued_on, early_training=early_training, events=tuple(events))
+
+
+def balance(facts: LicenceFacts, day: dt.date) -> int:
+    return assess(facts, day).balance
+
+
+def steps(assessment: Assessment) -> list[tuple[dt.date, int, int, str, str | None]]:
+    return [(c.date, c.points, c.balance_after, c.rule, c.event_id) for c in assessment.history]
+
+
+def codes(assessment: Assessment) -> list[tuple[dt.date, str, str | None]]:
+    return [(letter.date, letter.code, letter.event_id) for letter in assessment.letters]
+
+
+# Worked example of docs/points-rules.md
+
+
+WORKED_EXAMPLE = definitive(
+    offence("A", D(2023, 3, 10), "C4", 4),
+    offence("B", D(2023, 9, 1), "C3", 1),
+)
+
+
+def test_the_worked_example_of_the_rules_holds_exactly() -> None:
+    result = assess(WORKED_EXAMPLE, D(2030, 1, 1))
+    assert steps(result) == [
+        (D(2023, 3, 10), -4, 8, "withdrawal", "A"),
+        (D(2023, 9, 1), -1, 7, "withdrawal", "B"),
+        (D(2024, 3, 1), 1, 8, "six_month", "B"),
+        (D(2026, 9, 1), 4, 12, "full_restoration", "B"),
+    ]
+    assert [letter.code for letter in result.letters] == ["48", "48", "46", "46"]
+
+
+def test_the_worked_example_forecasts_the_full_restoration_before_it_happens() -> None:
+    result = assess(WORKED_EXAMPLE, D(2024, 3, 1))
+    assert (result.balance, result.maximum, result.status) == (8, MAXIMUM_POINTS, "valid")
+    assert [(c.date, c.rule, c.balance_after) for c in result.forecast] == [
+        (D(2026, 9, 1), "full_restoration", 12)
+    ]
+    assert balance(WORKED_EXAMPLE, D(2026, 8, 31)) == 8
+
+
+def test_the_dictionary_has_exactly_the_keys_of_the_interface() -> None:
+    data = assess(WORKED_EXAMPLE, D(2024, 3, 1)).to_dict()
+    assert list(data) == [
+        "as_of",
+        "balance",
+        "maximum",
+        "status",
+        "probation",
+        "history",
+        "forecast",
+        "letters",
+    ]
+    assert data["as_of"] == "2024-03-01"
+    assert data["probation"] == {"active": False, "ends_on": None}
+    assert data["history"][0] == {
+        "date": "2023-03-10",
+        "points": -4,
+        "balance_after": 8,
+        "rule": "withdrawal",
+        "event_id": "A",
+    }
+    assert data["forecast"] == [
+        {
+            "date": "2026-09-01",
+            "points": 4,
+            "balance_after": 12,
+            "rule": "full_restoration",
+            "event_id": "B",
+        }
+    ]
+    assert data["letters"][-1] == {"date": "2024-03-01", "code": "46", "event_id": "B"}
+
+
+# R1 start
+
+
+def test_a_licence_issued_the_day_before_the_reform_is_definitive_with_twelve_points() -> None:
+    result = assess(LicenceFacts(issued_on=D(2004, 2, 29)), D(2004, 2, 29))
+    assert (result.balance, result.maximum, result.probation.active) == (12, 12, False)
+    assert result.probation.ends_on is None
+
+
+def test_a_licence_issued_on_the_reform_day_is_probationary_with_six_points() -> None:
+    result = assess(LicenceFacts(issued_on=D(2004, 3, 1)), D(2004, 3, 1))
+    assert (result.balance, result.maximum, result.probation.active) == (6, 6, True)
+    assert result.probation.ends_on == D(2007, 3, 1)
+
+
+def test_probation_lasts_three_years_and_ends_on_the_third_anniversary() -> None:
+    facts = probationary()
+    assert assess(facts, D(2027, 6, 14)).probation.active
+    assert not assess(facts, D(2027, 6, 15)).probation.active
+    assert assess(facts, D(2027, 6, 15)).probation.ends_on == D(2027, 6, 15)
+
+
+def test_probation_lasts_two_years_with_early_training() -> None:
+    facts = probationary(early_training=True)
+    assert assess(facts, D(2026, 6, 14)).probation.active
+    assert not assess(facts, D(2026, 6, 15)).probation.active
+    assert assess(facts, D(2026, 6, 15)).probation.early_training
+
+
+def test_the_national_file_can_override_the_issue_date_rule_both_ways() -> None:
+    old_but_probationary = LicenceFacts(issued_on=D(1990, 1, 1), probationary=True)
+    recent_but_definitive = LicenceFacts(issued_on=D(2020, 1, 1), probationary=False)
+    assert (
+        balance(old_but_probationary, D(1990, 1, 1)),
+        assess(old_but_probationary, D(1990, 1, 1)).maximum,
+    ) == (
+        6,
+        6,
+    )
+    assert balance(recent_but_definitive, D(2020, 1, 1)) == 12
+    assert not assess(recent_but_definitive, D(2020, 1, 1)).probation.active
+
+
+# R2 probation increments
+
+
+def test_each_anniversary_in_probation_adds_two_points_up_to_twelve() -> None:
+    facts = probationary()
+    assert [(balance(facts, d), assess(facts, d).maximum) for d in (D(2025, 6, 14), D(2025, 6, 15))] == [
+        (6, 6),
+        (8, 8),
+    ]
+    assert balance(facts, D(2026, 6, 15)) == 10
+    assert (balance(facts, D(2027, 6, 14)), balance(facts, D(2027, 6, 15))) == (10, 12)
+    result = assess(facts, D(2027, 6, 15))
+    assert [c.rule for c in result.history] == ["probation_increment"] * 3
+    assert result.letters == ()
+
+
+def test_early_training_adds_three_points_on_the_first_two_anniversaries() -> None:
+    facts = probationary(early_training=True)
+    assert [balance(facts, d) for d in (D(2025, 6, 14), D(2025, 6, 15), D(2026, 6, 15), D(2027, 6, 15))] == [
+        6,
+        9,
+        12,
+        12,
+    ]
+
+
+def test_the_probation_reports_its_next_increment() -> None:
+    result = assess(probationary(), D(2025, 7, 1))
+    assert result.probation.next_increment_on == D(2026, 6, 15)
+    assert result.probation.next_increment_points == 2
+    assert not result.probation.increments_stopped
+
+
+def test_an_infraction_committed_the_day_before_an_anniversary_stops_every_increment() -> None:
+    committed = dt.datetime(2025, 6, 14, 23, 0)
+    facts = probationary(offence("X", D(2025, 7, 20), "C3", 1, committed_at=committed))
+    assert balance(facts, D(2025, 6, 15)) == 6
+    result = assess(facts, D(2026, 6, 15))
+    assert "probation_increment" not in [c.rule for c in result.history]
+    assert result.probation.increments_stopped
+    assert result.probation.next_increment_on is None
+
+
+def test_an_infraction_committed_on_the_anniversary_stops_only_later_increments() -> None:
+    committed = dt.datetime(2025, 6, 15, 8, 0)
+    facts = probationary(offence("X", D(2025, 7, 20), "C4", 2, committed_at=committed))
+    assert balance(facts, D(2025, 6, 15)) == 8
+    assert balance(facts, D(2025, 7, 20)) == 6
+    assert [c.rule for c in assess(facts, D(2027, 6, 14)).history].count("probation_increment") == 1
+
+
+def test_the_probation_is_reported_frozen_from_the_day_the_infraction_was_committed() -> None:
+    committed = dt.datetime(2025, 9, 1, 10, 0)
+    facts = probationary(offence("X", D(2025, 10, 1), "C4", 2, committed_at=committed))
+    assert not assess(facts, D(2025, 8, 31)).probation.increments_stopped
+    assert assess(facts, D(2025, 9, 1)).probation.increments_stopped
+
+
+def test_when_probation_ends_below_twelve_the_maximum_becomes_twelve_but_the_balance_does_not_jump() -> None:
+    committed = dt.datetime(2025, 12, 1, 9, 0)
+    facts = probationary(offence("X", D(2026, 1, 5), "C3", 2, committed_at=committed))
+    before = assess(facts, D(2027, 6, 14))
+    on_end = assess(facts, D(2027, 6, 15))
+    assert (before.balance, before.maximum, before.probation.active) == (6, 8, True)
+    assert (on_end.balance, on_end.maximum, on_end.probation.active) == (6, 12, False)
+
+
+# R3 withdrawal
+
+
+def test_points_are_withdrawn_on_the_effective_day_not_on_the_day_of_the_offence() -> None:
+    facts = definitive(offence("A", D(2024, 5, 10), committed_at=dt.datetime(2024, 3, 1, 9, 0)))
+    assert balance(facts, D(2024, 3, 1)) == 12
+    assert balance(facts, D(2024, 5, 9)) == 12
+    assert balance(facts, D(2024, 5, 10)) == 8
+
+
+def test_a_delit_withdraws_six_points() -> None:
+    facts = definitive(offence("A", D(2024, 5, 10), "DELIT", 6))
+    assert steps(assess(facts, D(2024, 5, 10))) == [(D(2024, 5, 10), -6, 6, "withdrawal", "A")]
+
+
+def test_offences_committed_at_the_same_moment_withdraw_eight_points_at_most() -> None:
+    moment = dt.datetime(2024, 4, 2, 17, 30)
+    facts = definitive(
+        offence("A", D(2024, 5, 10), "DELIT", 6, committed_at=moment),
+        offence("B", D(2024, 5, 10), "C4", 4, committed_at=moment),
+        offence("C", D(2024, 5, 10), "C4", 3, committed_at=moment),
+    )
+    result = assess(facts, D(2024, 5, 10))
+    assert result.balance == 4
+    assert [(c.points, c.event_id) for c in result.history] == [(-6, "A"), (-2, "B")]
+
+
+def test_the_eight_point_cap_holds_when_the_same_moment_takes_effect_on_different_days() -> None:
+    moment = dt.datetime(2024, 4, 2, 17, 30)
+    facts = definitive(
+        offence("A", D(2024, 5, 10), "C4", 6, committed_at=moment),
+        offence("B", D(2024, 9, 20), "C4", 4, committed_at=moment),
+    )
+    assert balance(facts, D(2024, 9, 20)) == 4
+
+
+def test_offences_a_minute_apart_are_not_capped_together() -> None:
+    facts = definitive(
+        offence("A", D(2024, 5, 10), "C4", 6, committed_at=dt.datetime(2024, 4, 2, 17, 30)),
+        offence("B", D(2024, 5, 10), "C4", 4, committed_at=dt.datetime(2024, 4, 2, 17, 31)),
+    )
+    assert balance(facts, D(2024, 5, 10)) == 2
+
+
+# R4 invalidation
+
+
+def test_a_balance_reaching_zero_invalidates_the_licence_that_day() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 10), "DELIT", 6),
+        offence("B", D(2024, 6, 3), "C4", 4),
+        offence("C", D(2024, 9, 1), "C4", 4),
+    )
+    day_before = assess(facts, D(2024, 8, 31))
+    day_of = assess(facts, D(2024, 9, 1))
+    assert (day_before.status, day_before.balance, day_before.invalidated_on) == ("valid", 2, None)
+    assert (day_of.status, day_of.balance, day_of.invalidated_on) == ("invalidated", 0, D(2024, 9, 1))
+    assert steps(day_of)[-2:] == [
+        (D(2024, 9, 1), -2, 0, "withdrawal", "C"),
+        (D(2024, 9, 1), 0, 0, "invalidation", "C"),
+    ]
+    assert codes(day_of)[-2:] == [(D(2024, 9, 1), "48", "C"), (D(2024, 9, 1), "48SI", "C")]
+
+
+def test_nothing_is_credited_after_invalidation() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 10), "DELIT", 6),
+        offence("B", D(2024, 6, 3), "C4", 6),
+        stage("S", D(2024, 7, 1)),
+        offence("C", D(2025, 1, 1), "C3", 1),
+    )
+    result = assess(facts, D(2040, 1, 1))
+    assert result.balance == 0
+    assert result.status == "invalidated"
+    assert [c.rule for c in result.history][-1] == "invalidation"
+    assert assess(facts, D(2024, 6, 3)).forecast == ()
+    assert result.stage_possible_from is None
+    assert result.stage_points_now == 0
+    assert not assess(probationary(offence("A", D(2024, 9, 1), "DELIT", 6)), D(2024, 9, 1)).probation.active
+
+
+# R5 six-month rule
+
+
+def test_one_point_is_restored_six_months_after_its_effective_date() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 1))
+    assert balance(facts, D(2024, 7, 14)) == 11
+    assert balance(facts, D(2024, 7, 15)) == 12
+    assert steps(assess(facts, D(2024, 7, 15)))[-1] == (D(2024, 7, 15), 1, 12, "six_month", "A")
+
+
+def test_another_infraction_the_day_before_the_six_months_prevents_the_restoration() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 14), "C3", 1))
+    assert ("six_month", "A") not in [(c.rule, c.event_id) for c in assess(facts, D(2024, 12, 31)).history]
+    assert balance(facts, D(2024, 7, 15)) == 10
+
+
+def test_another_infraction_on_the_six_month_day_does_not_prevent_the_restoration() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 15), "C3", 1))
+    assert steps(assess(facts, D(2024, 7, 15)))[-2:] == [
+        (D(2024, 7, 15), 1, 12, "six_month", "A"),
+        (D(2024, 7, 15), -1, 11, "withdrawal", "B"),
+    ]
+
+
+def test_two_one_point_infractions_on_the_same_day_are_not_restored_after_six_months() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 1, 8, 0)),
+        offence("B", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 2, 8, 0)),
+    )
+    assert balance(facts, D(2024, 7, 15)) == 10
+
+
+def test_a_two_point_infraction_is_not_restored_after_six_months() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2))
+    assert balance(facts, D(2024, 7, 15)) == 10
+
+
+def test_six_months_after_the_end_of_august_is_the_end_of_february() -> None:
+    facts = definitive(offence("A", D(2023, 8, 31), "C3", 1))
+    assert balance(facts, D(2024, 2, 28)) == 11
+    assert balance(facts, D(2024, 2, 29)) == 12
+    assert add_months(D(2023, 8, 31), 6) == D(2024, 2, 29)
+    assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
+
+
+# R6 full restoration
+
+
+def test_twelve_points_come_back_two_years_after_a_minor_infraction() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2))
+    assert balance(facts, D(2026, 1, 14)) == 10
+    assert balance(facts, D(2026, 1, 15)) == 12
+    assert steps(assess(facts, D(2026, 1, 15)))[-1] == (D(2026, 1, 15), 2, 12, "full_restoration", "A")
+
+
+@pytest.mark.parametrize("offence_class", ["C4", "C5", "DELIT"])
+def test_twelve_points_come_back_after_three_years_when_a_serious_infraction_took_effect(
+    offence_class: str,
+) -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), offence_class, 6))
+    assert balance(facts, D(2026, 1, 15)) == 6
+    assert balance(facts, D(2027, 1, 14)) == 6
+    assert balance(facts, D(2027, 1, 15)) == 12
+
+
+def test_a_later_infraction_postpones_the_full_restoration() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2), offence("B", D(2025, 3, 1), "C3", 2))
+    assert balance(facts, D(2026, 1, 15)) == 8
+    assert balance(facts, D(2027, 2, 28)) == 8
+    assert balance(facts, D(2027, 3, 1)) == 12
+
+
+def test_an_infraction_on_the_anniversary_takes_effect_after_the_full_restoration() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2), offence("B", D(2026, 1, 15), "C3", 3))
+    assert steps(assess(facts, D(2026, 1, 15)))[-2:] == [
+        (D(2026, 1, 15), 2, 12, "full_restoration", "A"),
+        (D(2026, 1, 15), -3, 9, "withdrawal", "B"),
+    ]
+
+
+def test_a_serious_infraction_before_the_balance_was_last_at_its_maximum_no_longer_counts() -> None:
+    facts = definitive(
+        offence("A", D(2023, 1, 10), "C4", 3),
+        stage("S", D(2023, 2, 1)),  # back to 12 on 2023-02-02
+        offence("B", D(2023, 6, 1), "C3", 2),
+    )
+    assert balance(facts, D(2025, 5, 31)) == 10
+    assert balance(facts, D(2025, 6, 1)) == 12
+
+
+def test_a_full_restoration_during_probation_ends_the_cap() -> None:
+    facts = probationary(offence("A", D(2020, 4, 1), "C3", 2), issued_on=D(2020, 1, 1))
+    before = assess(facts, D(2022, 3, 31))
+    after = assess(facts, D(2022, 4, 1))
+    assert (before.balance, before.maximum) == (4, 6)
+    assert (after.balance, after.maximum, after.probation.active) == (12, 12, True)
+    assert after.history[-1].rule == "full_restoration"
+
+
+# R7 ten-year rule
+
+
+def ten_year_history(first_class: str, first_points: int) -> LicenceFacts:
+    # A first infraction, then a one-point C4 infraction every 18 months: R5 gives each point back,
+    # and R6 never happens because three years never pass without an infraction.
+    minor = [
+        offence(f"M{k}", day, "C4", 1)
+        for k, day in enumerate(
+            [D(2011, 7, 1), D(2013, 1, 1), D(2014, 7, 1), D(2016, 1, 1), D(2017, 7, 1), D(2019, 1, 1)]
+        )
+    ]
+    return definitive(offence("A", D(2010, 1, 10), first_class, first_points), *minor)
+
+
+@pytest.mark.parametrize("offence_class", ["C1", "C2", "C3", "C4"])
+def test_points_of_a_contravention_of_class_one_to_four_come_back_after_ten_years(offence_class: str) -> None:
+    facts = ten_year_history(offence_class, 3)
+    assert balance(facts, D(2020, 1, 9)) == 9
+    assert balance(facts, D(2020, 1, 10)) == 12
+    result = assess(facts, D(2020, 1, 10))
+    assert steps(result)[-1] == (D(2020, 1, 10), 3, 12, "ten_year", "A")
+    assert codes(result)[-1] == (D(2020, 1, 10), "46", "A")
+
+
+@pytest.mark.parametrize("offence_class", ["C5", "DELIT"])
+def test_points_of_a_class_five_contravention_or_a_delit_do_not_come_back_after_ten_years(
+    offence_class: str,
+) -> None:
+    facts = ten_year_history(offence_class, 6)
+    assert balance(facts, D(2020, 1, 10)) == 6
+    assert "ten_year" not in [c.rule for c in assess(facts, D(2023, 1, 1)).history]
+
+
+def test_points_given_back_by_a_full_restoration_are_not_given_back_again_after_ten_years() -> None:
+    facts = definitive(offence("A", D(2010, 1, 10), "C4", 3), offence("B", D(2019, 6, 1), "C4", 2))
+    result = assess(facts, D(2030, 1, 1))
+    assert [c.rule for c in result.history] == [
+        "withdrawal",
+        "full_restoration",
+        "withdrawal",
+        "full_restoration",
+    ]
+
+
+def test_the_ten_year_rule_stays_within_the_maximum() -> None:
+    facts = definitive(
+        offence("A", D(2010, 1, 10), "C4", 3),
+        *[offence(f"M{k}", D(2011 + k, 6, 1), "C4", 1) for k in range(9)],
+        stage("S", D(2019, 9, 1)),
+    )
+    before = assess(facts, D(2020, 1, 9))
+    assert before.balance == 12
+    assert balance(facts, D(2020, 1, 10)) == 12
+    assert "ten_year" not in [c.rule for c in assess(facts, D(2020, 1, 10)).history]
+
+
+# R8 stage
+
+
+def test_a_stage_credits_four_points_the_day_after_it_is_finished() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "DELIT", 6), stage("S", D(2024, 3, 4)))
+    assert balance(facts, D(2024, 3, 4)) == 6
+    assert balance(facts, D(2024, 3, 5)) == 10
+    result = assess(facts, D(2024, 3, 5))
+    assert steps(result)[-1] == (D(2024, 3, 5), 4, 10, "stage", "S")
+    assert codes(result)[-1] == (D(2024, 3, 5), "47", "S")
+
+
+def test_a_stage_never_credits_beyond_the_maximum() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C4", 2), stage("S", D(2024, 3, 4)))
+    assert steps(assess(facts, D(2024, 3, 5)))[-1] == (D(2024, 3, 5), 2, 12, "stage", "S")
+
+
+def test_a_stage_less_than_a_year_after_the_last_one_credits_nothing() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "DELIT", 6),
+        offence("B", D(2024, 2, 15), "DELIT", 6, committed_at=dt.datetime(2024, 2, 1, 8, 0)),
+        stage("S1", D(2024, 1, 20)),
+        stage("S2", D(2025, 1, 19)),
+    )
+    assert balance(facts, D(2025, 1, 20)) == 4
+    assert assess(facts, D(2025, 1, 19)).stage_possible_from == D(2025, 1, 20)
+    assert assess(facts, D(2025, 1, 19)).stage_points_now == 0
+
+
+def test_a_stage_a_year_to_the_day_after_the_last_one_credits_points() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "DELIT", 6),
+        offence("B", D(2024, 2, 15), "DELIT", 6, committed_at=dt.datetime(2024, 2, 1, 8, 0)),
+        stage("S1", D(2024, 1, 20)),
+        stage("S2", D(2025, 1, 20)),
+    )
+    assert balance(facts, D(2025, 1, 21)) == 8
+    without_second = LicenceFacts(issued_on=facts.issued_on, events=facts.events[:3])
+    now = assess(without_second, D(2025, 1, 20))
+    assert (now.stage_possible_from, now.stage_points_now) == (D(2025, 1, 20), 4)
+    assert assess(facts, D(2025, 1, 20)).stage_possible_from == D(2026, 1, 20)
+
+
+def test_a_stage_that_credited_nothing_does_not_start_a_new_year() -> None:
+    facts = definitive(
+        stage("S1", D(2024, 1, 20)),
+        offence("A", D(2024, 3, 15), "C4", 4),
+        stage("S2", D(2024, 4, 1)),
+    )
+    assert balance(facts, D(2024, 4, 2)) == 12
+
+
+def test_a_stage_during_probation_credits_within_the_probationary_cap() -> None:
+    facts = probationary(offence("A", D(2024, 9, 1), "C4", 3), stage("S", D(2024, 10, 1)))
+    result = assess(facts, D(2024, 10, 2))
+    assert (result.balance, result.maximum) == (6, 6)
+
+
+# R9 letters
+
+
+def test_a_withdrawal_leaving_seven_points_sends_only_letter_48() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C4", 5))
+    assert codes(assess(facts, D(2024, 1, 15))) == [(D(2024, 1, 15), "48", "A")]
+
+
+def test_a_withdrawal_leaving_six_points_outside_probation_also_sends_48m() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "DELIT", 6))
+    assert codes(assess(facts, D(2024, 1, 15))) == [(D(2024, 1, 15), "48", "A"), (D(2024, 1, 15), "48M", "A")]
+
+
+def test_a_withdrawal_of_three_points_during_probation_also_sends_48n() -> None:
+    facts = probationary(offence("A", D(2024, 9, 1), "C4", 3))
+    assert [letter.code for letter in assess(facts, D(2024, 9, 1)).letters] == ["48", "48N"]
+
+
+def test_a_withdrawal_of_two_points_during_probation_sends_only_48() -> None:
+    facts = probationary(offence("A", D(2024, 9, 1), "C4", 2))
+    assert [letter.code for letter in assess(facts, D(2024, 9, 1)).letters] == ["48"]
+
+
+def test_restorations_by_time_send_46_and_stages_47() -> None:
+    result = assess(WORKED_EXAMPLE, D(2026, 9, 1))
+    assert [(letter.date, letter.code) for letter in result.letters if letter.code == "46"] == [
+        (D(2024, 3, 1), "46"),
+        (D(2026, 9, 1), "46"),
+    ]
+
+
+def test_letters_are_those_sent_up_to_the_day_assessed() -> None:
+    assert [letter.code for letter in assess(WORKED_EXAMPLE, D(2023, 9, 1)).letters] == ["48", "48"]
+
+
+# R10 order within a day
+
+
+def test_within_a_day_restorations_come_first_then_withdrawals_then_stages() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1),
+        offence("B", D(2024, 5, 1), "C4", 4, committed_at=dt.datetime(2023, 12, 1, 8, 0)),
+        stage("S", D(2024, 7, 14)),
+        offence("C", D(2024, 7, 15), "C4", 3),
+    )
+    # A's six months end on 2024-07-15 but B took effect in between: nothing for A.
+    assert [c.rule for c in assess(facts, D(2024, 7, 15)).history if c.date == D(2024, 7, 15)] == [
+        "withdrawal",
+        "stage",
+    ]
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1),
+        stage("S", D(2024, 7, 14)),
+        offence("C", D(2024, 7, 15), "C4", 3),
+    )
+    assert steps(assess(facts, D(2024, 7, 15)))[-3:] == [
+        (D(2024, 7, 15), 1, 12, "six_month", "A"),
+        (D(2024, 7, 15), -3, 9, "withdrawal", "C"),
+        (D(2024, 7, 15), 3, 12, "stage", "S"),
+    ]
+
+
+# « Et si… »
+
+
+def test_simulating_an_offence_withdraws_its_points_the_same_day_and_saves_nothing() -> None:
+    facts = definitive()
+    result = simulate(
+        facts, D(2026, 11, 22), offence=entry_by_code("FEU_ROUGE"), committed_on=D(2026, 11, 22)
+    )
+    assert result.balance == 8
+    assert steps(result) == [(D(2026, 11, 22), -4, 8, "withdrawal", "SIMULATION")]
+    assert [(c.date, c.rule) for c in result.forecast] == [(D(2029, 11, 22), "full_restoration")]
+    assert facts.events == ()
+    assert assess(facts, D(2026, 11, 22)).balance == 12
