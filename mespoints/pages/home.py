@@ -1,0 +1,54 @@
+"""Home page: what the service does, and the two ways in."""
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.text import button_link, heading, paragraph, section
+from mespoints.template import page
+
+
+@page(route=routes.HOME, title="Accueil")
+def home() -> rx.Component:
+    return rx.el.div(
+        heading("Consultez le solde de points de votre permis de conduire"),
+        paragraph(
+            "Mes Points Permis vous donne, à tout moment, le nombre de points de votre permis de conduire, "
+            "l'historique de leurs retraits et de leurs récupérations, les dates auxquelles vos points "
+            "reviendront, et les courriers qui vous ont été adressés.",
+            font_size="1.1rem",
+        ),
+        rx.el.div(
+            button_link("Créer un compte", routes.SIGNUP),
+            button_link("Se connecter", routes.LOGIN, primary=False),
+            display="flex",
+            flex_wrap="wrap",
+            gap="0.75rem",
+            margin="1rem 0 1.5rem",
+        ),
+        section(
+            heading("Ce qu'il vous faut pour créer un compte", level=2),
+            rx.el.ul(
+                rx.el.li("votre nom, vos prénoms et votre date de naissance ;"),
+                rx.el.li("une adresse électronique à laquelle vous avez accès ;"),
+                rx.el.li("votre permis de conduire, pour y lire son numéro (format carte ou format 3 volets)."),
+                padding_left="1.25rem",
+            ),
+            paragraph("L'inscription se fait en six étapes et prend quelques minutes."),
+        ),
+        section(
+            heading("Ce que vous verrez", level=2),
+            rx.el.ul(
+                rx.el.li("votre solde de points au moment de la connexion, et le maximum applicable ;"),
+                rx.el.li("chaque retrait et chaque récupération de points, avec sa date et sa raison ;"),
+                rx.el.li("le calendrier prévisionnel de récupération de vos points ;"),
+                rx.el.li("votre période probatoire, si votre permis est récent ;"),
+                rx.el.li("les courriers (48, 48N, 48M, 48SI…) et ce qu'ils signifient."),
+                padding_left="1.25rem",
+            ),
+        ),
+        rx.el.p(
+            "Le solde affiché l'est sous réserve d'éventuelles autres infractions commises et non encore "
+            "enregistrées dans le système national des permis de conduire.",
+            color=styles.MUTED,
+        ),
+    )

@@ -1,0 +1,31 @@
+"""Reflex configuration: one port in production, bun and Node from the project's npm install."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import reflex as rx
+
+ROOT = Path(__file__).resolve().parent
+JS_TOOLS = ROOT / "tools" / "js" / "node_modules"
+
+# The public address (interfaces.md section 2); its origin is the only one the Socket.IO
+# server accepts (reflex-notes.md: cors_allowed_origins defaults to "*").
+_base = urlsplit(os.environ.get("MESPOINTS_BASE_URL", "http://localhost:3000"))
+_origin = f"{_base.scheme}://{_base.netloc}"
+_port = int(os.environ.get("MESPOINTS_PORT", "3000"))
+_origins = sorted({_origin, f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"})
+
+config = rx.Config(
+    app_name="mespoints",
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    bun_path=JS_TOOLS / ".bin" / "bun",
+    frontend_port=_port,
+    backend_port=_port,
+    cors_allowed_origins=_origins,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    # The portal's pages are mostly personal; a sitemap would list only the home page.
+    disable_plugins=[rx.plugins.SitemapPlugin],
+    default_color_mode="light",
+)
