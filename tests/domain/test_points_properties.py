@@ -1,0 +1,109 @@
+"""Properties of the points engine over random histories (docs/points-rules.md R1…R10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mespoints.domain.points import MAXIMUM_POINTS, assess
+from mespoints.domain.records import OFFENCE_CLASSES, Infraction, LicenceFacts, Stage
+
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAR_FUTURE = dt.date(2060, 1, 1)
+
+
+@st.composite
+def infractions(draw: st.DrawFn, issued_on: dt.date, index: int) -> Infraction:
+    effective_on = issued_on + dt.timedelta(days=draw(st.integers(0, 12 * 365)))
+    offence_class = draw(st.sampled_from(OFFENCE_CLASSES))
+    points = 6 if offence_class == "DELIT" else draw(st.integers(1, 6))
+    # Few distinct moments, so that offences committed at the same moment (R3) happen often.
+    lag = draw(st.sampled_from([0, 1, 30, 200]))
+    committed_day = max(issued_on, effective_on - dt.timedelta(days=lag))
+    committed_at = dt.datetime.combine(committed_day, dt.time(draw(st.sampled_from([8, 17])), 0))
+    return Infraction(f"I{index}", committed_at, effective_on, offence_class, points)
+
+
+@st.composite
+def licences(draw: st.DrawFn) -> LicenceFacts:
+    issued_on = dt.date(1995, 1, 1) + dt.timedelta(days=draw(st.integers(0, 30 * 365)))
+    count = draw(st.integers(0, 7))
+    events: list[Infraction | Stage] = [draw(infractions(issued_on, k)) for k in range(count)]
+    for k in range(draw(st.integers(0, 3))):
+        completed_on = issued_on + dt.timedelta(days=draw(st.integers(0, 12 * 365)))
+        events.append(Stage(f"S{k}", completed_on))
+    return LicenceFacts(
+        issued_on=issued_on,
+        early_training=draw(st.booleans()),
+        probationary=draw(st.sampled_from([None, True, False])),
+        events=tuple(events),
+    )
+
+
+def some_day(facts: LicenceFacts, offset: int) -> dt.date:
+    return facts.issued_on + dt.timedelta(days=offset)
+
+
+@PROPERTY_SETTINGS
+@given(licences())
+def test_the_balance_stays_between_zero_and_the_applicable_maximum_at_every_change(
+    facts: LicenceFacts,
+) -> None:
+    for change in assess(facts, FAR_FUTURE).history:
+        maximum = assess(facts, change.date).maximum
+        assert 0 <= change.balance_after <= maximum <= MAXIMUM_POINTS
+
+
+@PROPERTY_SETTINGS
+@given(licences(), st.randoms(use_true_random=False), st.integers(0, 16 * 365))
+def test_the_answer_does_not_depend_on_the_order_of_the_events(
+    facts: LicenceFacts, random, offset: int
+) -> None:
+    shuffled = list(facts.events)
+    random.shuffle(shuffled)
+    day = some_day(facts, offset)
+    reordered = LicenceFacts(
+        issued_on=facts.issued_on,
+        early_training=facts.early_training,
+        probationary=facts.probationary,
+        events=tuple(shuffled),
+    )
+    assert assess(reordered, day) == assess(facts, day)
+
+
+@PROPERTY_SETTINGS
+@given(licences(), st.integers(0, 16 * 365), st.integers(1, 6 * 365))
+def test_the_forecast_of_one_day_is_the_history_seen_later(
+    facts: LicenceFacts, offset: int, gap: int
+) -> None:
+    first_day = some_day(facts, offset)
+    later_day = first_day + dt.timedelta(days=gap)
+    forecast = [c for c in assess(facts, first_day).forecast if c.date <= later_day]
+    seen_later = [c for c in assess(facts, later_day).history if c.date > first_day]
+    assert forecast == seen_later
+
+
+@PROPERTY_SETTINGS
+@given(licences(), st.integers(0, 16 * 365), st.integers(1, 20 * 365))
+def test_an_invalidated_licence_stays_invalidated(facts: LicenceFacts, offset: int, gap: int) -> None:
+    first = assess(facts, some_day(facts, offset))
+    if first.status != "invalidated":
+        return
+    later = assess(facts, some_day(facts, offset + gap))
+    assert (later.status, later.balance, later.invalidated_on) == ("invalidated", 0, first.invalidated_on)
+    assert later.history == first.history
+    assert later.forecast == ()
+    assert first.history[-1].rule == "invalidation"
+
+
+@PROPERTY_SETTINGS
+@given(licences())
+def test_every_change_adds_its_points_to_the_previous_balance(facts: LicenceFacts) -> None:
+    result = assess(facts, FAR_FUTURE)
+    previous = assess(facts, facts.issued_on - dt.timedelta(days=1)).balance
+    for change in result.history:
+        assert change.balance_after == previous + change.points
+        previous = change.balance_after
+    assert result.forecast == ()
