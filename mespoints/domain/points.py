@@ -282,8 +282,6 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
     next_infraction = 0
     next_stage = 0
     next_increment = 0
-    total_infractions = len(infractions)
-    total_stages = len(stages)
 
     def credit(day: dt.date, points: int, rule: str, event_id: str | None, letter: str | None) -> None:
         nonlocal balance, serious_since_maximum
@@ -297,26 +295,26 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
         if balance == maximum:
             serious_since_maximum = False
 
+    never = dt.date.max
+    next_increment_day = increments[0] if increments else never
+    end_day = ends_on if ends_on is not None else never
+    effective_days.append(never)  # sentinels: no bounds checks in the loop
+    stage_days.append(never)
     while True:
-        candidates = []
-        if next_infraction < total_infractions:
-            candidates.append(effective_days[next_infraction])
-        if next_stage < total_stages:
-            candidates.append(stage_days[next_stage])
-        if pending:
-            candidates.append(pending[0][0])
-        if next_increment < len(increments):
-            candidates.append(increments[next_increment])
-        if end_pending:
-            assert ends_on is not None
-            candidates.append(ends_on)
-        if not candidates:
+        day = min(
+            effective_days[next_infraction],
+            stage_days[next_stage],
+            pending[0][0] if pending else never,
+            next_increment_day,
+            end_day if end_pending else never,
+        )
+        if day == never:
             break
-        day = min(candidates)
 
         # R10 (1): R2 increments, then the end of probation.
-        while next_increment < len(increments) and increments[next_increment] == day:
+        while next_increment_day == day:
             next_increment += 1
+            next_increment_day = increments[next_increment] if next_increment < len(increments) else never
             if cap_lifted or (first_blocking is not None and first_blocking < day):
                 continue  # R2: an infraction committed in probation stops increments
             maximum += increment_points
@@ -366,7 +364,7 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
         # R10 (2): withdrawals (R3, R4), in committed_at then id order.
         withdrew_today = False
         first_today = next_infraction
-        while next_infraction < total_infractions and effective_days[next_infraction] == day:
+        while effective_days[next_infraction] == day:
             next_infraction += 1
         # Already in committed_at then id order: the list is sorted that way within a day.
         for index in range(first_today, next_infraction):
@@ -411,7 +409,7 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
             heapq.heappush(pending, (add_years(day, years), _FULL, sequence, full_token))
 
         # R10 (3): stages finished yesterday (R8).
-        while next_stage < total_stages and stage_days[next_stage] == day:
+        while stage_days[next_stage] == day:
             stage = stages[next_stage]
             next_stage += 1
             if credited_stages and stage.completed_on < add_years(credited_stages[-1], STAGE_INTERVAL_YEARS):
