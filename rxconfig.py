@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import reflex as rx
 
+from mespoints.styles import THEME
+
 ROOT = Path(__file__).resolve().parent
 JS_TOOLS = ROOT / "tools" / "js" / "node_modules"
 
@@ -24,7 +26,7 @@ config = rx.Config(
     frontend_port=_port,
     backend_port=_port,
     cors_allowed_origins=_origins,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
     # The portal's pages are mostly personal; a sitemap would list only the home page.
     disable_plugins=[rx.plugins.SitemapPlugin],
     default_color_mode="light",

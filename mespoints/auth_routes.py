@@ -30,11 +30,12 @@ def safe_next(target: str | None, default: str = routes.DASHBOARD) -> str:
 
 
 async def session_from_ticket(request: Request) -> RedirectResponse:
-    ticket = request.query_params.get("ticket", "")
+    form = await request.form()
+    ticket = str(form.get("ticket", ""))
     session_id = sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
     if session_id is None:
         return RedirectResponse(f"{routes.LOGIN}?erreur=session", status_code=303)
-    response = RedirectResponse(safe_next(request.query_params.get("suite")), status_code=303)
+    response = RedirectResponse(safe_next(str(form.get("suite", ""))), status_code=303)
     response.set_cookie(
         sessions.SESSION_COOKIE,
         session_id,
@@ -57,6 +58,6 @@ async def logout(request: Request) -> RedirectResponse:
 
 
 ROUTES = [
-    Route(routes.SESSION_TICKET, session_from_ticket, methods=["GET"]),
+    Route(routes.SESSION_TICKET, session_from_ticket, methods=["POST"]),
     Route(routes.LOGOUT, logout, methods=["POST", "GET"]),
 ]

@@ -1,11 +1,44 @@
 """Builds the app: theme, pages, HTTP routes; nothing else."""
 
+import logging
+
 import reflex as rx
 
+from mespoints import pages, styles
+from mespoints.db.engine import get_engine
+from mespoints.http import SecurityHeaders, backend_routes
+from mespoints.services.mail import run_sender_forever
+from mespoints.template import PAGES
 
-def index() -> rx.Component:
-    return rx.text("Mes Points Permis")
+log = logging.getLogger("mespoints")
 
 
-app = rx.App()
-app.add_page(index, route="/")
+def on_backend_exception(exception: Exception) -> rx.event.EventSpec:
+    """No stack trace ever reaches a user: log it, tell them in French, keep what they typed."""
+    log.error("unhandled error in an event handler", exc_info=exception)
+    return rx.toast.error(
+        "Une erreur inattendue est survenue. Ce que vous avez saisi est conservé : réessayez dans "
+        "quelques instants.",
+        duration=10000,
+    )
+
+
+app = rx.App(
+    style=styles.GLOBAL_STYLE,
+    html_lang="fr",
+    api_transformer=[backend_routes(), SecurityHeaders],
+    backend_exception_handler=on_backend_exception,
+)
+
+# Delivers the outbox through SMTP when MESPOINTS_SMTP_HOST is set (it returns at once otherwise).
+app.register_lifespan_task(run_sender_forever, engine=get_engine())
+
+pages.register_all()
+for registered in PAGES:
+    app.add_page(
+        registered.component,
+        route=registered.route,
+        title=registered.title,
+        on_load=registered.on_load,
+        meta=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )

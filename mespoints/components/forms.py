@@ -1,0 +1,74 @@
+"""Form pieces: every field has a visible label tied to it, its hint, and its error next to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from mespoints import styles
+
+
+def _has_error(error: rx.Var) -> rx.Var:
+    return error.to(str) != ""
+
+
+def field_error(name: str, error: rx.Var) -> rx.Component:
+    # Always rendered (empty when fine) so aria-describedby always points at a real element.
+    return rx.el.p(error, id=f"{name}-erreur", style=styles.field_error, role=rx.cond(_has_error(error), "alert", ""))
+
+
+def input_field(
+    name: str,
+    label: str,
+    *,
+    error: rx.Var,
+    value: rx.Var | str = "",
+    type_: str = "text",
+    hint: str | rx.Var | None = None,
+    autocomplete: str | None = None,
+    **input_props: Any,
+) -> rx.Component:
+    """A labelled input. `value` is the initial value (uncontrolled input: kept by the browser while typing)."""
+    described = f"{name}-aide {name}-erreur" if hint is not None else f"{name}-erreur"
+    return rx.el.div(
+        rx.el.label(label, html_for=name, style=styles.label),
+        rx.el.span(hint, id=f"{name}-aide", style=styles.hint) if hint is not None else rx.fragment(),
+        rx.el.input(
+            id=name,
+            name=name,
+            type=type_,
+            default_value=value,
+            auto_complete=autocomplete,
+            aria_describedby=described,
+            aria_invalid=rx.cond(_has_error(error), "true", "false"),
+            style=styles.input_,
+            border=rx.cond(_has_error(error), f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
+            **input_props,
+        ),
+        field_error(name, error),
+        margin_bottom="1.1rem",
+    )
+
+
+def submit_button(text: str, **props: Any) -> rx.Component:
+    return rx.el.button(text, type="submit", style=styles.button_primary, **props)
+
+
+def secondary_button(text: str, **props: Any) -> rx.Component:
+    return rx.el.button(text, type="button", style=styles.button_secondary, **props)
+
+
+def form_alert(message: rx.Var, kind: str = "error") -> rx.Component:
+    """A message about the whole form, announced to screen readers."""
+    style = {"error": styles.alert_error, "success": styles.alert_success, "info": styles.alert_info}[kind]
+    return rx.cond(
+        message.to(str) != "",
+        rx.el.div(message, role="alert", style=style, margin_bottom="1rem"),
+        rx.fragment(),
+    )
+
+
+def focus_script(field_id: str) -> str:
+    """JavaScript that moves the focus to a field (the first one in error, for keyboard users)."""
+    return f"document.getElementById({field_id!r})?.focus()"

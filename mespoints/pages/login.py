@@ -1,0 +1,52 @@
+"""Login page."""
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.forms import form_alert, input_field, submit_button
+from mespoints.components.text import heading, paragraph, section
+from mespoints.state.login import LoginState
+from mespoints.template import page
+
+
+@page(route=routes.LOGIN, title="Se connecter", on_load=LoginState.on_load)
+def login() -> rx.Component:
+    return rx.el.div(
+        heading("Se connecter"),
+        rx.el.div(
+            section(
+                form_alert(LoginState.notice, kind="info"),
+                form_alert(LoginState.message),
+                rx.el.form(
+                    input_field(
+                        "email",
+                        "Adresse électronique",
+                        error=LoginState.email_error,
+                        value=LoginState.email,
+                        type_="email",
+                        autocomplete="email",
+                        hint="Format attendu : nom@domaine.fr",
+                        spell_check=False,
+                    ),
+                    input_field(
+                        "password",
+                        "Mot de passe",
+                        error=LoginState.password_error,
+                        type_="password",
+                        autocomplete="current-password",
+                    ),
+                    rx.el.p(rx.link("Mot de passe oublié ?", href=routes.PASSWORD_FORGOTTEN), margin_bottom="1rem"),
+                    submit_button("Se connecter"),
+                    on_submit=LoginState.submit,
+                    reset_on_submit=False,
+                    no_validate=True,
+                ),
+            ),
+            section(
+                heading("Vous n'avez pas de compte ?", level=2),
+                paragraph("Créez-le en quelques minutes avec votre permis de conduire à portée de main."),
+                rx.link("Créer un compte", href=routes.SIGNUP, style=styles.button_secondary),
+            ),
+            max_width=styles.FORM_WIDTH,
+        ),
+    )

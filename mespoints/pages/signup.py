@@ -1,0 +1,310 @@
+"""Sign-up wizard in six steps (interfaces.md section 6 fixes the labels)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.forms import field_error, form_alert, input_field, secondary_button, submit_button
+from mespoints.components.text import heading, paragraph, section
+from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
+from mespoints.state.signup import LAST_STEP, LICENCE_FORMATS, STEP_TITLES, SignupState
+from mespoints.template import page
+
+S = SignupState
+
+
+def err(name: str) -> rx.Var:
+    return S.errors.get(name, "")
+
+
+def keep(name: str):
+    return lambda value: S.keep_field(name, value)
+
+
+def progress() -> rx.Component:
+    return rx.el.div(
+        rx.el.p(
+            rx.el.span("Étape ", S.step.to(str), " sur ", str(LAST_STEP)),
+            rx.el.span(" : ", S.step_title),
+            font_weight="600",
+            color=styles.MUTED,
+            margin="0",
+        ),
+        rx.el.ol(
+            *[
+                rx.el.li(
+                    title,
+                    aria_current=rx.cond(S.step == number, "step", None),
+                    font_weight=rx.cond(S.step == number, "700", "400"),
+                    color=rx.cond(S.step >= number, styles.INK, styles.MUTED),
+                    text_decoration=rx.cond(S.step == number, "underline", "none"),
+                )
+                for number, title in enumerate(STEP_TITLES, start=1)
+            ],
+            display="flex",
+            flex_wrap="wrap",
+            gap="0.25rem 1.25rem",
+            padding_left="1.25rem",
+            margin="0.5rem 0 0",
+            font_size="0.9rem",
+        ),
+        rx.el.div(
+            rx.el.div(height="100%", width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY),
+            height="6px",
+            background=styles.HAIRLINE,
+            border_radius="3px",
+            overflow="hidden",
+            margin_top="0.5rem",
+            aria_hidden="true",
+        ),
+        margin_bottom="1rem",
+    )
+
+
+def step_identity() -> rx.Component:
+    return rx.fragment(
+        input_field("nom", "Nom", error=err("nom"), value=S.last_name, autocomplete="family-name",
+                    hint="Tel qu'il figure sur votre permis de conduire.", on_blur=keep("nom")),
+        input_field("prenoms", "Prénom(s)", error=err("prenoms"), value=S.first_names, autocomplete="given-name",
+                    hint="Tous vos prénoms, séparés par des espaces.", on_blur=keep("prenoms")),
+        input_field("date_naissance", "Date de naissance", error=err("date_naissance"), value=S.birth_date,
+                    autocomplete="bday", hint="Format attendu : JJ/MM/AAAA, par exemple 17/05/1990.",
+                    input_mode="numeric", on_blur=keep("date_naissance")),
+    )
+
+
+def step_email() -> rx.Component:
+    return rx.fragment(
+        input_field("email", "Adresse électronique", error=err("email"), value=S.email, type_="email",
+                    autocomplete="email", hint="Format attendu : nom@domaine.fr. Vous y recevrez le lien "
+                    "d'activation de votre compte.", spell_check=False, on_blur=keep("email")),
+    )
+
+
+def strength_meter() -> rx.Component:
+    colours = [styles.ERROR, styles.ERROR, styles.WARNING, styles.SUCCESS, styles.SUCCESS]
+    return rx.el.div(
+        rx.el.div(
+            *[
+                rx.el.div(
+                    flex="1",
+                    height="6px",
+                    border_radius="3px",
+                    background=rx.cond(S.strength_score >= index, rx.match(S.strength_score, *[
+                        (score, colours[score]) for score in range(5)], styles.HAIRLINE), styles.HAIRLINE),
+                )
+                for index in range(5)
+            ],
+            display="flex",
+            gap="4px",
+            aria_hidden="true",
+        ),
+        rx.el.p(
+            rx.cond(S.strength_label != "", rx.el.span("Robustesse : ", S.strength_label), ""),
+            id="password-robustesse",
+            aria_live="polite",
+            font_size="0.9rem",
+            margin="0.25rem 0 0",
+        ),
+        margin_bottom="1rem",
+    )
+
+
+def step_password() -> rx.Component:
+    kind = rx.cond(S.show_password, "text", "password")
+    return rx.fragment(
+        rx.cond(
+            S.password_chosen,
+            rx.el.p(
+                "Votre mot de passe est enregistré pour cette inscription. Laissez ces champs vides pour le "
+                "conserver, ou saisissez-en un nouveau.",
+                style=styles.alert_info,
+                margin_bottom="1rem",
+            ),
+            rx.fragment(),
+        ),
+        input_field("password", "Mot de passe", error=err("password"), type_=kind,
+                    autocomplete="new-password",
+                    hint=f"Au moins {MIN_LENGTH} caractères (au plus {MAX_LENGTH}). Une phrase facile à retenir "
+                    "convient très bien. Évitez votre nom, votre prénom, votre année de naissance et les mots de "
+                    "passe courants.",
+                    on_change=S.measure_password.debounce(250), max_length=MAX_LENGTH * 2),
+        strength_meter(),
+        input_field("password_confirmation", "Confirmation du mot de passe", error=err("password_confirmation"),
+                    type_=kind, autocomplete="new-password", max_length=MAX_LENGTH * 2),
+        secondary_button(
+            rx.cond(S.show_password, "Masquer les mots de passe", "Afficher les mots de passe"),
+            on_click=S.toggle_password,
+            aria_pressed=rx.cond(S.show_password, "true", "false"),
+            margin_bottom="1rem",
+        ),
+    )
+
+
+def format_option(value: str, image: str, where: str) -> rx.Component:
+    radio_id = f"format-{value}"
+    return rx.el.div(
+        rx.el.div(
+            rx.el.input(
+                type="radio",
+                id=radio_id,
+                name="format",
+                value=value,
+                default_checked=S.licence_format == value,
+                on_change=lambda _: S.keep_field("format", value),
+                aria_describedby=f"{radio_id}-aide format-erreur",
+                width="1.35rem",
+                height="1.35rem",
+                margin="0.15rem 0 0",
+                flex_shrink="0",
+            ),
+            rx.el.label(LICENCE_FORMATS[value], html_for=radio_id, font_weight="600", cursor="pointer"),
+            display="flex",
+            gap="0.6rem",
+            align_items="flex-start",
+        ),
+        rx.el.p(where, id=f"{radio_id}-aide", style=styles.hint, margin="0.35rem 0 0.5rem"),
+        rx.image(src=image, alt="", width="100%", max_width="22rem", height="auto", loading="lazy"),
+        style=styles.card,
+        margin_bottom="0.75rem",
+    )
+
+
+def step_format() -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend("Quel est le format de votre permis de conduire ?", font_weight="600", margin_bottom="0.5rem"),
+        format_option("card", "/permis-carte.svg",
+                      "Carte rose plastifiée délivrée depuis 2013 : le numéro est à la rubrique 5, au recto."),
+        format_option("three_part", "/permis-3-volets.svg",
+                      "Ancien permis rose en carton plié en trois : le numéro est sur le volet de gauche, "
+                      "après « N° »."),
+        field_error("format", err("format")),
+        border="none",
+        padding="0",
+        margin="0 0 1rem",
+    )
+
+
+def step_number() -> rx.Component:
+    return rx.fragment(
+        input_field("numero_permis", "Numéro de permis", error=err("numero_permis"), value=S.licence_number,
+                    hint=rx.cond(S.licence_format == "three_part",
+                                 "Sur le volet de gauche, après « N° ». De 5 à 19 lettres et chiffres ; les "
+                                 "espaces sont ignorés.",
+                                 "À la rubrique 5 de votre carte. De 5 à 19 lettres et chiffres ; les espaces "
+                                 "sont ignorés."),
+                    autocomplete="off", spell_check=False, auto_capitalize="characters",
+                    on_blur=keep("numero_permis")),
+    )
+
+
+def step_terms() -> rx.Component:
+    return rx.fragment(
+        paragraph(
+            "Avant de créer votre compte, lisez les ",
+            rx.link("conditions générales d'utilisation", href=routes.TERMS, is_external=True),
+            " (elles s'ouvrent dans un nouvel onglet) : données conservées, finalité, durée de conservation et "
+            "vos droits.",
+        ),
+        rx.el.div(
+            rx.el.div(
+                rx.el.input(
+                    type="checkbox",
+                    id="cgu",
+                    name="cgu",
+                    default_checked=S.terms_accepted,
+                    on_change=lambda checked: S.keep_field("cgu", checked),
+                    aria_describedby="cgu-erreur",
+                    aria_invalid=rx.cond(err("cgu") != "", "true", "false"),
+                    width="1.35rem",
+                    height="1.35rem",
+                    margin="0.1rem 0 0",
+                    flex_shrink="0",
+                ),
+                rx.el.label("J'accepte ces conditions générales d'utilisation", html_for="cgu", font_weight="600"),
+                display="flex",
+                gap="0.6rem",
+                align_items="flex-start",
+            ),
+            field_error("cgu", err("cgu")),
+            margin_bottom="1rem",
+        ),
+    )
+
+
+def wizard_form() -> rx.Component:
+    return rx.el.form(
+        rx.el.h2(
+            S.step_title,
+            id="etape-titre",
+            tab_index=-1,
+            font_size="1.4rem",
+            font_weight="700",
+            margin="0 0 1rem",
+        ),
+        form_alert(S.message),
+        rx.match(
+            S.step,
+            (1, step_identity()),
+            (2, step_email()),
+            (3, step_password()),
+            (4, step_format()),
+            (5, step_number()),
+            step_terms(),
+        ),
+        rx.el.div(
+            rx.cond(S.step > 1, secondary_button("Précédent", on_click=S.previous), rx.fragment()),
+            submit_button(rx.cond(S.step == LAST_STEP, "Créer mon compte", "Suivant")),
+            display="flex",
+            flex_wrap="wrap",
+            gap="0.75rem",
+            justify_content="space-between",
+            margin_top="0.5rem",
+        ),
+        on_submit=S.next,
+        reset_on_submit=False,
+        no_validate=True,
+        # The step's fields are rebuilt when the step changes, with the values kept in the state.
+        key=S.step.to(str),
+    )
+
+
+@page(route=routes.SIGNUP, title="Créer un compte", on_load=S.on_load)
+def signup() -> rx.Component:
+    return rx.el.div(
+        heading("Créer un compte"),
+        rx.el.div(
+            progress(),
+            section(
+                rx.cond(
+                    rx.State.is_hydrated,
+                    wizard_form(),
+                    rx.el.p("Chargement du formulaire…", aria_live="polite"),
+                ),
+            ),
+            paragraph("Vous avez déjà un compte ? ", rx.link("Se connecter", href=routes.LOGIN)),
+            max_width=styles.FORM_WIDTH,
+        ),
+    )
+
+
+@page(route=routes.SIGNUP_DONE, title="Vérifiez votre messagerie")
+def signup_done() -> rx.Component:
+    return rx.el.div(
+        heading("Vérifiez votre messagerie"),
+        section(
+            paragraph(
+                "Si les informations saisies sont correctes, un courriel vient d'être envoyé à ",
+                rx.cond(S.done_email != "", rx.el.strong(S.done_email), "votre adresse électronique"),
+                ". Il contient un lien pour activer votre compte, valable 12 heures.",
+            ),
+            paragraph(
+                "Vous ne le trouvez pas ? Regardez dans les courriers indésirables, ou ",
+                rx.link("demandez un nouveau lien", href=routes.ACTIVATION_RESEND),
+                ".",
+            ),
+            rx.link("Aller à la page de connexion", href=routes.LOGIN, style=styles.button_secondary),
+        ),
+        max_width=styles.FORM_WIDTH,
+    )

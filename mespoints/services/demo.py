@@ -1,0 +1,100 @@
+"""Demo national file and demo accounts: what `make run` loads into an empty database."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from mespoints.db.accounts import Account
+from mespoints.db.engine import session_scope
+from mespoints.db.national_file import Holder, Licence
+from mespoints.domain.licence_number import normalize_name
+from mespoints.services import national_file, security
+from mespoints.services.clock import utcnow
+
+DEMO_FEED = Path(__file__).resolve().parent.parent / "data" / "demo_feed.jsonl"
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    last_name: str
+    first_names: str
+    birth_date: dt.date
+    description: str
+
+
+# Fictitious people of the demo national file; their accounts are activated at once.
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        "julie.martin@demo.mespoints.fr", "Cerise-Tramway-Orage-42", "MARTIN-DÉMO", "Julie Anne",
+        dt.date(1975, 5, 12), "permis définitif, retraits et récupérations",
+    ),
+    DemoAccount(
+        "leo.petit@demo.mespoints.fr", "Girafe-Violon-Brume-17", "PETIT-EXEMPLE", "Léo",
+        dt.date(2004, 8, 30), "permis probatoire",
+    ),
+    DemoAccount(
+        "noe.durand@demo.mespoints.fr", "Ardoise-Piano-Sable-93", "DURAND-FICTIF", "Noé",
+        dt.date(1988, 2, 3), "permis invalidé (solde nul)",
+    ),
+)
+
+
+def _licence_of(session, person: DemoAccount) -> str | None:  # type: ignore[no-untyped-def]
+    rows = session.exec(
+        select(Licence.licence_number, Holder.last_name)
+        .join(Holder, Holder.id == Licence.holder_id)
+        .where(Holder.birth_date == person.birth_date)
+    ).all()
+    wanted = normalize_name(person.last_name)
+    return next((number for number, last_name in rows if normalize_name(last_name) == wanted), None)
+
+
+def create_demo_accounts(engine: Engine) -> list[DemoAccount]:
+    """Creates the activated demo accounts whose licence is in the file; returns those that exist."""
+    ready: list[DemoAccount] = []
+    now = utcnow()
+    with session_scope(engine) as session:
+        for person in DEMO_ACCOUNTS:
+            licence_number = _licence_of(session, person)
+            if licence_number is None:
+                continue
+            taken = session.exec(
+                select(Account).where((Account.email == person.email) | (Account.licence_number == licence_number))
+            ).first()
+            if taken is None:
+                session.add(
+                    Account(
+                        email=person.email,
+                        password_hash=security.hash_password(person.password),
+                        last_name=person.last_name,
+                        first_names=person.first_names,
+                        birth_date=person.birth_date,
+                        licence_number=licence_number,
+                        created_at=now,
+                        activated_at=now,
+                    )
+                )
+                ready.append(person)
+            elif taken.email == person.email:
+                ready.append(person)
+    return ready
+
+
+def load_demo_data(engine: Engine) -> national_file.ImportReport:
+    """Imports the demo national file (idempotent) and creates the demo accounts."""
+    report = national_file.import_feed(engine=engine, path=DEMO_FEED)
+    create_demo_accounts(engine)
+    return report
+
+
+def demo_accounts_text() -> str:
+    lines = ["Comptes de démonstration (adresse électronique / mot de passe) :"]
+    lines += [f"  {a.email} / {a.password}  ({a.description})" for a in DEMO_ACCOUNTS]
+    return "\n".join(lines)

@@ -1,0 +1,56 @@
+"""Login: email and password, then a one-time ticket exchanged for the HttpOnly session cookie."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes
+from mespoints.auth_routes import safe_next
+from mespoints.components.forms import focus_script
+from mespoints.db.engine import get_engine
+from mespoints.services import accounts, sessions
+from mespoints.services.clock import utcnow
+from mespoints.state.auth import login_with_ticket_script
+
+SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous à nouveau."
+
+
+class LoginState(rx.State):
+    email: str = ""
+    email_error: str = ""
+    password_error: str = ""
+    message: str = ""
+    notice: str = ""
+
+    @rx.event
+    def on_load(self) -> None:
+        self.email_error = self.password_error = self.message = ""
+        params = self.router.url.query_parameters
+        self.notice = {
+            "session": SESSION_ERROR,
+            "active": "Votre compte est activé. Vous pouvez vous connecter.",
+            "reinitialise": "Votre mot de passe a été modifié. Connectez-vous avec le nouveau.",
+        }.get(params.get("erreur", params.get("info", "")), "")
+
+    @rx.event
+    def submit(self, form: dict):
+        self.email = str(form.get("email", "")).strip()[:254]
+        password = str(form.get("password", ""))
+        self.email_error = "" if self.email else "Indiquez votre adresse électronique."
+        self.password_error = "" if password else "Indiquez votre mot de passe."
+        self.message = ""
+        if self.email_error or self.password_error:
+            return rx.call_script(focus_script("email" if self.email_error else "password"))
+        result = accounts.authenticate(
+            engine=get_engine(),
+            email=self.email,
+            password=password,
+            ip=self.router.session.client_ip or None,
+            now=utcnow(),
+        )
+        if result.status != accounts.LoginStatus.OK or result.account_id is None:
+            self.message = result.message or accounts.MSG_INVALID_LOGIN
+            return rx.call_script(focus_script("password"))
+        ticket = sessions.create_login_ticket(engine=get_engine(), account_id=result.account_id, now=utcnow())
+        next_path = safe_next(self.router.url.query_parameters.get("suite"))
+        return rx.call_script(login_with_ticket_script(ticket, next_path))

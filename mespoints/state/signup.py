@@ -1,0 +1,252 @@
+"""Sign-up wizard: six steps, each validated on « Suivant », kept on reload (never the password).
+
+The password is hashed as soon as step 3 accepts it: the wizard's state (kept on disk or in
+Redis between events) only ever holds the argon2id hash, never the password itself.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes
+from mespoints.components.forms import focus_script
+from mespoints.db.engine import get_engine
+from mespoints.domain import identity, password_policy
+from mespoints.domain.licence_number import normalize_licence_number
+from mespoints.services import accounts, security
+from mespoints.services.clock import today, utcnow
+
+STEP_TITLES = (
+    "Identité",
+    "Adresse électronique",
+    "Mot de passe",
+    "Format du permis",
+    "Numéro de permis",
+    "Conditions générales",
+)
+LAST_STEP = len(STEP_TITLES)
+LICENCE_FORMATS = {"card": "Format européen (carte de crédit)", "three_part": "Format 3 volets (cartonné)"}
+# Form field names, in page order; they are also the HTML ids the labels point at.
+FIELDS_BY_STEP = {
+    1: ("nom", "prenoms", "date_naissance"),
+    2: ("email",),
+    3: ("password", "password_confirmation"),
+    4: ("format",),
+    5: ("numero_permis",),
+    6: ("cgu",),
+}
+EMPTY_ERRORS = {name: "" for names in FIELDS_BY_STEP.values() for name in names}
+PASSWORD_AGAIN = "Pour votre sécurité, saisissez à nouveau votre mot de passe."
+RADIO_ID = {"card": "format-card", "three_part": "format-three_part"}
+
+
+class SignupState(rx.State):
+    step: int = 1
+    last_name: str = ""
+    first_names: str = ""
+    birth_date: str = ""
+    email: str = ""
+    licence_format: str = ""
+    licence_number: str = ""
+    terms_accepted: bool = False
+    errors: dict[str, str] = EMPTY_ERRORS
+    message: str = ""
+    password_chosen: bool = False
+    show_password: bool = False
+    strength_score: int = -1
+    strength_label: str = ""
+    done_email: str = ""
+    _password_hash: str = ""
+
+    # ----- navigation -------------------------------------------------------------------------
+
+    @rx.var
+    def step_title(self) -> str:
+        return STEP_TITLES[self.step - 1]
+
+    @rx.event
+    def on_load(self) -> None:
+        """A reload keeps the step and what was typed, never the password."""
+        self._password_hash = ""
+        self.password_chosen = False
+        self.show_password = False
+        self.strength_score, self.strength_label = -1, ""
+        self.message = ""
+        if self.step < 1 or self.step > LAST_STEP:
+            self.step = 1
+
+    @rx.event
+    def previous(self):
+        self.errors = dict(EMPTY_ERRORS)
+        self.message = ""
+        self.step = max(1, self.step - 1)
+        return rx.call_script(focus_script("etape-titre"))
+
+    @rx.event
+    def keep_field(self, name: str, value: str | bool) -> None:
+        """Saves what was typed without validating (on leaving a field), so « Précédent » keeps it."""
+        self._keep({name: value})
+
+    @rx.event
+    def next(self, form: dict):
+        self._keep(form)
+        self.errors = dict(EMPTY_ERRORS)
+        self.message = ""
+        problems = self._validate_step(form)
+        if problems:
+            self.errors = {**EMPTY_ERRORS, **problems}
+            first = next(name for name in FIELDS_BY_STEP[self.step] if problems.get(name))
+            return rx.call_script(focus_script(RADIO_ID["card"] if first == "format" else first))
+        if self.step == LAST_STEP:
+            return self._create_account()
+        self.step += 1
+        return rx.call_script(focus_script("etape-titre"))
+
+    @rx.event
+    def toggle_password(self) -> None:
+        self.show_password = not self.show_password
+
+    @rx.event
+    def measure_password(self, value: str) -> None:
+        """Live strength meter (zxcvbn); the value is not kept."""
+        if not value:
+            self.strength_score, self.strength_label = -1, ""
+            return
+        self.strength_score, self.strength_label = password_policy.strength(
+            value, [self.last_name, self.first_names, self.email, self.birth_date]
+        )
+
+    # ----- internals --------------------------------------------------------------------------
+
+    def _keep(self, form: dict) -> None:
+        fields = {
+            "nom": "last_name",
+            "prenoms": "first_names",
+            "date_naissance": "birth_date",
+            "email": "email",
+            "format": "licence_format",
+            "numero_permis": "licence_number",
+        }
+        for name, attribute in fields.items():
+            if name in form:
+                setattr(self, attribute, str(form[name])[:300])
+        if "cgu" in form or self.step == LAST_STEP:
+            self.terms_accepted = form.get("cgu") not in (None, False, "", "false")
+
+    def _validate_step(self, form: dict) -> dict[str, str]:
+        problems: dict[str, str] = {}
+        if self.step == 1:
+            name, error = identity.validate_name(self.last_name, field_label="nom")
+            problems["nom"] = error or ""
+            self.last_name = name or self.last_name
+            first, error = identity.validate_name(self.first_names, field_label="prénom(s)")
+            problems["prenoms"] = error or ""
+            self.first_names = first or self.first_names
+            _, error = identity.validate_birth_date(self.birth_date, today=today())
+            problems["date_naissance"] = error or ""
+        elif self.step == 2:
+            email, error = identity.validate_email(self.email)
+            problems["email"] = error or ""
+            self.email = email or self.email
+        elif self.step == 3:
+            problems.update(self._accept_password(form))
+        elif self.step == 4:
+            if self.licence_format not in LICENCE_FORMATS:
+                problems["format"] = accounts.MSG_LICENCE_FORMAT
+        elif self.step == 5:
+            problems["numero_permis"] = self._check_licence()
+        elif self.step == 6 and not self.terms_accepted:
+            problems["cgu"] = accounts.MSG_TERMS
+        return {name: text for name, text in problems.items() if text}
+
+    def _accept_password(self, form: dict) -> dict[str, str]:
+        password = str(form.get("password", ""))
+        confirmation = str(form.get("password_confirmation", ""))
+        if not password and not confirmation and self.password_chosen:
+            return {}  # keeps the password already chosen in this sign-up
+        if not password:
+            return {"password": "Choisissez un mot de passe."}
+        messages = password_policy.check_password(
+            password,
+            last_name=self.last_name,
+            first_names=self.first_names,
+            birth_date=identity.validate_birth_date(self.birth_date, today=today())[0],
+            email=self.email,
+        )
+        if messages:
+            return {"password": " ".join(messages)}
+        if confirmation != password:
+            return {"password_confirmation": "Les deux mots de passe ne sont pas identiques."}
+        self._password_hash = security.hash_password(password)
+        self.password_chosen = True
+        return {}
+
+    def _check_licence(self) -> str:
+        number = normalize_licence_number(self.licence_number)
+        if number is None:
+            return accounts.MSG_LICENCE_NUMBER
+        self.licence_number = number
+        result = accounts.check_licence(
+            engine=get_engine(),
+            attempt_key=self.router.session.client_token,
+            last_name=self.last_name,
+            birth_date=self.birth_date,
+            licence_format=self.licence_format,
+            licence_number=number,
+            now=utcnow(),
+        )
+        if result.status == accounts.LicenceCheckStatus.OK:
+            return ""
+        if result.errors:
+            return " ".join(message for messages in result.errors.values() for message in messages)
+        return result.message or accounts.MSG_LICENCE_MISMATCH
+
+    def _create_account(self):
+        if not self._password_hash:
+            self.step = 3
+            self.errors = {**EMPTY_ERRORS, "password": PASSWORD_AGAIN}
+            return rx.call_script(focus_script("password"))
+        outcome = accounts.register(
+            engine=get_engine(),
+            draft=accounts.SignupDraft(
+                last_name=self.last_name,
+                first_names=self.first_names,
+                birth_date=self.birth_date,
+                email=self.email,
+                password="",
+                password_hash=self._password_hash,
+                licence_format=self.licence_format,
+                licence_number=self.licence_number,
+                terms_accepted=self.terms_accepted,
+            ),
+            now=utcnow(),
+        )
+        if outcome.status == accounts.RegisterStatus.CHECK_MAILBOX:
+            email = self.email
+            self.reset()
+            self.done_email = email
+            return rx.redirect(routes.SIGNUP_DONE)
+        if outcome.status == accounts.RegisterStatus.FIELD_ERRORS:
+            return self._back_to_first_error(outcome.errors)
+        self.step = 5
+        self.errors = {**EMPTY_ERRORS, "numero_permis": outcome.message or accounts.MSG_LICENCE_MISMATCH}
+        return rx.call_script(focus_script("numero_permis"))
+
+    def _back_to_first_error(self, errors: dict[str, list[str]]):
+        by_field = {
+            "last_name": "nom",
+            "first_names": "prenoms",
+            "birth_date": "date_naissance",
+            "email": "email",
+            "password": "password",
+            "licence_format": "format",
+            "licence_number": "numero_permis",
+            "terms_accepted": "cgu",
+        }
+        problems = {by_field[key]: " ".join(texts) for key, texts in errors.items() if key in by_field}
+        for step, names in FIELDS_BY_STEP.items():
+            if any(problems.get(name) for name in names):
+                self.step = step
+                break
+        self.errors = {**EMPTY_ERRORS, **problems}
+        return rx.call_script(focus_script("etape-titre"))

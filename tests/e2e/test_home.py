@@ -1,0 +1,42 @@
+"""The home page, served by the production build, in Chromium."""
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import phone_context
+
+
+def test_home_page_presents_the_service_in_french_with_both_ways_in(page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("solde de points")
+    expect(page.get_by_role("link", name="Créer un compte").first).to_be_visible()
+    expect(page.get_by_role("link", name="Se connecter").first).to_be_visible()
+    for name in ("Mentions légales", "Données personnelles", "Conditions générales d'utilisation"):
+        expect(page.get_by_role("contentinfo").get_by_role("link", name=name)).to_be_visible()
+
+
+def test_footer_pages_have_real_content(page):
+    page.goto("/")
+    page.get_by_role("contentinfo").get_by_role("link", name="Conditions générales d'utilisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conditions générales d'utilisation")
+    expect(page.get_by_text("Durée de conservation")).to_be_visible()
+
+
+def test_home_page_fits_a_320_pixel_screen(browser, portal):
+    context = phone_context(browser, portal)
+    tab = context.new_page()
+    tab.goto("/")
+    expect(tab.get_by_role("link", name="Créer un compte").first).to_be_visible()
+    scroll_width = tab.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 320, f"horizontal scrolling at 320 px: {scroll_width}px wide"
+    context.close()
+
+
+def test_health_answers_ok_with_the_database(portal):
+    import httpx
+
+    response = httpx.get(f"{portal.url}/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["x-content-type-options"] == "nosniff"
