@@ -52,7 +52,8 @@ async def logout(request: Request) -> RedirectResponse:
     session_id = request.cookies.get(sessions.SESSION_COOKIE)
     if session_id:
         sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
-    response = RedirectResponse(routes.LOGGED_OUT, status_code=303)
+    closed = request.method == "POST" and (await request.form()).get("ferme") == "1"
+    response = RedirectResponse(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}", status_code=303)
     response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
 

@@ -27,13 +27,13 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str | None = None
     mail_from: str = "Mes Points Permis <ne-pas-repondre@localhost>"
+    # Encrypts secrets at rest (mail outbox); unset: a key generated once in data/secret.key.
+    secret_key: str | None = None
     franceconnect_issuer: str | None = None
     franceconnect_client_id: str | None = None
     franceconnect_client_secret: str | None = None
     # Tests and demos only: the day the portal takes as today.
     today: dt.date | None = None
-    # Development conveniences (mailbox page); never on in production.
-    dev_mode: bool = False
 
     @field_validator("base_url")
     @classmethod
@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def mailbox_enabled(self) -> bool:
+        """The development mailbox page: only without SMTP, on a portal served on this machine."""
+        from urllib.parse import urlsplit
+
+        host = urlsplit(self.base_url).hostname or ""
+        return self.smtp_host is None and host in {"localhost", "127.0.0.1", "::1"}
 
     @property
     def uses_https(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes, styles
+from mespoints.state.auth import LogoutState
 
 SERVICE_NAME = "Mes Points Permis"
 
@@ -26,17 +27,14 @@ def nav_link(text: str, href: str) -> rx.Component:
     )
 
 
-def logout_form() -> rx.Component:
-    """A real POST form: the logout route ends the session on the server and clears the cookie."""
+def logout_button() -> rx.Component:
+    """Empties the private states, then POSTs to the logout route (session ended, cookie cleared)."""
     return rx.el.li(
-        rx.el.form(
-            rx.el.button(
-                "Se déconnecter",
-                type="submit",
-                style={**styles.button_secondary, "padding": "0.35rem 0.8rem", "min_height": "2.5rem"},
-            ),
-            action=routes.LOGOUT,
-            method="post",
+        rx.el.button(
+            "Se déconnecter",
+            type="button",
+            on_click=LogoutState.logout,
+            style={**styles.button_secondary, "padding": "0.35rem 0.8rem", "min_height": "2.5rem"},
         ),
         list_style="none",
     )
@@ -44,7 +42,7 @@ def logout_form() -> rx.Component:
 
 def header(private: bool) -> rx.Component:
     links = (
-        [nav_link("Mon tableau de bord", routes.DASHBOARD), nav_link("Mon compte", routes.ACCOUNT), logout_form()]
+        [nav_link("Mon tableau de bord", routes.DASHBOARD), nav_link("Mon compte", routes.ACCOUNT), logout_button()]
         if private
         else [nav_link("Se connecter", routes.LOGIN), nav_link("Créer un compte", routes.SIGNUP)]
     )

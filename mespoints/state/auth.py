@@ -37,15 +37,40 @@ def to_login(next_path: str) -> rx.event.EventSpec:
 
 
 def login_with_ticket_script(ticket: str, next_path: str) -> str:
-    """Full-page POST to the ticket route: it sets the HttpOnly cookie, then redirects.
+    """Full-page POST of the one-time ticket: keeps it out of URLs and access logs."""
+    return post_to_script(routes.SESSION_TICKET, {"ticket": ticket, "suite": next_path})
 
-    A POST keeps the one-time ticket out of URLs and access logs.
-    """
-    return (
-        "(() => { const f = document.createElement('form'); f.method = 'post'; "
-        f"f.action = {routes.SESSION_TICKET!r}; "
-        "for (const [k, v] of Object.entries("
-        f"{{ticket: {ticket!r}, suite: {next_path!r}}})) {{ "
-        "const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i); } "
-        "document.body.appendChild(f); f.submit(); })()"
+
+def post_to_script(path: str, fields: dict[str, str] | None = None) -> str:
+    """Full-page POST to a backend route (hidden form), so the browser follows its redirect."""
+    inputs = "".join(
+        f"i = document.createElement('input'); i.type = 'hidden'; i.name = {k!r}; i.value = {v!r}; f.appendChild(i); "
+        for k, v in (fields or {}).items()
     )
+    return (
+        "(() => { const f = document.createElement('form'); let i; f.method = 'post'; "
+        f"f.action = {path!r}; {inputs}document.body.appendChild(f); f.submit(); }})()"
+    )
+
+
+# States that hold personal data; logout empties them before the cookie goes.
+PRIVATE_STATES: list[type[rx.State]] = []
+
+
+def holds_personal_data(state_class: type[rx.State]) -> type[rx.State]:
+    """Class decorator for private pages' states: emptied at logout."""
+    PRIVATE_STATES.append(state_class)
+    return state_class
+
+
+class LogoutState(rx.State):
+    @rx.event
+    async def logout(self):
+        for state_class in PRIVATE_STATES:
+            private = await self.get_state(state_class)
+            private.reset()
+        return rx.call_script(post_to_script(routes.LOGOUT))
+
+
+def first_error(errors: dict[str, list[str]], key: str) -> str:
+    return " ".join(errors.get(key, []))

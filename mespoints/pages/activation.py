@@ -1,0 +1,93 @@
+"""Activation link page, and the page to receive a new link."""
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.forms import form_alert, input_field, submit_button
+from mespoints.components.text import heading, paragraph, section
+from mespoints.state.activation import ActivationState, ResendActivationState
+from mespoints.template import page
+
+
+def new_link_button() -> rx.Component:
+    return rx.link("Recevoir un nouveau lien", href=routes.ACTIVATION_RESEND, style=styles.button_primary)
+
+
+@page(route=routes.ACTIVATION, title="Activation du compte", on_load=ActivationState.on_load)
+def activation() -> rx.Component:
+    return rx.el.div(
+        heading("Activation de votre compte"),
+        section(
+            rx.match(
+                ActivationState.result,
+                (
+                    "activated",
+                    rx.fragment(
+                        rx.el.p("Votre compte est activé.", role="status", style=styles.alert_success,
+                                margin_bottom="1rem"),
+                        paragraph("Vous pouvez maintenant vous connecter avec votre adresse électronique et votre "
+                                  "mot de passe."),
+                        rx.link("Se connecter", href=f"{routes.LOGIN}?info=active", style=styles.button_primary),
+                    ),
+                ),
+                (
+                    "expired",
+                    rx.fragment(
+                        rx.el.p("Ce lien d'activation a expiré.", role="alert", style=styles.alert_error,
+                                margin_bottom="1rem"),
+                        paragraph("Un lien d'activation est valable 12 heures. Demandez-en un nouveau : il vous "
+                                  "sera envoyé à la même adresse."),
+                        new_link_button(),
+                    ),
+                ),
+                (
+                    "invalid",
+                    rx.fragment(
+                        rx.el.p("Ce lien d'activation n'est pas valable ou a déjà été utilisé.", role="alert",
+                                style=styles.alert_error, margin_bottom="1rem"),
+                        paragraph("Si votre compte est déjà activé, connectez-vous. Sinon, demandez un nouveau lien."),
+                        rx.el.div(
+                            new_link_button(),
+                            rx.link("Se connecter", href=routes.LOGIN, style=styles.button_secondary),
+                            display="flex", flex_wrap="wrap", gap="0.75rem",
+                        ),
+                    ),
+                ),
+                rx.el.p("Vérification du lien…", aria_live="polite"),
+            ),
+        ),
+        max_width=styles.FORM_WIDTH,
+    )
+
+
+@page(route=routes.ACTIVATION_RESEND, title="Recevoir un nouveau lien d'activation",
+      on_load=ResendActivationState.on_load)
+def resend_activation() -> rx.Component:
+    S = ResendActivationState
+    return rx.el.div(
+        heading("Recevoir un nouveau lien d'activation"),
+        section(
+            rx.cond(
+                S.sent,
+                rx.fragment(
+                    rx.el.p(
+                        "Si un compte non activé existe pour cette adresse, un nouveau lien vient d'y être envoyé. "
+                        "Il est valable 12 heures ; les liens précédents ne fonctionnent plus.",
+                        role="status", style=styles.alert_success, margin_bottom="1rem",
+                    ),
+                    rx.link("Aller à la page de connexion", href=routes.LOGIN, style=styles.button_secondary),
+                ),
+                rx.el.form(
+                    form_alert(S.message),
+                    input_field("email", "Adresse électronique", error=S.email_error, value=S.email, type_="email",
+                                autocomplete="email", hint="L'adresse utilisée lors de la création du compte.",
+                                spell_check=False),
+                    submit_button("Recevoir un nouveau lien"),
+                    on_submit=S.submit,
+                    reset_on_submit=False,
+                    no_validate=True,
+                ),
+            ),
+        ),
+        max_width=styles.FORM_WIDTH,
+    )

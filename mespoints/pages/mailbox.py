@@ -1,0 +1,64 @@
+"""Development mailbox page and the page shown after logout."""
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.text import heading, paragraph, section
+from mespoints.state.mailbox import MailboxState
+from mespoints.template import page
+
+
+def message_card(message: rx.Var) -> rx.Component:
+    return rx.el.article(
+        rx.el.h2(message["subject"], font_size="1.1rem", font_weight="700", margin="0 0 0.25rem"),
+        rx.el.p("À : ", message["recipient"], " — ", message["created_at"], color=styles.MUTED, margin="0 0 0.5rem"),
+        # The text part, with its links made clickable by the browser's own rendering of plain text.
+        rx.el.pre(message["text"], white_space="pre-wrap", word_break="break-word", font_family=styles.FONT,
+                  margin="0"),
+        style=styles.card,
+        margin_bottom="1rem",
+    )
+
+
+@page(route=routes.MAILBOX, title="Boîte aux lettres de test", on_load=MailboxState.on_load)
+def mailbox() -> rx.Component:
+    return rx.el.div(
+        heading("Boîte aux lettres de test"),
+        rx.cond(
+            MailboxState.enabled,
+            rx.el.div(
+                paragraph(
+                    "Aucun serveur de messagerie n'est configuré : les courriels du portail sont conservés ici, "
+                    "du plus récent au plus ancien. Copiez un lien dans la barre d'adresse pour le suivre."
+                ),
+                rx.foreach(MailboxState.messages, message_card),
+                rx.cond(MailboxState.messages.length() == 0, paragraph("Aucun courriel pour le moment.")),
+            ),
+            paragraph("Cette page n'existe que sur un portail de développement sans serveur de messagerie."),
+        ),
+    )
+
+
+class LoggedOutState(rx.State):
+    closed: bool = False
+
+    @rx.event
+    def on_load(self) -> None:
+        self.closed = self.router.url.query_parameters.get("compte") == "ferme"
+
+
+@page(route=routes.LOGGED_OUT, title="Vous êtes déconnecté", on_load=LoggedOutState.on_load)
+def logged_out() -> rx.Component:
+    return rx.el.div(
+        heading(rx.cond(LoggedOutState.closed, "Votre compte est fermé", "Vous êtes déconnecté")),
+        section(
+            paragraph(rx.cond(
+                LoggedOutState.closed,
+                "Votre compte et vos données personnelles ont été supprimés. Merci d'avoir utilisé Mes Points Permis.",
+                "Votre session est terminée. Pour protéger vos informations, fermez aussi cet onglet si vous "
+                "utilisez un ordinateur partagé.",
+            )),
+            rx.link("Se connecter", href=routes.LOGIN, style=styles.button_primary),
+        ),
+        max_width=styles.FORM_WIDTH,
+    )

@@ -1,0 +1,134 @@
+"""The driver's dashboard: loaded on the server for the signed-in account only, and the simulator."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes
+from mespoints.components.forms import focus_script
+from mespoints.db.engine import get_engine
+from mespoints.services import dashboard
+from mespoints.services.clock import today
+from mespoints.services.dashboard import (
+    BalanceChart,
+    ForecastRow,
+    HistoryRow,
+    LetterRow,
+    ProbationInfo,
+    StageInfo,
+    StatusInfo,
+)
+from mespoints.state.auth import current_session, to_login
+
+# The official scale, for the simulator's list (static: the page builds its options once).
+OFFENCE_OPTIONS: list[tuple[str, str]] = dashboard.offence_choices()
+SIMULATION_RESULT_ID = "resultat-simulation"
+
+
+class DashboardState(rx.State):
+    """Only what the page shows; every personal value is cleared before each load."""
+
+    loaded: bool = False
+    licence_missing: bool = False
+    first_names: str = ""
+    as_of_label: str = ""
+    balance: int = 0
+    maximum: int = 0
+    gauge_label: str = ""
+    gauge_percent: int = 0
+    updated_label: str = ""
+    status: StatusInfo = StatusInfo(valid=True, title="")
+    probation: ProbationInfo = ProbationInfo(kind="", title="")
+    history: list[HistoryRow] = []
+    forecast: list[ForecastRow] = []
+    letters: list[LetterRow] = []
+    stage: StageInfo = StageInfo(available_now=False, points_now=0, possible_from="")
+    chart: BalanceChart = BalanceChart(
+        history_path="", forecast_path="", today_path="", grid_path="", x_ticks=[], y_ticks=[], summary=""
+    )
+    # « Et si… »
+    simulation_min: str = ""
+    simulation_max: str = ""
+    offence_code: str = ""
+    simulation_day: str = ""
+    offence_error: str = ""
+    day_error: str = ""
+    simulated: bool = False
+    simulation_summary: str = ""
+    simulation_balance_label: str = ""
+    simulation_invalidated: bool = False
+    simulation_letters: list[LetterRow] = []
+    simulation_forecast: list[ForecastRow] = []
+
+    @rx.event
+    def on_load(self):
+        # Private page: nothing of a previous account may survive, whatever happens next.
+        self.reset()
+        info = current_session(self)
+        if info is None:
+            return to_login(routes.DASHBOARD)
+        data = dashboard.load_dashboard(
+            engine=get_engine(), licence_number=info.licence_number, as_of=today()
+        )
+        self.first_names = info.first_names
+        self.loaded = True
+        if data is None:
+            self.licence_missing = True
+            return None
+        self.as_of_label = data.as_of_label
+        self.balance = data.balance
+        self.maximum = data.maximum
+        self.gauge_label = data.gauge_label
+        self.gauge_percent = data.gauge_percent
+        self.updated_label = data.updated_label
+        self.status = data.status
+        self.probation = data.probation
+        self.history = data.history
+        self.forecast = data.forecast
+        self.letters = data.letters
+        self.stage = data.stage
+        self.chart = data.chart
+        self.simulation_min = data.issued_on
+        self.simulation_max = data.simulation_until
+        return None
+
+    @rx.event
+    def simulate(self, form: dict):
+        """« Et si… »: nothing is saved; the session is checked again first."""
+        info = current_session(self)
+        if info is None:
+            self.reset()
+            return to_login(routes.DASHBOARD)
+        self.offence_code = str(form.get("offence", ""))[:64]
+        self.simulation_day = str(form.get("day", "")).strip()[:10]
+        self._clear_simulation()
+        outcome = dashboard.simulate_offence(
+            engine=get_engine(),
+            licence_number=info.licence_number,
+            as_of=today(),
+            offence_code=self.offence_code,
+            day=self.simulation_day,
+        )
+        if outcome is None:
+            self.licence_missing = True
+            return None
+        self.offence_error = outcome.offence_error
+        self.day_error = outcome.day_error
+        if outcome.result is None:
+            return rx.call_script(focus_script("offence" if self.offence_error else "day"))
+        result = outcome.result
+        self.simulated = True
+        self.simulation_summary = result.summary
+        self.simulation_balance_label = result.balance_label
+        self.simulation_invalidated = result.invalidated
+        self.simulation_letters = result.letters
+        self.simulation_forecast = result.forecast
+        return rx.call_script(focus_script(SIMULATION_RESULT_ID))
+
+    def _clear_simulation(self) -> None:
+        self.offence_error = self.day_error = ""
+        self.simulated = False
+        self.simulation_summary = self.simulation_balance_label = ""
+        self.simulation_invalidated = False
+        self.simulation_letters = []
+        self.simulation_forecast = []

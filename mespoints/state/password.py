@@ -1,0 +1,72 @@
+"""« Mot de passe oublié ? » and the new password page reached from the mailed link."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes
+from mespoints.components.forms import focus_script
+from mespoints.db.engine import get_engine
+from mespoints.services import accounts
+from mespoints.services.clock import utcnow
+from mespoints.state.auth import first_error
+
+
+class ForgottenPasswordState(rx.State):
+    email: str = ""
+    email_error: str = ""
+    message: str = ""
+    sent: bool = False
+
+    @rx.event
+    def on_load(self) -> None:
+        self.email_error = self.message = ""
+        self.sent = False
+
+    @rx.event
+    def submit(self, form: dict):
+        self.email = str(form.get("email", "")).strip()[:254]
+        self.email_error = self.message = ""
+        outcome = accounts.request_password_reset(engine=get_engine(), email=self.email, now=utcnow())
+        if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
+            self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
+            return rx.call_script(focus_script("email"))
+        if outcome.status == accounts.RequestStatus.RATE_LIMITED:
+            self.message = outcome.message or ""
+            return None
+        self.sent = True
+        return None
+
+
+class ResetPasswordState(rx.State):
+    # "", "done", "expired", "invalid"
+    link_status: str = ""
+    password_error: str = ""
+    confirmation_error: str = ""
+    _token: str = ""
+
+    @rx.event
+    def on_load(self) -> None:
+        self._token = self.router.url.query_parameters.get("jeton", "")
+        self.password_error = self.confirmation_error = ""
+        self.link_status = str(accounts.check_reset_token(engine=get_engine(), token=self._token, now=utcnow()))
+
+    @rx.event
+    def submit(self, form: dict):
+        password = str(form.get("password", ""))
+        confirmation = str(form.get("password_confirmation", ""))
+        self.password_error = "" if password else "Choisissez un nouveau mot de passe."
+        self.confirmation_error = (
+            "" if not password or confirmation == password else "Les deux mots de passe ne sont pas identiques."
+        )
+        if self.password_error or self.confirmation_error:
+            return rx.call_script(focus_script("password" if self.password_error else "password_confirmation"))
+        outcome = accounts.reset_password(engine=get_engine(), token=self._token, new_password=password, now=utcnow())
+        if outcome.status == accounts.TokenStatus.FIELD_ERRORS:
+            self.password_error = first_error(outcome.errors, "new_password")
+            return rx.call_script(focus_script("password"))
+        if outcome.status != accounts.TokenStatus.DONE:
+            self.link_status = str(outcome.status)
+            return None
+        self._token = ""
+        return rx.redirect(f"{routes.LOGIN}?info=reinitialise")
