@@ -1,0 +1,323 @@
+"""Sending mail through the outbox: written with what caused it, delivered at least once.
+
+- ``enqueue`` adds a row in the caller's transaction: a sign-up that rolls back sends nothing,
+  one that commits cannot lose its activation mail.
+- ``deliver_due`` sends the due rows through SMTP (or any ``Transport``). A row is claimed by a
+  conditional UPDATE before sending, so several workers never send it at the same time; it is
+  marked sent only once the server accepted it. A failure schedules a retry with exponential
+  back-off (30 s × 2^attempts, at most one hour). A sender that dies mid-send leaves its claim
+  to expire, and the mail is sent again: at least once, never lost.
+- Without SMTP configured, mails stay in the outbox; ``list_mailbox`` shows them (development
+  mailbox page).
+- ``run_sender_forever`` is an asyncio coroutine: the app registers it as a lifespan task when
+  MESPOINTS_SMTP_HOST is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from typing import Protocol
+
+from sqlalchemy import Engine, and_, or_, select, update
+from sqlmodel import Session
+
+from mespoints.db.mail import OutboxMail
+from mespoints.services import secrets_box
+from mespoints.services.clock import utcnow
+from mespoints.services.mail_templates import Message
+from mespoints.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+_outbox = OutboxMail.__table__  # type: ignore[attr-defined]
+
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_MAX_SECONDS = 3600
+# Longer than any SMTP exchange (timeout below); a crashed sender's rows come back after it.
+CLAIM_SECONDS = 300
+SMTP_TIMEOUT_SECONDS = 30
+
+
+class Transport(Protocol):
+    """Hands one message to a mail server; raises when the server did not accept it."""
+
+    def send(self, message: EmailMessage) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpTransport:
+    """Plain SMTP, with STARTTLS and login when configured. One connection per message."""
+
+    host: str
+    port: int = 25
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    timeout: float = SMTP_TIMEOUT_SECONDS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SmtpTransport | None:
+        if not settings.smtp_host:
+            return None
+        return cls(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            user=settings.smtp_user,
+            password=settings.smtp_password,
+        )
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
+            if self.starttls:
+                client.starttls(context=ssl.create_default_context())
+            if self.user:
+                client.login(self.user, self.password or "")
+            refused = client.send_message(message)
+            if refused:  # only one recipient: a partial refusal is a refusal
+                raise smtplib.SMTPRecipientsRefused(refused)
+
+    def __repr__(self) -> str:  # never show the password in logs
+        return f"SmtpTransport(host={self.host!r}, port={self.port})"
+
+
+@dataclass(frozen=True)
+class MailboxItem:
+    """One outbox message as the development mailbox page shows it."""
+
+    id: int
+    created_at: dt.datetime
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    sent_at: dt.datetime | None
+
+
+def enqueue(session: Session, *, to: str, message: Message, now: dt.datetime) -> int:
+    """Adds ``message`` for ``to`` to the outbox in the session's transaction; returns its id."""
+    payload = json.dumps({"text": message.text, "html": message.html}, ensure_ascii=False)
+    row = OutboxMail(
+        created_at=now,
+        recipient=to,
+        subject=message.subject,
+        payload_encrypted=secrets_box.encrypt(payload),
+        attempts=0,
+        next_attempt_at=now,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait before the next try after ``attempts`` failed ones (1 → 30 s, 2 → 60 s, …, ≤ 1 h)."""
+    exponent = min(max(attempts - 1, 0), 20)
+    return dt.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2**exponent, BACKOFF_MAX_SECONDS))
+
+
+def deliver_due(
+    *, engine: Engine, now: dt.datetime, transport: Transport | None = None, limit: int = 50
+) -> int:
+    """Sends up to ``limit`` due mails; returns how many the server accepted.
+
+    Without ``transport`` the SMTP server of the settings is used; when none is configured,
+    nothing is sent and the mails wait in the outbox.
+    """
+    settings = get_settings()
+    if transport is None:
+        transport = SmtpTransport.from_settings(settings)
+        if transport is None:
+            return 0
+    with engine.connect() as connection:
+        candidate_ids = list(
+            connection.execute(
+                select(_outbox.c.id)
+                .where(_due(now))
+                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
+                .limit(limit)
+            ).scalars()
+        )
+    sent = 0
+    started = time.monotonic()
+    for mail_id in candidate_ids:
+        # Claims follow the real time spent in this round, so a slow server cannot make a
+        # claim expire before its send is over.
+        claim_now = now + dt.timedelta(seconds=time.monotonic() - started)
+        mail = _claim(engine, mail_id=mail_id, now=claim_now)
+        if mail is None:
+            continue  # another sender took it, or it was sent meanwhile
+        try:
+            transport.send(_build_email(mail, mail_from=settings.mail_from))
+        except Exception as error:  # noqa: BLE001 (any failure: retry later, never lose the mail)
+            _record_failure(engine, mail=mail, now=claim_now, error=error, settings=settings)
+            continue
+        with engine.begin() as connection:
+            connection.execute(
+                update(_outbox)
+                .where(_outbox.c.id == mail_id)
+                .values(sent_at=claim_now, attempts=mail.attempts + 1, claimed_until=None, last_error=None)
+            )
+        sent += 1
+    return sent
+
+
+@dataclass(frozen=True)
+class _ClaimedMail:
+    id: int
+    created_at: dt.datetime
+    recipient: str
+    subject: str
+    payload_encrypted: str
+    attempts: int
+
+
+def _due(now: dt.datetime):  # type: ignore[no-untyped-def]
+    return and_(
+        _outbox.c.sent_at.is_(None),
+        _outbox.c.next_attempt_at <= now,
+        or_(_outbox.c.claimed_until.is_(None), _outbox.c.claimed_until < now),
+    )
+
+
+def _claim(engine: Engine, *, mail_id: int, now: dt.datetime) -> _ClaimedMail | None:
+    """Takes the row for CLAIM_SECONDS with one conditional UPDATE: only one sender wins it."""
+    with engine.begin() as connection:
+        claimed = connection.execute(
+            update(_outbox)
+            .where(and_(_outbox.c.id == mail_id, _due(now)))
+            .values(claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+        )
+        if claimed.rowcount != 1:
+            return None
+        row = connection.execute(
+            select(
+                _outbox.c.id,
+                _outbox.c.created_at,
+                _outbox.c.recipient,
+                _outbox.c.subject,
+                _outbox.c.payload_encrypted,
+                _outbox.c.attempts,
+            ).where(_outbox.c.id == mail_id)
+        ).one()
+    return _ClaimedMail(*row)
+
+
+def _record_failure(
+    engine: Engine, *, mail: _ClaimedMail, now: dt.datetime, error: Exception, settings: Settings
+) -> None:
+    attempts = mail.attempts + 1
+    description = _describe_error(error, settings=settings)
+    logger.warning("mail %s not sent (attempt %s): %s", mail.id, attempts, description)
+    with engine.begin() as connection:
+        connection.execute(
+            update(_outbox)
+            .where(_outbox.c.id == mail.id)
+            .values(
+                attempts=attempts,
+                next_attempt_at=now + backoff(attempts),
+                claimed_until=None,
+                last_error=description,
+            )
+        )
+
+
+def _describe_error(error: Exception, *, settings: Settings) -> str:
+    """Class and short reason of a failure, without credentials or message content."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        reason = f"{error.smtp_code} {error.smtp_error!r}"
+    elif isinstance(error, smtplib.SMTPRecipientsRefused):
+        reason = "recipient refused"
+    elif isinstance(error, secrets_box.InvalidToken):
+        reason = "payload cannot be decrypted with the current MESPOINTS_SECRET_KEY"
+    else:
+        reason = str(error)
+    for secret in (settings.smtp_password, settings.smtp_user):
+        if secret:
+            reason = reason.replace(secret, "***")
+    return f"{error.__class__.__name__}: {reason}"[:500]
+
+
+def _build_email(row: _ClaimedMail, *, mail_from: str) -> EmailMessage:
+    payload = json.loads(secrets_box.decrypt(row.payload_encrypted))
+    email = EmailMessage()
+    email["Subject"] = row.subject
+    email["From"] = mail_from
+    email["To"] = _ascii_address(row.recipient)
+    email["Date"] = format_datetime(row.created_at.replace(tzinfo=dt.UTC))
+    sender_domain = parseaddr(mail_from)[1].rpartition("@")[2] or "localhost"
+    email["Message-ID"] = make_msgid(idstring=f"outbox{row.id}", domain=sender_domain)
+    email["Auto-Submitted"] = "auto-generated"
+    # Quoted-printable: 7-bit safe, so any server takes it, with or without 8BITMIME.
+    email.set_content(payload["text"], cte="quoted-printable")
+    email.add_alternative(payload["html"], subtype="html", cte="quoted-printable")
+    return email
+
+
+def _ascii_address(address: str) -> str:
+    """The address with its domain in IDNA form, as SMTP without SMTPUTF8 needs it."""
+    local, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        ascii_domain = domain
+    return str(Address(addr_spec=f"{local}@{ascii_domain}"))
+
+
+def list_mailbox(*, engine: Engine, limit: int = 50) -> list[MailboxItem]:
+    """The newest outbox messages, decrypted, for the development mailbox page."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(_outbox).order_by(_outbox.c.created_at.desc(), _outbox.c.id.desc()).limit(limit)
+        ).all()
+    items = []
+    for row in rows:
+        try:
+            payload = json.loads(secrets_box.decrypt(row.payload_encrypted))
+            text, html = str(payload["text"]), str(payload["html"])
+        except (secrets_box.InvalidToken, ValueError, KeyError):
+            text = html = "(message illisible : il a été chiffré avec une autre clé)"
+        items.append(
+            MailboxItem(
+                id=row.id,
+                created_at=row.created_at,
+                recipient=row.recipient,
+                subject=row.subject,
+                text=text,
+                html=html,
+                sent_at=row.sent_at,
+            )
+        )
+    return items
+
+
+async def run_sender_forever(
+    *, engine: Engine, interval: float = 2.0, transport: Transport | None = None
+) -> None:
+    """Delivers due mails every ``interval`` seconds until cancelled (an asyncio coroutine).
+
+    Register it as a lifespan task: ``app.register_lifespan_task(functools.partial(
+    run_sender_forever, engine=get_engine()))``. Each round runs in a worker thread, so the
+    event loop never waits on SMTP. Returns at once when no SMTP server is configured.
+    """
+    if transport is None:
+        transport = SmtpTransport.from_settings(get_settings())
+        if transport is None:
+            logger.info("no SMTP server configured: mails stay in the outbox")
+            return
+    while True:
+        try:
+            await asyncio.to_thread(deliver_due, engine=engine, now=utcnow(), transport=transport)
+        except Exception:  # a database hiccup must not stop the sender for good
+            logger.exception("mail sender round failed")
+        await asyncio.sleep(interval)
