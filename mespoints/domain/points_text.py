@@ -1,0 +1,129 @@
+"""French wording of what the points engine answers: labels, letter meanings, dates, a text table.
+
+Shared by the command line (`render_table_fr`) and the dashboard (the dictionaries and helpers), so
+each wording is written once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+from mespoints.domain.points import Assessment, Change
+
+RULE_LABELS_FR: dict[str, str] = {
+    "withdrawal": "retrait de points",
+    "six_month": "récupération d'un point après 6 mois sans infraction",
+    "full_restoration": "récupération de tous les points après 2 ou 3 ans sans infraction",
+    "ten_year": "restitution des points de l'infraction 10 ans après",
+    "stage": "stage de sensibilisation à la sécurité routière",
+    "probation_increment": "majoration annuelle du permis probatoire",
+    "invalidation": "invalidation du permis (solde nul)",
+}
+
+LETTER_MEANINGS_FR: dict[str, str] = {
+    "48": "Information : des points ont été retirés de votre permis.",
+    "48N": (
+        "Permis probatoire : retrait d'au moins 3 points ; un stage de sensibilisation "
+        "est obligatoire dans les 4 mois."
+    ),
+    "48M": "Il vous reste 6 points ou moins : un stage de sensibilisation vous est recommandé.",
+    "48SI": (
+        "Votre solde est nul : votre permis est invalidé et doit être remis à la préfecture "
+        "dans les 10 jours."
+    ),
+    "46": "Information : des points vous ont été restitués avec le temps.",
+    "47": "Information : des points vous ont été restitués après un stage de sensibilisation.",
+}
+
+STATUS_LABELS_FR: dict[str, str] = {"valid": "valide", "invalidated": "invalidé"}
+
+_LOCALE = "fr_FR"
+
+
+def format_date_fr(day: dt.date) -> str:
+    """« 10 mars 2023 »."""
+    return format_date(day, format="long", locale=_LOCALE)
+
+
+def points_fr(count: int) -> str:
+    """« 0 point », « 1 point », « 4 points » (French keeps 0 and 1 singular)."""
+    return f"{count} point" if abs(count) < 2 else f"{count} points"
+
+
+def _signed(points: int) -> str:
+    return f"+{points}" if points > 0 else str(points)
+
+
+def _changes_table(changes: tuple[Change, ...]) -> list[str]:
+    if not changes:
+        return ["  (aucun)"]
+    dates = [format_date_fr(change.date) for change in changes]
+    width = max(len("Date"), *(len(text) for text in dates))
+    lines = [f"  {'Date':<{width}}  Points  Solde  Motif"]
+    for text, change in zip(dates, changes, strict=True):
+        reason = RULE_LABELS_FR.get(change.rule, change.rule)
+        if change.event_id:
+            reason += f" ({change.event_id})"
+        lines.append(f"  {text:<{width}}  {_signed(change.points):>6}  {change.balance_after:>5}  {reason}")
+    return lines
+
+
+def _probation_line(assessment: Assessment) -> str:
+    probation = assessment.probation
+    if probation.ends_on is None:
+        return "non (permis définitif)"
+    training = "avec" if probation.early_training else "sans"
+    ends_on = format_date_fr(probation.ends_on)
+    if not probation.active:
+        return f"terminée le {ends_on} ({training} apprentissage anticipé de la conduite)"
+    line = f"en cours jusqu'au {ends_on} ({training} apprentissage anticipé de la conduite)"
+    if probation.next_increment_on:
+        line += (
+            f" ; prochaine majoration : +{points_fr(probation.next_increment_points)}"
+            f" le {format_date_fr(probation.next_increment_on)}"
+        )
+    elif probation.increments_stopped:
+        line += " ; majorations interrompues par une infraction"
+    return line
+
+
+def _stage_line(assessment: Assessment) -> str:
+    if assessment.stage_possible_from is None:
+        return "impossible (permis invalidé)"
+    if assessment.stage_possible_from > assessment.as_of:
+        return f"pas avant le {format_date_fr(assessment.stage_possible_from)} (un stage par an au plus)"
+    if assessment.stage_points_now:
+        return f"possible dès maintenant : jusqu'à {points_fr(assessment.stage_points_now)} récupérés"
+    return "possible, mais votre solde est déjà au maximum"
+
+
+def render_table_fr(assessment: Assessment, licence_number: str) -> str:
+    """The assessment as a French text table for the command line."""
+    lines = [
+        f"Permis n° {licence_number} — situation au {format_date_fr(assessment.as_of)}",
+        "",
+        f"Solde : {points_fr(assessment.balance)} sur {assessment.maximum}",
+        f"Maximum applicable : {points_fr(assessment.maximum)}",
+        f"Statut : {STATUS_LABELS_FR.get(assessment.status, assessment.status)}"
+        + (f" depuis le {format_date_fr(assessment.invalidated_on)}" if assessment.invalidated_on else ""),
+        f"Période probatoire : {_probation_line(assessment)}",
+        f"Stage de sensibilisation : {_stage_line(assessment)}",
+        "",
+        "Historique",
+        *_changes_table(assessment.history),
+        "",
+        "Calendrier prévisionnel (si aucune nouvelle infraction)",
+        *_changes_table(assessment.forecast),
+        "",
+        "Courriers",
+    ]
+    if not assessment.letters:
+        lines.append("  (aucun)")
+    else:
+        dates = [format_date_fr(letter.date) for letter in assessment.letters]
+        width = max(len(text) for text in dates)
+        for text, letter in zip(dates, assessment.letters, strict=True):
+            lines.append(f"  {text:<{width}}  {letter.code:<4}  {LETTER_MEANINGS_FR.get(letter.code, '')}")
+    return "\n".join(lines) + "\n"
