@@ -1,0 +1,72 @@
+"""Backend HTTP routes: health, session ticket exchange, logout, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from mespoints import http
+from mespoints.auth_routes import safe_next
+from mespoints.db.engine import make_engine
+
+
+@pytest.fixture
+def client(sqlite_engine, monkeypatch):
+    monkeypatch.setattr(http, "get_engine", lambda: sqlite_engine)
+    import mespoints.auth_routes as auth_routes
+
+    monkeypatch.setattr(auth_routes, "get_engine", lambda: sqlite_engine)
+    app = http.SecurityHeaders(http.backend_routes())
+    return TestClient(app, follow_redirects=False)
+
+
+def test_health_says_ok_when_the_database_answers(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_health_answers_503_when_the_database_does_not(monkeypatch, tmp_path):
+    broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(http, "get_engine", lambda: broken)
+    response = TestClient(http.backend_routes()).get("/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+def test_every_response_carries_the_security_headers_and_no_store(client):
+    response = client.get("/health")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_an_unknown_ticket_sends_back_to_login_without_a_cookie(client):
+    response = client.post("/auth/session", data={"ticket": "nope", "suite": "/tableau-de-bord"})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/connexion")
+    assert "set-cookie" not in response.headers
+
+
+def test_logout_clears_the_cookie_and_goes_to_the_logged_out_page(client):
+    client.cookies.set("mpp_session", "whatever")
+    response = client.post("/auth/logout")
+    assert response.status_code == 303
+    assert response.headers["location"] == "/deconnexion"
+    assert 'mpp_session=""' in response.headers["set-cookie"]
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/compte", "/compte"),
+        ("https://evil.example/x", "/tableau-de-bord"),
+        ("//evil.example", "/tableau-de-bord"),
+        ("/\\evil.example", "/tableau-de-bord"),
+        (None, "/tableau-de-bord"),
+    ],
+)
+def test_redirects_after_login_stay_on_the_portal(target, expected):
+    assert safe_next(target) == expected
+
+
