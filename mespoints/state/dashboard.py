@@ -18,13 +18,14 @@ from mespoints.services.dashboard import (
     StageInfo,
     StatusInfo,
 )
-from mespoints.state.auth import current_session, to_login
+from mespoints.state.auth import current_session, holds_personal_data, to_login
 
 # The official scale, for the simulator's list (static: the page builds its options once).
 OFFENCE_OPTIONS: list[tuple[str, str]] = dashboard.offence_choices()
 SIMULATION_RESULT_ID = "resultat-simulation"
 
 
+@holds_personal_data
 class DashboardState(rx.State):
     """Only what the page shows; every personal value is cleared before each load."""
 
@@ -39,9 +40,9 @@ class DashboardState(rx.State):
     updated_label: str = ""
     status: StatusInfo = StatusInfo(valid=True, title="")
     probation: ProbationInfo = ProbationInfo(kind="", title="")
-    history: list[HistoryRow] = []
-    forecast: list[ForecastRow] = []
-    letters: list[LetterRow] = []
+    history: rx.Field[list[HistoryRow]] = rx.field(default_factory=list)
+    forecast: rx.Field[list[ForecastRow]] = rx.field(default_factory=list)
+    letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
     stage: StageInfo = StageInfo(available_now=False, points_now=0, possible_from="")
     chart: BalanceChart = BalanceChart(
         history_path="", forecast_path="", today_path="", grid_path="", x_ticks=[], y_ticks=[], summary=""
@@ -57,8 +58,8 @@ class DashboardState(rx.State):
     simulation_summary: str = ""
     simulation_balance_label: str = ""
     simulation_invalidated: bool = False
-    simulation_letters: list[LetterRow] = []
-    simulation_forecast: list[ForecastRow] = []
+    simulation_letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
+    simulation_forecast: rx.Field[list[ForecastRow]] = rx.field(default_factory=list)
 
     @rx.event
     def on_load(self):

@@ -1,0 +1,328 @@
+"""The dashboard use case: what the driver sees, in French, and the « Et si… » simulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from mespoints.domain.feed import FeedLicence, validate_feed_record
+from mespoints.services import dashboard
+from mespoints.services.national_file import import_records
+
+AS_OF = dt.date(2024, 11, 10)
+NUMBER = "120575100123"
+
+
+def record(number: str = NUMBER, **overrides: Any) -> FeedLicence:
+    data: dict[str, Any] = {
+        "licence_number": number,
+        "format": "card",
+        "last_name": "MARTIN",
+        "first_names": "Julie Anne",
+        "birth_date": "1975-05-17",
+        "issued_on": "1998-06-02",
+        "early_training": False,
+        "categories": [{"category": "B", "obtained_on": "1998-06-02"}],
+        # The worked example of docs/points-rules.md.
+        "events": [
+            {
+                "id": "INF-1",
+                "kind": "infraction",
+                "committed_at": "2023-02-03T08:15:00",
+                "effective_on": "2023-03-10",
+                "offence_class": "C4",
+                "points": 4,
+                "label": "Excès de vitesse de 40 à moins de 50 km/h",
+                "place": "Lyon (69)",
+            },
+            {
+                "id": "INF-2",
+                "kind": "infraction",
+                "committed_at": "2023-08-20T17:00:00",
+                "effective_on": "2023-09-01",
+                "offence_class": "C3",
+                "points": 1,
+                "label": "Défaut de port de gants homologués",
+                "place": "Villeurbanne (69)",
+            },
+        ],
+        "updated_at": "2024-11-02T03:00:00+00:00",
+    }
+    data.update(overrides)
+    parsed = validate_feed_record(data)
+    assert isinstance(parsed, FeedLicence), parsed
+    return parsed
+
+
+def infraction(event_id: str, day: str, points: int, offence_class: str = "C4") -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "kind": "infraction",
+        "committed_at": f"{day}T10:00:00",
+        "effective_on": day,
+        "offence_class": offence_class,
+        "points": points,
+        "label": "Refus de priorité",
+        "place": "Paris (75)",
+    }
+
+
+@pytest.fixture
+def worked_example(sqlite_engine):
+    import_records(engine=sqlite_engine, records=[record()])
+    return sqlite_engine
+
+
+def test_the_dashboard_shows_the_worked_example_balance_on_sqlite_and_postgresql(engine):
+    import_records(engine=engine, records=[record()])
+
+    data = dashboard.load_dashboard(engine=engine, licence_number=NUMBER, as_of=AS_OF)
+
+    assert data is not None
+    assert (data.balance, data.maximum) == (8, 12)
+    assert data.gauge_label == "8 points sur 12"
+    assert data.gauge_percent == 67
+    assert data.as_of_label == "10 novembre 2024"
+    assert data.updated_label == "2 novembre 2024"
+    assert data.first_names == "Julie Anne"
+
+
+def test_an_unknown_licence_gives_no_dashboard(worked_example):
+    assert dashboard.load_dashboard(engine=worked_example, licence_number="999999999", as_of=AS_OF) is None
+
+
+def test_the_history_is_newest_first_with_both_days_of_an_infraction(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert [(row.date, row.rule, row.points, row.balance_after) for row in data.history] == [
+        ("1 mars 2024", "six_month", "+1", "8"),
+        ("1 septembre 2023", "withdrawal", "-1", "7"),
+        ("10 mars 2023", "withdrawal", "-4", "8"),
+    ]
+    speeding = data.history[-1]
+    assert speeding.label == "Excès de vitesse de 40 à moins de 50 km/h"
+    assert speeding.place == "Lyon (69)"
+    assert "commise le 3 février 2023" in speeding.detail
+    assert "retirés le 10 mars 2023 (date de réalité)" in speeding.detail
+    assert data.history[0].label == "Récupération d'un point après 6 mois sans infraction"  # R5
+
+
+def test_the_forecast_names_the_rule_and_its_period_in_plain_french(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    # R6: three years, because a class-4 infraction took effect since the balance was last at 12.
+    assert [(row.date, row.points, row.balance_after) for row in data.forecast] == [
+        ("1 septembre 2026", "+4", "12")
+    ]
+    assert data.forecast[0].label == "Récupération de la totalité des points après 3 ans sans infraction"
+
+
+def test_letters_are_newest_first_with_their_meaning(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert [(row.date, row.code) for row in data.letters] == [
+        ("1 mars 2024", "46"),
+        ("1 septembre 2023", "48"),
+        ("10 mars 2023", "48"),
+    ]
+    assert data.letters[-1].meaning == "Information : des points ont été retirés de votre permis."
+
+
+def test_a_valid_definitive_licence_can_take_a_stage_now(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert data.status.valid and data.status.title == "Votre permis est valide."
+    assert data.probation.kind == "definitive"
+    assert data.stage.available_now and data.stage.points_now == 4  # R8
+    assert "dès maintenant" in data.stage.lines[0]
+
+
+def test_a_stage_less_than_a_year_after_the_last_one_says_from_which_day(sqlite_engine):
+    events = [
+        infraction("I1", "2024-01-10", 4),
+        {"id": "S1", "kind": "stage", "completed_on": "2024-03-01", "place": "Lyon (69)"},
+        infraction("I2", "2024-06-10", 4),
+    ]
+    import_records(engine=sqlite_engine, records=[record(events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert not data.stage.available_now
+    assert data.stage.possible_from == "1 mars 2025"  # R8: one stage a year
+    stage_row = next(row for row in data.history if row.rule == "stage")
+    assert stage_row.place == "Lyon (69)" and stage_row.points == "+4"
+
+
+def test_an_invalidated_licence_says_what_it_means_and_what_to_do(sqlite_engine):
+    events = [infraction("I1", "2024-01-10", 6, "DELIT"), infraction("I2", "2024-04-10", 6, "DELIT")]
+    import_records(engine=sqlite_engine, records=[record(events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert data.balance == 0
+    assert not data.status.valid
+    assert data.status.title.startswith("Votre permis est invalidé depuis le 10 avril 2024")  # R4
+    text = " ".join(data.status.lines)
+    for expected in ("48SI", "10 jours", "6 mois", "1 an", "5 années", "médical", "psychotechniques"):
+        assert expected in text
+    # Held since 1998: the theory test only, if asked for within 9 months.
+    assert "épreuve théorique (code) seulement" in text
+    assert [row.rule for row in data.history[:2]] == ["invalidation", "withdrawal"]
+    assert data.forecast == []
+    assert not data.stage.available_now and data.stage.possible_from == ""
+    assert data.letters[0].code == "48SI"
+
+
+def test_a_probationary_licence_shows_its_next_increment(sqlite_engine):
+    import_records(engine=sqlite_engine, records=[record(issued_on="2023-06-02", events=[])])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    assert (data.balance, data.maximum) == (8, 8)  # R1 + one R2 increment
+    assert data.probation.kind == "active"
+    assert data.probation.title == "Votre permis est probatoire jusqu'au 2 juin 2026."
+    assert "Prochaine majoration : +2 points le 2 juin 2025" in " ".join(data.probation.lines)
+
+
+def test_a_probationary_licence_explains_why_increments_stopped(sqlite_engine):
+    events = [infraction("I1", "2024-01-10", 1)]
+    import_records(engine=sqlite_engine, records=[record(issued_on="2023-06-02", events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+
+    text = " ".join(data.probation.lines)
+    assert "majorations annuelles sont arrêtées" in text  # R2
+    assert "Prochaine majoration" not in text
+
+
+def test_the_last_update_is_the_day_in_paris(sqlite_engine):
+    late_evening_utc = "2024-11-01T23:30:00+00:00"
+    import_records(engine=sqlite_engine, records=[record(updated_at=late_evening_utc)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+
+    assert data is not None and data.updated_label == "2 novembre 2024"
+
+
+def test_the_chart_draws_history_up_to_today_and_forecast_after(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+    chart = data.chart
+
+    today_x = chart.today_path.split()[0][1:]
+    assert chart.history_path.endswith(f"H{today_x}")
+    assert chart.forecast_path.startswith(f"M{today_x} ")
+    assert chart.forecast_path.count("V") == 1  # one forecast change
+    assert [tick.label for tick in chart.y_ticks] == ["12", "6", "0"]
+    assert chart.x_ticks and all(4 <= tick.position <= 96 for tick in chart.x_ticks)
+    assert "8 points sur 12 le 10 novembre 2024" in chart.summary
+    assert "12 points le 1 septembre 2026" in chart.summary
+
+
+def test_offence_choices_list_the_official_scale_with_points(worked_example):
+    choices = dict(dashboard.offence_choices())
+
+    assert choices["VITESSE_40_50"] == "Excès de vitesse de 40 à moins de 50 km/h (4 points)"
+    assert choices["GANTS"].endswith("(1 point)")
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "offence_error", "day_error"),
+    [
+        ("", "2024-12-01", "Choisissez une infraction dans la liste.", ""),
+        ("NOPE", "2024-12-01", "Cette infraction ne figure pas dans la liste : choisissez-en une.", ""),
+        ("TELEPHONE", "", "", "Indiquez la date de l'infraction."),
+        ("TELEPHONE", "2024-02-30", "", "Cette date n'est pas valable."),
+        (
+            "TELEPHONE",
+            "1990-01-01",
+            "",
+            "Indiquez une date à partir de la délivrance de votre permis, le 2 juin 1998.",
+        ),
+        ("TELEPHONE", "2031-01-01", "", "Indiquez une date au plus tard le 10 novembre 2029."),
+    ],
+)
+def test_the_simulator_explains_wrong_input_in_french(worked_example, code, day, offence_error, day_error):
+    outcome = dashboard.simulate_offence(
+        engine=worked_example, licence_number=NUMBER, as_of=AS_OF, offence_code=code, day=day
+    )
+
+    assert outcome is not None and outcome.result is None
+    assert outcome.offence_error == offence_error
+    assert outcome.day_error.startswith(day_error)
+    assert bool(outcome.day_error) == bool(day_error)
+
+
+def test_the_simulator_shows_balance_letters_and_forecast_and_saves_nothing(worked_example):
+    outcome = dashboard.simulate_offence(
+        engine=worked_example,
+        licence_number=NUMBER,
+        as_of=AS_OF,
+        offence_code="VITESSE_40_50",
+        day="2024-11-10",
+    )
+
+    assert outcome is not None and outcome.result is not None
+    result = outcome.result
+    assert (result.points_withdrawn, result.balance, result.maximum) == (4, 4, 12)
+    assert result.balance_label == "4 points sur 12"
+    assert [letter.code for letter in result.letters] == ["48", "48M"]  # R9: 6 points or fewer left
+    assert "votre solde serait de 4 points sur 12 aujourd'hui" in result.summary
+    # R6: three years after this class-4 infraction, instead of 2026-09-01.
+    assert [(row.date, row.balance_after) for row in result.forecast] == [("10 novembre 2027", "12")]
+    after = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert after is not None and after.balance == 8
+
+
+def test_a_simulated_future_offence_is_assessed_on_its_day(worked_example):
+    outcome = dashboard.simulate_offence(
+        engine=worked_example, licence_number=NUMBER, as_of=AS_OF, offence_code="GANTS", day="2025-01-15"
+    )
+
+    assert outcome is not None and outcome.result is not None
+    assert outcome.result.balance == 7
+    assert "le 15 janvier 2025" in outcome.result.summary
+    # R5: the point comes back six months later.
+    assert outcome.result.forecast[0].date == "15 juillet 2025"
+
+
+def test_a_simulated_offence_that_empties_the_balance_says_the_licence_would_be_invalidated(sqlite_engine):
+    import_records(
+        engine=sqlite_engine, records=[record(events=[infraction("I1", "2024-06-10", 6, "DELIT")])]
+    )
+
+    outcome = dashboard.simulate_offence(
+        engine=sqlite_engine,
+        licence_number=NUMBER,
+        as_of=AS_OF,
+        offence_code="ALCOOL_DELIT",
+        day="2024-11-10",
+    )
+
+    assert outcome is not None and outcome.result is not None
+    assert outcome.result.invalidated and outcome.result.balance == 0
+    assert [letter.code for letter in outcome.result.letters] == ["48", "48SI"]  # R4, R9
+    assert "invalidé" in outcome.result.summary
+
+
+def test_the_simulator_answers_nothing_for_an_unknown_licence(worked_example):
+    assert (
+        dashboard.simulate_offence(
+            engine=worked_example,
+            licence_number="999999999",
+            as_of=AS_OF,
+            offence_code="GANTS",
+            day="2024-12-01",
+        )
+        is None
+    )
