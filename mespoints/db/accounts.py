@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -36,8 +36,8 @@ class Account(SQLModel, table=True):
             nullable=False,
         )
     )
-    created_at: dt.datetime
-    activated_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    activated_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class AccountToken(SQLModel, table=True):
@@ -54,9 +54,9 @@ class AccountToken(SQLModel, table=True):
     # "activation", "password_reset", "email_change" or "login_ticket" (services.accounts).
     purpose: str = Field(sa_column=Column(String(20), nullable=False))
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    used_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    expires_at: dt.datetime = Field(sa_type=DateTime())
+    used_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
     # Email change only: the address to switch to once confirmed.
     new_email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
 
@@ -71,9 +71,9 @@ class AccountSession(SQLModel, table=True):
     account_id: int = Field(
         sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False, index=True)
     )
-    created_at: dt.datetime
-    last_seen_at: dt.datetime
-    ended_at: dt.datetime | None = None
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    last_seen_at: dt.datetime = Field(sa_type=DateTime())
+    ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class RateLimitEvent(SQLModel, table=True):
@@ -85,7 +85,7 @@ class RateLimitEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bucket: str = Field(sa_column=Column(String(40), nullable=False))
     key_hash: str = Field(sa_column=Column(String(64), nullable=False))
-    occurred_at: dt.datetime
+    occurred_at: dt.datetime = Field(sa_type=DateTime())
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -95,5 +95,5 @@ class LoginThrottle(SQLModel, table=True):
 
     key_hash: str = Field(sa_column=Column(String(64), primary_key=True))
     failures: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
-    last_failure_at: dt.datetime
-    blocked_until: dt.datetime | None = None
+    last_failure_at: dt.datetime = Field(sa_type=DateTime())
+    blocked_until: dt.datetime | None = Field(default=None, sa_type=DateTime())

@@ -34,6 +34,7 @@ from sqlalchemy import Engine, delete, exists, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mespoints import routes
 from mespoints.db.accounts import Account, AccountSession, AccountToken
 from mespoints.db.engine import session_scope
 from mespoints.domain import identity, password_policy
@@ -49,11 +50,11 @@ PASSWORD_RESET_VALIDITY = dt.timedelta(hours=1)
 EMAIL_CHANGE_VALIDITY = dt.timedelta(hours=24)
 
 # Paths of the pages mailed links open (appended to settings.base_url).
-ACTIVATION_PATH = "/activation"
-PASSWORD_RESET_PATH = "/mot-de-passe/nouveau"
-EMAIL_CHANGE_PATH = "/compte/confirmer-adresse"
-LOGIN_PATH = "/connexion"
-PASSWORD_FORGOTTEN_PATH = "/mot-de-passe/oublie"
+ACTIVATION_PATH = routes.ACTIVATION  # /activation
+PASSWORD_RESET_PATH = routes.PASSWORD_RESET  # /mot-de-passe/nouveau
+EMAIL_CHANGE_PATH = routes.EMAIL_CHANGE_CONFIRM  # /compte/confirmer-adresse
+LOGIN_PATH = routes.LOGIN
+PASSWORD_FORGOTTEN_PATH = routes.PASSWORD_FORGOTTEN
 
 # AccountToken.purpose values.
 ACTIVATION = "activation"
@@ -220,9 +221,9 @@ def _today(now: dt.datetime) -> dt.date:
 
 
 def paris_time_text(moment: dt.datetime) -> str:
-    """« 17 mai 2025 à 14:05 » in Paris time, for a naive UTC timestamp."""
+    """« 14 h 05 le 17 mai 2025 (heure de Paris) » for a naive UTC timestamp."""
     local = moment.replace(tzinfo=dt.UTC).astimezone(PARIS)
-    return format_datetime(local, "d MMMM y 'à' HH:mm", locale="fr_FR")
+    return format_datetime(local, "H 'h' mm 'le' d MMMM y", locale="fr_FR") + " (heure de Paris)"
 
 
 def normalize_email(raw: object) -> tuple[str | None, str | None]:

@@ -1,0 +1,820 @@
+"""Sign-up, activation, login, throttling, password reset and account changes (issue "accounts")."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import threading
+
+import pytest
+from sqlalchemy import Engine, func, inspect, select, text
+from sqlalchemy.types import String, Text
+
+from mespoints.db.accounts import Account, AccountSession, AccountToken
+from mespoints.db.engine import session_scope
+from mespoints.domain.feed import FeedLicence, parse_feed_line
+from mespoints.services import accounts, mail, national_file, rate_limit, security, sessions
+from mespoints.services.accounts import (
+    ActivationResult,
+    ChangeStatus,
+    LicenceCheckStatus,
+    LoginStatus,
+    RegisterStatus,
+    RequestStatus,
+    SignupDraft,
+    TokenStatus,
+)
+from mespoints.settings import get_settings
+
+NOW = dt.datetime(2025, 3, 3, 8, 0, 0)
+SECOND = dt.timedelta(seconds=1)
+PASSWORD = "cheval-Rouge-tambour-93"
+OTHER_PASSWORD = "Lampadaire#Orage-58"
+EMAIL = "julie.martin@exemple.fr"
+LICENCE = "120575100123"
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing():
+    """Documented test hook (security.use_argon2_cost): cheapest argon2id, production restored after."""
+    previous = security.use_argon2_cost(security.TEST_COST)
+    yield
+    security.use_argon2_cost(previous)
+
+
+@dataclasses.dataclass
+class SentMail:
+    to: str
+    subject: str
+    text: str
+
+    @property
+    def token(self) -> str:
+        found = re.search(r"jeton=([A-Za-z0-9_-]+)", self.text)
+        assert found, self.text
+        return found.group(1)
+
+
+@pytest.fixture
+def outbox(monkeypatch) -> list[SentMail]:
+    """Every mail the services queue, in order (the real enqueue still writes the outbox row)."""
+    sent: list[SentMail] = []
+    real_enqueue = mail.enqueue
+    lock = threading.Lock()
+
+    def spy(session, *, to, message, now):  # type: ignore[no-untyped-def]
+        with lock:
+            sent.append(SentMail(to=to, subject=message.subject, text=message.text))
+        return real_enqueue(session, to=to, message=message, now=now)
+
+    monkeypatch.setattr(mail, "enqueue", spy)
+    return sent
+
+
+def feed_record(number: str, *, last_name: str = "MARTIN", birth_date: str = "1990-05-17") -> FeedLicence:
+    line = {
+        "licence_number": number,
+        "format": "card",
+        "last_name": last_name,
+        "first_names": "Julie Anne",
+        "birth_date": birth_date,
+        "issued_on": "2009-06-02",
+        "early_training": False,
+        "categories": [{"category": "B", "obtained_on": "2009-06-02"}],
+        "events": [],
+        "updated_at": "2024-11-02T03:00:00+00:00",
+    }
+    record = parse_feed_line(json.dumps(line))
+    assert isinstance(record, FeedLicence), record
+    return record
+
+
+def add_licences(engine: Engine, *numbers: str) -> None:
+    national_file.import_records(engine=engine, records=[feed_record(number) for number in numbers])
+
+
+def draft(**changes: object) -> SignupDraft:
+    values: dict[str, object] = {
+        "last_name": "Martin",
+        "first_names": "Julie Anne",
+        "birth_date": "1990-05-17",
+        "email": EMAIL,
+        "password": PASSWORD,
+        "licence_format": "card",
+        "licence_number": "1205 7510 0123",
+        "terms_accepted": True,
+    }
+    values.update(changes)
+    return SignupDraft(**values)  # type: ignore[arg-type]
+
+
+def count_accounts(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.exec(select(func.count()).select_from(Account)).one()[0]
+
+
+def account_by_email(engine: Engine, email: str) -> Account | None:
+    with session_scope(engine) as session:
+        return session.exec(select(Account).where(Account.email == email)).scalars().one_or_none()
+
+
+def signed_up(engine: Engine, outbox: list[SentMail], **changes: object) -> int:
+    """A new activated account; returns its id."""
+    add_licences(engine, str(changes.get("licence_number", LICENCE)).replace(" ", ""))
+    assert (
+        accounts.register(engine=engine, draft=draft(**changes), now=NOW).status
+        is RegisterStatus.CHECK_MAILBOX
+    )
+    assert accounts.activate(engine=engine, token=outbox[-1].token, now=NOW) is ActivationResult.ACTIVATED
+    found = account_by_email(engine, str(changes.get("email", EMAIL)))
+    assert found is not None and found.id is not None
+    return found.id
+
+
+# Sign-up ------------------------------------------------------------------------------------
+
+
+def test_sign_up_stores_an_inactive_account_and_mails_a_12_hour_activation_link(engine, outbox):
+    add_licences(engine, LICENCE)
+
+    outcome = accounts.register(engine=engine, draft=draft(email="  Julie.Martin@Exemple.FR "), now=NOW)
+
+    assert outcome.status is RegisterStatus.CHECK_MAILBOX
+    account = account_by_email(engine, EMAIL)
+    assert account is not None
+    assert (account.licence_number, account.last_name, account.first_names) == (
+        LICENCE,
+        "Martin",
+        "Julie Anne",
+    )
+    assert account.birth_date == dt.date(1990, 5, 17)
+    assert account.created_at == NOW and account.activated_at is None
+    assert [m.to for m in outbox] == [EMAIL]
+    assert f"{get_settings().base_url}/activation?jeton={outbox[0].token}" in outbox[0].text
+    assert "21 h 00 le 3 mars 2025 (heure de Paris)" in outbox[0].text  # 08:00 UTC + 12 h, in CET
+    assert len(outbox[0].token) >= 43  # 32 random bytes, base64url
+
+
+def test_sign_up_checks_every_field_again_on_the_server(engine, outbox):
+    add_licences(engine, LICENCE)
+    bad = draft(
+        last_name="",
+        first_names="J3an",
+        birth_date="31/02/1990",
+        email="pas-une-adresse",
+        password="court",
+        licence_format="pink",
+        licence_number="12",
+        terms_accepted=False,
+    )
+
+    outcome = accounts.register(engine=engine, draft=bad, now=NOW)
+
+    assert outcome.status is RegisterStatus.FIELD_ERRORS
+    assert set(outcome.errors) == {
+        "last_name",
+        "first_names",
+        "birth_date",
+        "email",
+        "password",
+        "licence_format",
+        "licence_number",
+        "terms_accepted",
+    }
+    assert all(
+        isinstance(message, str) and message for messages in outcome.errors.values() for message in messages
+    )
+    assert count_accounts(engine) == 0 and outbox == []
+
+
+def test_sign_up_refuses_a_password_built_on_the_persons_name(engine, outbox):
+    add_licences(engine, LICENCE)
+    outcome = accounts.register(engine=engine, draft=draft(password="martin-julie-perso"), now=NOW)
+    assert outcome.status is RegisterStatus.FIELD_ERRORS
+    assert list(outcome.errors) == ["password"]
+
+
+def test_sign_up_with_data_matching_no_licence_is_refused_with_one_generic_message(engine, outbox):
+    add_licences(engine, LICENCE)
+    for wrong in (
+        draft(last_name="Durand"),
+        draft(birth_date="1990-05-18"),
+        draft(licence_format="three_part"),
+        draft(licence_number="999999999999"),
+    ):
+        outcome = accounts.register(engine=engine, draft=wrong, now=NOW)
+        assert outcome.status is RegisterStatus.LICENCE_MISMATCH
+        assert outcome.message == "Les informations saisies ne correspondent à aucun permis de conduire."
+    assert count_accounts(engine) == 0 and outbox == []
+
+
+def test_sign_up_with_an_email_that_has_an_account_looks_the_same_and_mails_that_address(engine, outbox):
+    signed_up(engine, outbox)
+    add_licences(engine, "990000000001")
+    outbox.clear()
+
+    again = accounts.register(engine=engine, draft=draft(licence_number="990000000001"), now=NOW)
+    fresh = accounts.register(
+        engine=engine, draft=draft(licence_number="990000000001", email="autre@exemple.fr"), now=NOW
+    )
+
+    # Same answer for both addresses, and one mail to each: only its owner learns which it was.
+    assert again == fresh == accounts.RegisterOutcome(RegisterStatus.CHECK_MAILBOX)
+    assert [(m.to, m.subject) for m in outbox] == [
+        (EMAIL, "Vous avez déjà un compte Mes Points Permis"),
+        ("autre@exemple.fr", "Activez votre compte Mes Points Permis"),
+    ]
+    assert count_accounts(engine) == 2
+
+
+def test_sign_up_with_a_licence_that_has_an_account_is_a_mismatch_and_mails_its_holder(engine, outbox):
+    signed_up(engine, outbox)
+    outbox.clear()
+
+    outcome = accounts.register(engine=engine, draft=draft(email="intrus@exemple.fr"), now=NOW)
+
+    assert outcome.status is RegisterStatus.LICENCE_MISMATCH
+    assert outcome.message == accounts.MSG_LICENCE_MISMATCH
+    assert [(m.to, m.subject) for m in outbox] == [(EMAIL, outbox[0].subject)]
+    assert "intrus" not in outbox[0].text
+    assert count_accounts(engine) == 1
+
+
+def test_an_unactivated_account_whose_link_expired_no_longer_holds_its_licence(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(email="faute-de-frappe@exemple.fr"), now=NOW)
+    later = NOW + accounts.ACTIVATION_VALIDITY + SECOND
+
+    outcome = accounts.register(engine=engine, draft=draft(), now=later)
+
+    assert outcome.status is RegisterStatus.CHECK_MAILBOX
+    assert account_by_email(engine, "faute-de-frappe@exemple.fr") is None
+    assert account_by_email(engine, EMAIL) is not None
+
+
+def test_twenty_concurrent_sign_ups_with_one_email_make_exactly_one_account(engine, outbox):
+    numbers = [f"77000000{i:04d}" for i in range(20)]
+    add_licences(engine, *numbers)
+    barrier = threading.Barrier(20)
+    outcomes: list[object] = []
+    failures: list[BaseException] = []
+
+    def sign_up(number: str) -> None:
+        try:
+            barrier.wait()
+            outcomes.append(accounts.register(engine=engine, draft=draft(licence_number=number), now=NOW))
+        except BaseException as error:  # noqa: BLE001 (the test reports any exception)
+            failures.append(error)
+
+    threads = [threading.Thread(target=sign_up, args=(number,)) for number in numbers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert len(outcomes) == 20
+    assert {outcome.status for outcome in outcomes} == {RegisterStatus.CHECK_MAILBOX}  # type: ignore[attr-defined]
+    assert count_accounts(engine) == 1
+    with session_scope(engine) as session:
+        tokens = session.exec(select(func.count()).select_from(AccountToken)).one()[0]
+    assert tokens == 1
+    assert [m.subject for m in outbox].count("Activez votre compte Mes Points Permis") == 1
+
+
+# Licence check (wizard step 5) --------------------------------------------------------------
+
+
+def check(
+    engine: Engine,
+    *,
+    key: str = "browser-1",
+    last_name: str = "MARTIN",
+    number: str = LICENCE,
+    now: dt.datetime = NOW,
+) -> accounts.LicenceCheck:
+    return accounts.check_licence(
+        engine=engine,
+        attempt_key=key,
+        last_name=last_name,
+        birth_date="17/05/1990",
+        licence_format="card",
+        licence_number=number,
+        now=now,
+    )
+
+
+def test_licence_check_accepts_the_holders_data_and_refuses_others_generically(engine):
+    add_licences(engine, LICENCE)
+    assert check(engine, last_name="martin").status is LicenceCheckStatus.OK
+    refused = check(engine, last_name="Durand")
+    assert refused.status is LicenceCheckStatus.MISMATCH
+    assert refused.message == "Les informations saisies ne correspondent à aucun permis de conduire."
+    assert check(engine, number="1").status is LicenceCheckStatus.FIELD_ERRORS
+
+
+def test_licence_check_allows_five_failed_attempts_an_hour_per_browser(engine):
+    add_licences(engine, LICENCE)
+    for attempt in range(5):
+        assert (
+            check(engine, last_name="Durand", number=f"88000000000{attempt}").status
+            is LicenceCheckStatus.MISMATCH
+        )
+
+    blocked = check(engine, now=NOW + dt.timedelta(minutes=10))
+
+    assert blocked.status is LicenceCheckStatus.RATE_LIMITED
+    assert blocked.retry_after == 50 * 60
+    assert blocked.message == "Trop de tentatives. Réessayez dans 50 minutes."
+    assert check(engine, key="browser-2").status is LicenceCheckStatus.OK
+    assert check(engine, now=NOW + dt.timedelta(hours=1)).status is LicenceCheckStatus.OK
+
+
+def test_licence_check_allows_five_failed_attempts_an_hour_per_licence_number(engine):
+    add_licences(engine, LICENCE)
+    for attempt in range(5):
+        assert (
+            check(engine, key=f"browser-{attempt}", last_name="Durand").status is LicenceCheckStatus.MISMATCH
+        )
+
+    assert check(engine, key="fresh-browser").status is LicenceCheckStatus.RATE_LIMITED
+    # Sign-up shares the licence number's count.
+    assert accounts.register(engine=engine, draft=draft(), now=NOW).status is RegisterStatus.RATE_LIMITED
+
+
+# Activation ---------------------------------------------------------------------------------
+
+
+def test_activation_link_works_until_exactly_12_hours_after_it_was_sent(engine, outbox):
+    add_licences(engine, LICENCE, "990000000002")
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    accounts.register(
+        engine=engine, draft=draft(email="b@exemple.fr", licence_number="990000000002"), now=NOW
+    )
+    first, second = (m.token for m in outbox)
+    twelve_hours = NOW + accounts.ACTIVATION_VALIDITY
+
+    assert (
+        accounts.activate(engine=engine, token=second, now=twelve_hours + SECOND) is ActivationResult.EXPIRED
+    )
+    assert (
+        accounts.activate(engine=engine, token=first, now=twelve_hours - SECOND) is ActivationResult.ACTIVATED
+    )
+    account = account_by_email(engine, EMAIL)
+    assert account is not None and account.activated_at == twelve_hours - SECOND
+    assert account_by_email(engine, "b@exemple.fr").activated_at is None  # type: ignore[union-attr]
+
+
+def test_an_activation_link_works_once(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    token = outbox[0].token
+
+    assert accounts.activate(engine=engine, token=token, now=NOW) is ActivationResult.ACTIVATED
+    assert accounts.activate(engine=engine, token=token, now=NOW + SECOND) is ActivationResult.INVALID
+    assert accounts.activate(engine=engine, token="inconnu", now=NOW) is ActivationResult.INVALID
+    assert accounts.activate(engine=engine, token="", now=NOW) is ActivationResult.INVALID
+
+
+def test_resending_activation_answers_alike_and_only_the_newest_link_works(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    old_token = outbox[0].token
+
+    known = accounts.resend_activation(engine=engine, email=EMAIL, now=NOW)
+    unknown = accounts.resend_activation(engine=engine, email="personne@exemple.fr", now=NOW)
+
+    assert known == unknown == accounts.RequestOutcome(RequestStatus.CHECK_MAILBOX)
+    assert [m.to for m in outbox] == [EMAIL, EMAIL]
+    assert accounts.activate(engine=engine, token=old_token, now=NOW) is ActivationResult.INVALID
+    assert accounts.activate(engine=engine, token=outbox[1].token, now=NOW) is ActivationResult.ACTIVATED
+    # Activated: nothing more is sent.
+    assert (
+        accounts.resend_activation(engine=engine, email=EMAIL, now=NOW).status is RequestStatus.CHECK_MAILBOX
+    )
+    assert len(outbox) == 2
+
+
+def test_resending_activation_is_limited_to_three_an_hour_per_address_known_or_not(engine, outbox):
+    for address in (EMAIL, "personne@exemple.fr"):
+        statuses = [
+            accounts.resend_activation(engine=engine, email=address, now=NOW).status for _ in range(4)
+        ]
+        assert statuses == [RequestStatus.CHECK_MAILBOX] * 3 + [RequestStatus.RATE_LIMITED]
+
+
+# Login --------------------------------------------------------------------------------------
+
+
+def login(
+    engine: Engine,
+    *,
+    email: str = EMAIL,
+    password: str = PASSWORD,
+    ip: str | None = "203.0.113.7",
+    now: dt.datetime = NOW,
+) -> accounts.LoginResult:
+    return accounts.authenticate(engine=engine, email=email, password=password, ip=ip, now=now)
+
+
+def test_login_with_the_right_password_gives_the_account(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    result = login(engine, email="JULIE.MARTIN@exemple.fr ")
+    assert result == accounts.LoginResult(LoginStatus.OK, account_id=account_id)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer_after_the_same_work(
+    engine, outbox, monkeypatch
+):
+    signed_up(engine, outbox)
+    dummy_calls: list[str] = []
+    real_dummy = security.verify_dummy
+    monkeypatch.setattr(
+        security, "verify_dummy", lambda password: dummy_calls.append(password) or real_dummy(password)
+    )
+
+    unknown = login(engine, email="personne@exemple.fr")
+    wrong = login(engine, password="pas-le-bon-mot-de-passe")
+
+    assert (
+        unknown
+        == wrong
+        == accounts.LoginResult(
+            LoginStatus.INVALID, message="Adresse électronique ou mot de passe incorrect."
+        )
+    )
+    assert dummy_calls == [PASSWORD]  # a hash was verified for the unknown email too
+
+
+def test_a_not_activated_account_is_told_so_only_with_the_right_password(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+
+    assert login(engine, password="pas-le-bon-mot-de-passe").status is LoginStatus.INVALID
+    result = login(engine)
+    assert result.status is LoginStatus.NOT_ACTIVATED
+    assert result.message is not None and result.message.startswith("Votre compte n'est pas encore activé")
+
+
+def test_five_failures_throttle_the_address_with_a_growing_delay(engine, outbox):
+    signed_up(engine, outbox)
+    for _ in range(4):
+        assert login(engine, password="mauvais").status is LoginStatus.INVALID
+    assert login(engine, password="mauvais").status is LoginStatus.INVALID  # 5th: now blocked 15 s
+
+    blocked = login(engine, now=NOW + 14 * SECOND)
+    assert blocked.status is LoginStatus.THROTTLED
+    assert blocked.retry_after == 1
+    assert blocked.message == "Trop de tentatives. Réessayez dans 1 minute."
+
+    delays = []
+    moment = NOW
+    for _ in range(8):
+        moment += dt.timedelta(minutes=16)
+        assert login(engine, password="mauvais", now=moment).status is LoginStatus.INVALID
+        delays.append(login(engine, now=moment).retry_after)
+    assert delays == [30, 60, 120, 240, 480, 900, 900, 900]
+
+
+def test_a_successful_login_resets_the_failure_count(engine, outbox):
+    signed_up(engine, outbox)
+    for _ in range(4):
+        login(engine, password="mauvais")
+    assert login(engine).status is LoginStatus.OK
+    for _ in range(4):
+        assert login(engine, password="mauvais").status is LoginStatus.INVALID
+    assert login(engine).status is LoginStatus.OK
+
+
+def test_an_unknown_address_is_throttled_exactly_like_a_known_one(engine, outbox):
+    signed_up(engine, outbox)
+    known = [login(engine, password="mauvais", ip=None).status for _ in range(6)]
+    unknown = [login(engine, email="personne@exemple.fr", ip=None).status for _ in range(6)]
+    assert known == unknown == [LoginStatus.INVALID] * 5 + [LoginStatus.THROTTLED]
+
+
+def test_thirty_failures_from_one_ip_within_15_minutes_block_that_ip(engine, outbox):
+    signed_up(engine, outbox)
+    for attempt in range(30):
+        result = login(engine, email=f"inconnu{attempt}@exemple.fr", now=NOW + attempt * SECOND)
+        assert result.status is LoginStatus.INVALID
+
+    blocked = login(engine, now=NOW + 30 * SECOND)
+    assert blocked.status is LoginStatus.THROTTLED
+    assert blocked.retry_after == 15 * 60 - 30
+    assert login(engine, ip="198.51.100.1", now=NOW + 30 * SECOND).status is LoginStatus.OK
+    assert login(engine, now=NOW + dt.timedelta(minutes=15)).status is LoginStatus.OK
+
+
+def test_login_upgrades_a_hash_made_with_weaker_parameters(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    weak = security._make_context(security.Argon2Cost(memory_kib=8, time_cost=1, parallelism=1)).hash(
+        PASSWORD
+    )
+    with session_scope(engine) as session:
+        session.exec(
+            text("UPDATE account SET password_hash = :h WHERE id = :i").bindparams(h=weak, i=account_id)
+        )
+
+    assert login(engine).status is LoginStatus.OK
+
+    with session_scope(engine) as session:
+        stored = session.get(Account, account_id).password_hash  # type: ignore[union-attr]
+    assert stored != weak
+    assert stored.startswith("$argon2id$v=19$m=64,t=1,p=1$")  # the current (test) parameters
+    assert login(engine).status is LoginStatus.OK
+
+
+# Password reset -----------------------------------------------------------------------------
+
+
+def test_password_reset_answers_alike_and_mails_only_an_existing_account(engine, outbox):
+    signed_up(engine, outbox)
+    outbox.clear()
+
+    known = accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    unknown = accounts.request_password_reset(engine=engine, email="personne@exemple.fr", now=NOW)
+
+    assert known == unknown == accounts.RequestOutcome(RequestStatus.CHECK_MAILBOX)
+    assert [m.to for m in outbox] == [EMAIL]
+    assert f"{get_settings().base_url}/mot-de-passe/nouveau?jeton={outbox[0].token}" in outbox[0].text
+
+
+def test_a_reset_link_lasts_one_hour_and_works_once(engine, outbox):
+    signed_up(engine, outbox)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    token = outbox[-1].token
+    hour = NOW + accounts.PASSWORD_RESET_VALIDITY
+
+    expired = accounts.reset_password(engine=engine, token=token, new_password=OTHER_PASSWORD, now=hour)
+    assert expired.status is TokenStatus.EXPIRED
+    assert accounts.check_reset_token(engine=engine, token=token, now=hour - SECOND) is TokenStatus.DONE
+    done = accounts.reset_password(engine=engine, token=token, new_password=OTHER_PASSWORD, now=hour - SECOND)
+    assert done.status is TokenStatus.DONE
+    again = accounts.reset_password(
+        engine=engine, token=token, new_password=OTHER_PASSWORD, now=hour - SECOND
+    )
+    assert again.status is TokenStatus.INVALID
+    assert login(engine, password=OTHER_PASSWORD, now=hour).status is LoginStatus.OK
+    assert login(engine, password=PASSWORD, now=hour).status is LoginStatus.INVALID
+
+
+def test_a_reset_applies_the_password_policy_and_keeps_the_link_usable(engine, outbox):
+    signed_up(engine, outbox)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    token = outbox[-1].token
+
+    weak = accounts.reset_password(engine=engine, token=token, new_password="azerty", now=NOW)
+
+    assert weak.status is TokenStatus.FIELD_ERRORS and weak.errors["new_password"]
+    assert accounts.reset_password(
+        engine=engine, token=token, new_password=OTHER_PASSWORD, now=NOW
+    ).status is (TokenStatus.DONE)
+
+
+def test_a_reset_ends_every_session_notifies_and_does_not_log_in(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    session_id = sessions.redeem_login_ticket(
+        engine=engine,
+        ticket=sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW),
+        now=NOW,
+    )
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+
+    outcome = accounts.reset_password(
+        engine=engine, token=outbox[-1].token, new_password=OTHER_PASSWORD, now=NOW
+    )
+
+    assert outcome == accounts.TokenOutcome(TokenStatus.DONE)
+    assert sessions.resolve_session(engine=engine, session_id=session_id, now=NOW) is None
+    assert outbox[-1].to == EMAIL and outbox[-1].subject == outbox[-1].subject
+    assert "jeton" not in outbox[-1].text  # the notice carries no token
+
+
+def test_a_login_lockout_never_blocks_a_password_reset_and_the_reset_clears_it(engine, outbox):
+    signed_up(engine, outbox)
+    for _ in range(12):
+        login(engine, password="mauvais", ip=None, now=NOW)
+    assert login(engine, ip=None).status is LoginStatus.THROTTLED
+
+    assert (
+        accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW).status
+        is RequestStatus.CHECK_MAILBOX
+    )
+    reset = accounts.reset_password(
+        engine=engine, token=outbox[-1].token, new_password=OTHER_PASSWORD, now=NOW
+    )
+
+    assert reset.status is TokenStatus.DONE
+    assert login(engine, password=OTHER_PASSWORD, ip=None).status is LoginStatus.OK
+
+
+def test_a_reset_of_an_account_never_activated_activates_it(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    accounts.reset_password(engine=engine, token=outbox[-1].token, new_password=OTHER_PASSWORD, now=NOW)
+    assert login(engine, password=OTHER_PASSWORD).status is LoginStatus.OK
+
+
+# Account page -------------------------------------------------------------------------------
+
+
+def test_an_email_change_takes_effect_only_once_the_new_address_confirms(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    outbox.clear()
+
+    asked = accounts.request_email_change(
+        engine=engine, account_id=account_id, new_email="Julie@Nouveau.fr", password=PASSWORD, now=NOW
+    )
+
+    assert asked.status is ChangeStatus.DONE
+    assert [m.to for m in outbox] == ["julie@nouveau.fr"]
+    assert f"{get_settings().base_url}/compte/confirmer-adresse?jeton={outbox[0].token}" in outbox[0].text
+    assert login(engine).status is LoginStatus.OK  # old address still in use
+
+    confirmed = accounts.confirm_email_change(engine=engine, token=outbox[0].token, now=NOW)
+
+    assert confirmed.status is TokenStatus.DONE
+    assert login(engine).status is LoginStatus.INVALID
+    assert login(engine, email="julie@nouveau.fr").status is LoginStatus.OK
+    assert outbox[-1].to == EMAIL and "j•••@n•••.fr" in outbox[-1].text
+    assert (
+        accounts.confirm_email_change(engine=engine, token=outbox[0].token, now=NOW).status
+        is TokenStatus.INVALID
+    )
+
+
+def test_an_email_change_needs_the_password_and_a_new_valid_address(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    outbox.clear()
+    change = accounts.request_email_change
+
+    assert change(
+        engine=engine, account_id=account_id, new_email="x@y.fr", password="mauvais", now=NOW
+    ).errors == {"password": [accounts.MSG_WRONG_PASSWORD]}
+    assert (
+        "new_email"
+        in change(engine=engine, account_id=account_id, new_email="x", password=PASSWORD, now=NOW).errors
+    )
+    same = change(engine=engine, account_id=account_id, new_email=EMAIL, password=PASSWORD, now=NOW)
+    assert same.errors == {"new_email": [accounts.MSG_SAME_EMAIL]}
+    assert outbox == []
+
+
+def test_an_email_change_to_an_address_with_an_account_reveals_nothing_and_sends_nothing(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    signed_up(engine, outbox, email="autre@exemple.fr", licence_number="990000000003")
+    outbox.clear()
+    outcome = accounts.request_email_change(
+        engine=engine, account_id=account_id, new_email="autre@exemple.fr", password=PASSWORD, now=NOW
+    )
+    assert outcome == accounts.ChangeOutcome(ChangeStatus.DONE)
+    assert outbox == []
+
+
+def test_changing_the_password_ends_the_other_sessions_only_and_notifies(engine, outbox):
+    account_id = signed_up(engine, outbox)
+
+    def open_session() -> str:
+        ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+        session_id = sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW)
+        assert session_id is not None
+        return session_id
+
+    here, elsewhere = open_session(), open_session()
+    change = accounts.change_password
+
+    wrong = change(
+        engine=engine,
+        account_id=account_id,
+        current_password="mauvais",
+        new_password=OTHER_PASSWORD,
+        current_session_id=here,
+        now=NOW,
+    )
+    assert wrong.errors == {"current_password": ["Le mot de passe actuel est incorrect."]}
+    same = change(
+        engine=engine,
+        account_id=account_id,
+        current_password=PASSWORD,
+        new_password=PASSWORD,
+        current_session_id=here,
+        now=NOW,
+    )
+    assert same.errors == {"new_password": [accounts.MSG_SAME_PASSWORD]}
+    outbox.clear()
+
+    done = change(
+        engine=engine,
+        account_id=account_id,
+        current_password=PASSWORD,
+        new_password=OTHER_PASSWORD,
+        current_session_id=here,
+        now=NOW,
+    )
+
+    assert done.status is ChangeStatus.DONE
+    assert sessions.resolve_session(engine=engine, session_id=here, now=NOW) is not None
+    assert sessions.resolve_session(engine=engine, session_id=elsewhere, now=NOW) is None
+    assert [m.to for m in outbox] == [EMAIL]
+    assert login(engine, password=OTHER_PASSWORD).status is LoginStatus.OK
+
+
+def test_closing_the_account_needs_the_password_then_deletes_its_personal_data(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+    session_id = sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    outbox.clear()
+
+    refused = accounts.close_account(engine=engine, account_id=account_id, password="mauvais", now=NOW)
+    assert refused.status is ChangeStatus.FIELD_ERRORS and count_accounts(engine) == 1
+
+    closed = accounts.close_account(engine=engine, account_id=account_id, password=PASSWORD, now=NOW)
+
+    assert closed.status is ChangeStatus.DONE
+    assert [m.to for m in outbox] == [EMAIL]
+    assert count_accounts(engine) == 0
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(AccountToken)).one()[0] == 0
+        assert session.exec(select(func.count()).select_from(AccountSession)).one()[0] == 0
+    assert sessions.resolve_session(engine=engine, session_id=session_id, now=NOW) is None
+    assert login(engine).status is LoginStatus.INVALID
+    # The licence is free again for a new account.
+    assert accounts.register(engine=engine, draft=draft(), now=NOW).status is RegisterStatus.CHECK_MAILBOX
+
+
+def test_repeated_wrong_passwords_on_the_account_page_are_throttled_like_logins(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    for _ in range(5):
+        accounts.close_account(engine=engine, account_id=account_id, password="mauvais", now=NOW)
+    blocked = accounts.close_account(engine=engine, account_id=account_id, password=PASSWORD, now=NOW)
+    assert blocked.status is ChangeStatus.THROTTLED and blocked.retry_after == 15
+    assert count_accounts(engine) == 1
+
+
+# Secrets at rest ----------------------------------------------------------------------------
+
+
+def every_text_value(engine: Engine) -> str:
+    """Every text column of every table, concatenated: what an attacker reading the database sees."""
+    values: list[str] = []
+    with engine.connect() as connection:
+        inspector = inspect(connection)
+        for table in inspector.get_table_names():
+            for column in inspector.get_columns(table):
+                if isinstance(column["type"], String | Text):
+                    values.extend(
+                        str(value)
+                        for value in connection.execute(
+                            text(f'SELECT "{column["name"]}" FROM "{table}"')
+                        ).scalars()
+                        if value is not None
+                    )
+    return "\n".join(values)
+
+
+def test_passwords_tokens_tickets_and_session_ids_never_reach_the_database_in_clear(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    activation_token = outbox[-1].token
+    accounts.activate(engine=engine, token=activation_token, now=NOW)
+    account_id = account_by_email(engine, EMAIL).id  # type: ignore[union-attr]
+    ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+    session_id = sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    reset_token = outbox[-1].token
+    accounts.reset_password(engine=engine, token=reset_token, new_password=OTHER_PASSWORD, now=NOW)
+    accounts.request_email_change(
+        engine=engine, account_id=account_id, new_email="neuve@exemple.fr", password=OTHER_PASSWORD, now=NOW
+    )
+    change_token = outbox[-1].token
+    login(engine, password="essai-rate-secret-42")
+
+    dump = every_text_value(engine)
+
+    assert "mail_outbox" in inspect(engine).get_table_names()  # the outbox is part of the dump
+    assert EMAIL in dump  # the dump does read the tables
+    for secret in (
+        PASSWORD,
+        OTHER_PASSWORD,
+        "essai-rate-secret-42",
+        activation_token,
+        reset_token,
+        change_token,
+        ticket,
+        session_id,
+        "203.0.113.7",
+    ):
+        assert secret and secret not in dump
+    assert security.hash_token(session_id) in dump  # type: ignore[arg-type]
+
+
+def test_expired_rate_limit_records_can_be_purged(engine):
+    with session_scope(engine) as session:
+        rate_limit.record(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key="203.0.113.7", now=NOW)
+    with session_scope(engine) as session:
+        assert rate_limit.purge(session, now=NOW + dt.timedelta(hours=2)) == 1
