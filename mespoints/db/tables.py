@@ -2,3 +2,4 @@
 
 from mespoints.db import national_file  # noqa: F401
 from mespoints.db import mail  # noqa: F401
+from mespoints.db import accounts  # noqa: F401
