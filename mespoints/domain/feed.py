@@ -1,0 +1,501 @@
+"""One line of the national-file feed (interfaces.md section 4), checked field by field.
+
+`parse_feed_line` turns a JSON line into an immutable `FeedLicence`, or into the list of every reason
+it was rejected, each naming the field and what is wrong (operators read them). Hand-written rather
+than pydantic: the import validates 10,000+ lines a second (bench/bench_import.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from mespoints.domain.licence_number import normalize_licence_number
+from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
+
+LICENCE_FORMATS: tuple[str, ...] = ("card", "three_part")
+EVENT_KINDS: tuple[str, ...] = ("infraction", "stage")
+CONTRAVENTION_CLASSES: frozenset[str] = frozenset({"C1", "C2", "C3", "C4", "C5"})
+DELIT = "DELIT"
+DELIT_POINTS = 6
+CATEGORY_MAX_LENGTH = 8
+EVENT_ID_MAX_LENGTH = 64
+NAME_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 500
+
+_REQUIRED_FIELDS = (
+    "licence_number",
+    "format",
+    "last_name",
+    "first_names",
+    "birth_date",
+    "issued_on",
+    "early_training",
+    "categories",
+    "events",
+    "updated_at",
+)
+_KNOWN_FIELDS = frozenset((*_REQUIRED_FIELDS, "probationary"))
+_CATEGORY_FIELDS = frozenset(("category", "obtained_on"))
+_INFRACTION_FIELDS = frozenset(
+    ("id", "kind", "committed_at", "effective_on", "offence_class", "points", "label", "place")
+)
+_STAGE_FIELDS = frozenset(("id", "kind", "completed_on", "place"))
+_INFRACTION_REQUIRED = ("committed_at", "effective_on", "offence_class", "points")
+_STAGE_REQUIRED = ("completed_on",)
+
+_STORED_LICENCE_NUMBER = re.compile(r"[A-Z0-9]{5,19}").fullmatch
+_decode_json = json.JSONDecoder().decode
+_date_from_iso = dt.date.fromisoformat
+_datetime_from_iso = dt.datetime.fromisoformat
+_UTC = dt.UTC
+
+
+@dataclass(frozen=True, slots=True)
+class FeedCategory:
+    category: str
+    obtained_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLicence:
+    """A valid feed record: a licence, its holder, its categories and its events."""
+
+    licence_number: str
+    format: str
+    last_name: str
+    first_names: str
+    birth_date: dt.date
+    issued_on: dt.date
+    early_training: bool
+    # None: rule R1 decides from issued_on; True/False: the national file's override.
+    probationary: bool | None
+    categories: tuple[FeedCategory, ...]
+    events: tuple[Event, ...]
+    # When the national file last changed this record, in naive UTC like every stored timestamp.
+    updated_at: dt.datetime
+
+    def to_facts(self) -> LicenceFacts:
+        return LicenceFacts(
+            issued_on=self.issued_on,
+            early_training=self.early_training,
+            probationary=self.probationary,
+            events=self.events,
+        )
+
+
+def parse_feed_line(line: str | bytes) -> FeedLicence | list[str]:
+    """The record of one feed line, or the reasons it is rejected (never an exception)."""
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return [f"line is not valid UTF-8 (byte {error.start + 1})"]
+    try:
+        data = _decode_json(line)
+    except ValueError as error:
+        return [f"invalid JSON: {getattr(error, 'msg', error)} at column {getattr(error, 'colno', '?')}"]
+    return validate_feed_record(data)
+
+
+def validate_feed_record(data: object) -> FeedLicence | list[str]:
+    """The record for one decoded JSON value, or the reasons it is rejected."""
+    if not isinstance(data, dict):
+        return [f"the line must be a JSON object, not {_json_type(data)}"]
+    accepted = _accept_quickly(data)
+    if accepted is not None:
+        return accepted
+    return _check_thoroughly(data)
+
+
+def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
+    """The record when data is plainly valid, else None: then _check_thoroughly decides and explains.
+
+    The fast path of the import. It may refuse what is valid (the thorough check then accepts it) but
+    must never accept what _check_thoroughly rejects, nor give a different record
+    (tests/domain/test_feed.py checks both on many mutated lines).
+    """
+    try:
+        if len(data) != len(_REQUIRED_FIELDS) and not (
+            len(data) == len(_KNOWN_FIELDS) and "probationary" in data
+        ):
+            return None
+        number = data["licence_number"]
+        if type(number) is not str or _STORED_LICENCE_NUMBER(number) is None:
+            return None
+        licence_format = data["format"]
+        if licence_format != "card" and licence_format != "three_part":
+            return None
+        last_name = data["last_name"].strip()
+        first_names = data["first_names"].strip()
+        if not (0 < len(last_name) <= NAME_MAX_LENGTH and 0 < len(first_names) <= NAME_MAX_LENGTH):
+            return None
+        birth_date = _plain_date(data["birth_date"])
+        issued_on = _plain_date(data["issued_on"])
+        if not birth_date < issued_on:
+            return None
+        early_training = data["early_training"]
+        if early_training is not True and early_training is not False:
+            return None
+        probationary = data.get("probationary")
+        if probationary is not None and probationary is not True and probationary is not False:
+            return None
+
+        raw_categories = data["categories"]
+        raw_events = data["events"]
+        if type(raw_categories) is not list or type(raw_events) is not list:
+            return None
+        categories = []
+        seen: set[str] = set()
+        for item in raw_categories:
+            if len(item) != 2:
+                return None
+            category = item["category"]
+            if type(category) is not str or not 0 < len(category) <= CATEGORY_MAX_LENGTH or category in seen:
+                return None
+            seen.add(category)
+            categories.append(FeedCategory(category, _plain_date(item["obtained_on"])))
+
+        events: list[Event] = []
+        seen = set()
+        for item in raw_events:
+            event_id = item["id"]
+            if type(event_id) is not str or not 0 < len(event_id.strip()) <= EVENT_ID_MAX_LENGTH:
+                return None
+            if event_id in seen:
+                return None
+            seen.add(event_id)
+            kind = item["kind"]
+            if kind == "infraction":
+                if not _INFRACTION_FIELDS.issuperset(item):
+                    return None
+                committed_at = _plain_datetime(item["committed_at"])
+                effective_on = _plain_date(item["effective_on"])
+                if committed_at.tzinfo is not None or effective_on < committed_at.date():
+                    return None
+                offence_class = item["offence_class"]
+                points = item["points"]
+                if type(points) is not int:
+                    return None
+                if offence_class == DELIT:
+                    if points != DELIT_POINTS:
+                        return None
+                elif offence_class not in CONTRAVENTION_CLASSES or not 1 <= points <= 6:
+                    return None
+                label = item.get("label", "").strip()
+                place = item.get("place", "").strip()
+                if len(label) > TEXT_MAX_LENGTH or len(place) > TEXT_MAX_LENGTH:
+                    return None
+                events.append(
+                    Infraction(event_id, committed_at, effective_on, offence_class, points, label, place)
+                )
+            elif kind == "stage":
+                if not _STAGE_FIELDS.issuperset(item):
+                    return None
+                place = item.get("place", "").strip()
+                if len(place) > TEXT_MAX_LENGTH:
+                    return None
+                events.append(Stage(event_id, _plain_date(item["completed_on"]), place))
+            else:
+                return None
+
+        updated_at = _plain_datetime(data["updated_at"])
+        if updated_at.tzinfo is None:
+            return None
+        return FeedLicence(
+            number,
+            licence_format,
+            last_name,
+            first_names,
+            birth_date,
+            issued_on,
+            early_training,
+            probationary,
+            tuple(categories),
+            tuple(events),
+            updated_at.astimezone(_UTC).replace(tzinfo=None),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return None
+
+
+def _plain_date(value: str) -> dt.date:
+    """A YYYY-MM-DD date; raises ValueError or TypeError otherwise (fast path only)."""
+    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+        raise ValueError(value)
+    return _date_from_iso(value)
+
+
+def _plain_datetime(value: str) -> dt.datetime:
+    """A YYYY-MM-DDTHH:MM[...] date and time; raises ValueError or TypeError otherwise (fast path only)."""
+    if type(value) is not str or len(value) < 16 or value[10] != "T" or value[4] != "-" or value[7] != "-":
+        raise ValueError(value)
+    return _datetime_from_iso(value)
+
+
+def _check_thoroughly(data: dict[str, Any]) -> FeedLicence | list[str]:
+    """Every field checked and every problem named; the reference for what the feed accepts."""
+    errors: list[str] = []
+    for name in _REQUIRED_FIELDS:
+        if name not in data:
+            errors.append(f"{name}: missing")
+    if len(data) > len(_KNOWN_FIELDS) - 1 or not _KNOWN_FIELDS.issuperset(data):
+        errors.extend(f"{name}: unknown field" for name in data if name not in _KNOWN_FIELDS)
+    if errors:
+        return errors
+
+    raw_number = data["licence_number"]
+    licence_number = normalize_licence_number(raw_number) if isinstance(raw_number, str) else None
+    if licence_number is None:
+        errors.append(
+            "licence_number: must be 5 to 19 letters and digits once spaces are removed,"
+            f" got {_show(raw_number)}"
+        )
+    licence_format = data["format"]
+    if licence_format not in LICENCE_FORMATS:
+        errors.append(f"format: must be 'card' or 'three_part', got {_show(licence_format)}")
+    last_name = _text(data["last_name"], "last_name", errors, required=True, limit=NAME_MAX_LENGTH)
+    first_names = _text(data["first_names"], "first_names", errors, required=True, limit=NAME_MAX_LENGTH)
+    birth_date = _date(data["birth_date"], "birth_date", errors)
+    issued_on = _date(data["issued_on"], "issued_on", errors)
+    if birth_date is not None and issued_on is not None and not birth_date < issued_on:
+        errors.append(f"issued_on: must be after birth_date ({birth_date.isoformat()})")
+    early_training = data["early_training"]
+    if early_training is not True and early_training is not False:
+        errors.append(f"early_training: must be true or false, got {_show(early_training)}")
+    probationary = data.get("probationary")
+    if probationary is not None and probationary is not True and probationary is not False:
+        errors.append(f"probationary: must be true, false or absent, got {_show(probationary)}")
+    categories = _categories(data["categories"], errors)
+    events = _events(data["events"], errors)
+    updated_at = _updated_at(data["updated_at"], errors)
+
+    if errors:
+        return errors
+    return FeedLicence(
+        licence_number,  # type: ignore[arg-type]  (checked above: errors is empty)
+        licence_format,
+        last_name,  # type: ignore[arg-type]
+        first_names,  # type: ignore[arg-type]
+        birth_date,  # type: ignore[arg-type]
+        issued_on,  # type: ignore[arg-type]
+        early_training,
+        probationary,
+        categories,
+        events,
+        updated_at,  # type: ignore[arg-type]
+    )
+
+
+def _categories(value: Any, errors: list[str]) -> tuple[FeedCategory, ...]:
+    if not isinstance(value, list):
+        errors.append(f"categories: must be a list, got {_json_type(value)}")
+        return ()
+    categories: list[FeedCategory] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        where = f"categories[{index}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: must be an object, got {_json_type(item)}")
+            continue
+        failed = len(errors)
+        _check_fields(item, _CATEGORY_FIELDS, ("category", "obtained_on"), where, errors)
+        if len(errors) > failed:
+            continue
+        category = item["category"]
+        if not isinstance(category, str) or not 0 < len(category) <= CATEGORY_MAX_LENGTH:
+            errors.append(
+                f"{where}.category: must be a non-empty string of at most {CATEGORY_MAX_LENGTH} characters,"
+                f" got {_show(category)}"
+            )
+        elif category in seen:
+            errors.append(f"{where}.category: {category!r} appears twice")
+        else:
+            seen.add(category)
+        obtained_on = _date(item["obtained_on"], f"{where}.obtained_on", errors)
+        if len(errors) == failed:
+            categories.append(FeedCategory(category, obtained_on))  # type: ignore[arg-type]
+    return tuple(categories)
+
+
+def _events(value: Any, errors: list[str]) -> tuple[Event, ...]:
+    if not isinstance(value, list):
+        errors.append(f"events: must be a list, got {_json_type(value)}")
+        return ()
+    events: list[Event] = []
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        where = f"events[{index}]"
+        if not isinstance(item, dict):
+            errors.append(f"{where}: must be an object, got {_json_type(item)}")
+            continue
+        failed = len(errors)
+        event_id = item.get("id")
+        if not isinstance(event_id, str) or not 0 < len(event_id.strip()) <= EVENT_ID_MAX_LENGTH:
+            if "id" not in item:
+                errors.append(f"{where}.id: missing")
+            else:
+                errors.append(
+                    f"{where}.id: must be a non-empty string of at most {EVENT_ID_MAX_LENGTH} characters,"
+                    f" got {_show(event_id)}"
+                )
+        elif event_id in seen:
+            errors.append(f"{where}.id: {event_id!r} is already used by another event of this licence")
+        else:
+            seen.add(event_id)
+        kind = item.get("kind")
+        if kind == "infraction":
+            event: Event | None = _infraction(item, event_id, where, errors)
+        elif kind == "stage":
+            event = _stage(item, event_id, where, errors)
+        else:
+            if "kind" not in item:
+                errors.append(f"{where}.kind: missing")
+            else:
+                errors.append(f"{where}.kind: unknown kind {_show(kind)} (expected 'infraction' or 'stage')")
+            continue
+        if event is not None and len(errors) == failed:
+            events.append(event)
+    return tuple(events)
+
+
+def _infraction(item: dict[str, Any], event_id: Any, where: str, errors: list[str]) -> Infraction | None:
+    failed = len(errors)
+    _check_fields(item, _INFRACTION_FIELDS, _INFRACTION_REQUIRED, where, errors)
+    if len(errors) > failed:
+        return None
+    committed_at = _committed_at(item["committed_at"], f"{where}.committed_at", errors)
+    effective_on = _date(item["effective_on"], f"{where}.effective_on", errors)
+    # The "date de réalité" (L223-1) cannot come before the offence itself.
+    if committed_at is not None and effective_on is not None and effective_on < committed_at.date():
+        errors.append(
+            f"{where}.effective_on: must not be before the day of committed_at"
+            f" ({committed_at.date().isoformat()}), got {effective_on.isoformat()}"
+        )
+    offence_class = item["offence_class"]
+    points = item["points"]
+    if offence_class == DELIT:
+        # R3: a délit withdraws 6 points.
+        if type(points) is not int or points != DELIT_POINTS:
+            errors.append(f"{where}.points: must be 6 for a DELIT, got {_show(points)}")
+    elif isinstance(offence_class, str) and offence_class in CONTRAVENTION_CLASSES:
+        # R3: a contravention withdraws 1 to 6 points.
+        if type(points) is not int or not 1 <= points <= 6:
+            errors.append(
+                f"{where}.points: must be a whole number from 1 to 6 for a contravention, got {_show(points)}"
+            )
+    else:
+        errors.append(
+            f"{where}.offence_class: must be one of C1, C2, C3, C4, C5, DELIT, got {_show(offence_class)}"
+        )
+    label = _text(item.get("label", ""), f"{where}.label", errors, required=False, limit=TEXT_MAX_LENGTH)
+    place = _text(item.get("place", ""), f"{where}.place", errors, required=False, limit=TEXT_MAX_LENGTH)
+    if len(errors) > failed:
+        return None
+    return Infraction(event_id, committed_at, effective_on, offence_class, points, label, place)  # type: ignore[arg-type]
+
+
+def _stage(item: dict[str, Any], event_id: Any, where: str, errors: list[str]) -> Stage | None:
+    failed = len(errors)
+    _check_fields(item, _STAGE_FIELDS, _STAGE_REQUIRED, where, errors)
+    if len(errors) > failed:
+        return None
+    completed_on = _date(item["completed_on"], f"{where}.completed_on", errors)
+    place = _text(item.get("place", ""), f"{where}.place", errors, required=False, limit=TEXT_MAX_LENGTH)
+    if len(errors) > failed:
+        return None
+    return Stage(event_id, completed_on, place)  # type: ignore[arg-type]
+
+
+def _check_fields(
+    item: dict[str, Any], known: frozenset[str], required: tuple[str, ...], where: str, errors: list[str]
+) -> None:
+    for name in required:
+        if name not in item:
+            errors.append(f"{where}.{name}: missing")
+    if not known.issuperset(item):
+        errors.extend(f"{where}.{name}: unknown field" for name in item if name not in known)
+
+
+def _text(value: Any, where: str, errors: list[str], *, required: bool, limit: int) -> str | None:
+    if type(value) is not str:
+        errors.append(f"{where}: must be a string, got {_json_type(value)}")
+        return None
+    value = value.strip()
+    if required and not value:
+        errors.append(f"{where}: must not be empty")
+        return None
+    if len(value) > limit:
+        errors.append(f"{where}: must be at most {limit} characters, got {len(value)}")
+        return None
+    return value
+
+
+def _date(value: Any, where: str, errors: list[str]) -> dt.date | None:
+    # Only the extended form YYYY-MM-DD: fromisoformat alone also takes 20230203 and 2023-W05-1.
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return _date_from_iso(value)
+        except ValueError:
+            pass
+    errors.append(f"{where}: must be a real date as YYYY-MM-DD, got {_show(value)}")
+    return None
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    # A date, the letter T, then at least hours and minutes.
+    if type(value) is str and len(value) >= 16 and value[10] == "T" and value[4] == "-" and value[7] == "-":
+        try:
+            return _datetime_from_iso(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _committed_at(value: Any, where: str, errors: list[str]) -> dt.datetime | None:
+    moment = _datetime(value)
+    if moment is None:
+        errors.append(f"{where}: must be a real date and time as YYYY-MM-DDTHH:MM[:SS], got {_show(value)}")
+        return None
+    # The local time of the offence: an offset, if any, only says which local time it was.
+    return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _updated_at(value: Any, where_errors: list[str]) -> dt.datetime | None:
+    moment = _datetime(value)
+    if moment is None:
+        where_errors.append(
+            f"updated_at: must be a real date and time with a UTC offset as YYYY-MM-DDTHH:MM:SS+HH:MM,"
+            f" got {_show(value)}"
+        )
+        return None
+    if moment.tzinfo is None:
+        where_errors.append(f"updated_at: must include a UTC offset (for example +00:00), got {_show(value)}")
+        return None
+    return moment.astimezone(_UTC).replace(tzinfo=None)
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _show(value: object) -> str:
+    """A value as the operator wrote it in the feed, cut short."""
+    try:
+        shown = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."

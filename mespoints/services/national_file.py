@@ -1,0 +1,452 @@
+"""The national licence file: importing its feed, and reading licences back.
+
+The import streams the feed (interfaces.md section 4) in batches: each batch of lines is validated
+(mespoints.domain.feed), then written in one transaction by a few executemany upserts through
+SQLAlchemy Core (INSERT ... ON CONFLICT DO UPDATE, on SQLite and PostgreSQL alike). Memory depends on
+the batch size, never on the file size.
+
+What an import does to what is already stored:
+- a licence and its holder are upserted by licence number: the feed's values replace the stored ones;
+- categories mirror the latest line of a licence (a category the line no longer lists is removed);
+- events are upserted by (licence, event id): a re-sent event replaces the stored one, and an event
+  a later feed omits is kept (never deleted);
+- a licence number appearing on several lines of one file: the later line wins for the licence, its
+  holder and its categories, and the events of every line are kept (the later line wins for an event
+  id sent twice), exactly as if the lines had come in successive files.
+Importing the same file twice therefore changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, bindparam, delete, exists
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from mespoints.db.national_file import (
+    CategoryPublic,
+    Holder,
+    Licence,
+    LicenceCategory,
+    LicenceEvent,
+    LicencePublic,
+)
+from mespoints.domain.feed import FeedLicence, parse_feed_line
+from mespoints.domain.licence_number import normalize_licence_number, normalize_name
+from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
+
+DEFAULT_BATCH_SIZE = 2_000
+# The report keeps the first rejections; on_rejected sees every one (the CLI prints them all).
+MAX_REPORTED_ERRORS = 1_000
+
+_holder = Holder.__table__  # type: ignore[attr-defined]
+_licence = Licence.__table__  # type: ignore[attr-defined]
+_category = LicenceCategory.__table__  # type: ignore[attr-defined]
+_event = LicenceEvent.__table__  # type: ignore[attr-defined]
+
+_LICENCE_COLUMNS = ("format", "issued_on", "early_training", "probationary", "updated_at")
+_EVENT_COLUMNS = (
+    "kind",
+    "committed_at",
+    "effective_on",
+    "offence_class",
+    "points",
+    "label",
+    "place",
+    "completed_on",
+)
+
+
+@dataclass
+class ImportReport:
+    """What one import did. lines counts non-blank lines; imported + rejected == lines."""
+
+    lines: int = 0
+    imported: int = 0
+    rejected: int = 0
+    # (line number, reason), the first MAX_REPORTED_ERRORS rejections.
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def all_valid(self) -> bool:
+        return self.rejected == 0
+
+
+def read_feed(path: str | os.PathLike[str]) -> Iterator[tuple[int, bytes]]:
+    """(line number, raw line) for every non-blank line of the file, one at a time."""
+    with open(path, "rb") as feed:
+        for line_number, raw in enumerate(feed, start=1):
+            if line_number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]  # a UTF-8 byte order mark
+            if raw.strip():
+                yield line_number, raw
+
+
+def import_feed(
+    *,
+    engine: Engine,
+    path: str | os.PathLike[str],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_rejected: Callable[[int, str], None] | None = None,
+) -> ImportReport:
+    """Imports the feed at path: valid lines are saved, invalid ones reported and skipped.
+
+    Raises OSError when the file cannot be read; batches already written stay written.
+    """
+    report = ImportReport()
+    with _Pipeline(engine) as pipeline:
+        batch: list[FeedLicence] = []
+        for line_number, raw in read_feed(path):
+            report.lines += 1
+            result = parse_feed_line(raw)
+            if isinstance(result, FeedLicence):
+                batch.append(result)
+                if len(batch) >= batch_size:
+                    pipeline.write(batch)
+                    report.imported += len(batch)
+                    batch = []
+                continue
+            reason = "; ".join(result)
+            report.rejected += 1
+            if len(report.errors) < MAX_REPORTED_ERRORS:
+                report.errors.append((line_number, reason))
+            if on_rejected is not None:
+                on_rejected(line_number, reason)
+        if batch:
+            pipeline.write(batch)
+            report.imported += len(batch)
+    return report
+
+
+def import_records(
+    *, engine: Engine, records: Iterable[FeedLicence], batch_size: int = DEFAULT_BATCH_SIZE
+) -> int:
+    """Saves already validated records (demo data, tests); returns how many."""
+    count = 0
+    with _Pipeline(engine) as pipeline:
+        batch: list[FeedLicence] = []
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                pipeline.write(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            pipeline.write(batch)
+            count += len(batch)
+    return count
+
+
+class _Pipeline:
+    """Writes batches in a second thread while the caller reads and validates the next ones.
+
+    The database driver releases the GIL while the database works, so on two cores reading and
+    writing overlap. At most two batches wait, so memory stays bounded; batches are written in
+    order, one at a time; a failed write is raised to the caller at the next write or at the end.
+    """
+
+    MAX_PENDING = 2
+
+    def __init__(self, engine: Engine) -> None:
+        self.writer = _BatchWriter(engine)
+        # An in-memory SQLite database exists once per connection, hence per thread: write inline.
+        self.inline = engine.dialect.name == "sqlite" and engine.url.database in (None, "", ":memory:")
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: deque[Future[None]] = deque()
+
+    def __enter__(self) -> _Pipeline:
+        if not self.inline:
+            self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="national-file-writer")
+        return self
+
+    def write(self, batch: list[FeedLicence]) -> None:
+        if self.pool is None:
+            self.writer.write(batch)
+            return
+        if len(self.pending) >= self.MAX_PENDING:
+            self.pending.popleft().result()
+        self.pending.append(self.pool.submit(self.writer.write, batch))
+
+    def __exit__(self, error_type: object, error: object, traceback: object) -> None:
+        if self.pool is None:
+            return
+        try:
+            if error_type is None:
+                while self.pending:
+                    self.pending.popleft().result()
+        finally:
+            for future in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True)
+
+
+class _BatchWriter:
+    """The upsert statements of one engine's dialect, compiled once, run once per batch.
+
+    Statements are built with SQLAlchemy Core (dialect inserts with ON CONFLICT DO UPDATE), compiled
+    once, and run with exec_driver_sql: SQLAlchemy's per-row parameter processing cost three times
+    the database's own work (measured with bench/bench_import.py). Values are therefore handed over
+    in their stored form: on SQLite, dates and timestamps as the text SQLAlchemy itself writes.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        name = engine.dialect.name
+        if name == "postgresql":
+            insert: Any = postgresql.insert
+            dialect: Any = postgresql.psycopg.dialect(paramstyle="pyformat")
+            self.date_text: Callable[[Any], Any] = _as_is
+            self.datetime_text: Callable[[Any], Any] = _as_is
+        elif name == "sqlite":
+            insert = sqlite.insert
+            dialect = sqlite.dialect(paramstyle="named")
+            # The text SQLAlchemy's SQLite Date and DateTime types write, so they read it back.
+            self.date_text = dt.date.isoformat
+            self.datetime_text = _sqlite_datetime
+        else:  # pragma: no cover - the portal runs on SQLite and PostgreSQL only
+            raise NotImplementedError(f"national-file import does not support {name}")
+
+        def compiled(statement: Any, columns: Iterable[str]) -> str:
+            return str(statement.compile(dialect=dialect, column_keys=list(columns), for_executemany=True))
+
+        holder_columns = ("source_licence_number", "last_name", "first_names", "birth_date")
+        holder_insert = insert(_holder)
+        self.upsert_holders = compiled(
+            holder_insert.on_conflict_do_update(
+                index_elements=["source_licence_number"],
+                set_={column: holder_insert.excluded[column] for column in holder_columns[1:]},
+            ),
+            holder_columns,
+        )
+        holder_id = (
+            core_select(_holder.c.id)
+            .where(_holder.c.source_licence_number == bindparam("licence_number_"))
+            .scalar_subquery()
+        )
+        licence_columns = ("licence_number", *_LICENCE_COLUMNS)
+        licence_insert = insert(_licence).values(holder_id=holder_id)
+        self.upsert_licences = compiled(
+            licence_insert.on_conflict_do_update(
+                index_elements=["licence_number"],
+                set_={column: licence_insert.excluded[column] for column in ("holder_id", *_LICENCE_COLUMNS)},
+            ),
+            licence_columns,
+        )
+        licence_id = (
+            core_select(_licence.c.id)
+            .where(_licence.c.licence_number == bindparam("licence_number_"))
+            .scalar_subquery()
+        )
+        self.delete_categories = compiled(delete(_category).where(_category.c.licence_id == licence_id), ())
+        self.insert_categories = compiled(
+            insert(_category).values(licence_id=licence_id), ("category", "obtained_on")
+        )
+        event_insert = insert(_event).values(licence_id=licence_id)
+        self.upsert_events = compiled(
+            event_insert.on_conflict_do_update(
+                index_elements=["licence_id", "event_id"],
+                set_={column: event_insert.excluded[column] for column in _EVENT_COLUMNS},
+            ),
+            ("event_id", *_EVENT_COLUMNS),
+        )
+
+    def write(self, batch: list[FeedLicence]) -> None:
+        holders, licences, keys, categories, events = _rows(batch, self.date_text, self.datetime_text)
+        with self.engine.begin() as connection:
+            for statement, rows in (
+                (self.upsert_holders, holders),
+                (self.upsert_licences, licences),
+                (self.delete_categories, keys),
+                (self.insert_categories, categories),
+                (self.upsert_events, events),
+            ):
+                if rows:
+                    connection.exec_driver_sql(statement, rows)  # type: ignore[arg-type]
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _sqlite_datetime(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat(" ", "microseconds")
+
+
+Rows = list[dict[str, Any]]
+
+
+def _rows(
+    batch: list[FeedLicence], date_text: Callable[[Any], Any], datetime_text: Callable[[Any], Any]
+) -> tuple[Rows, Rows, Rows, Rows, Rows]:
+    """The rows of one batch, a licence sent twice merged as documented in the module docstring."""
+    latest: dict[str, FeedLicence] = {}
+    events: dict[tuple[str, str], dict[str, Any]] = {}
+    for record in batch:
+        number = record.licence_number
+        latest[number] = record
+        for event in record.events:
+            if type(event) is Infraction:
+                events[number, event.id] = {
+                    "licence_number_": number,
+                    "event_id": event.id,
+                    "kind": "infraction",
+                    "committed_at": datetime_text(event.committed_at),
+                    "effective_on": date_text(event.effective_on),
+                    "offence_class": event.offence_class,
+                    "points": event.points,
+                    "label": event.label,
+                    "place": event.place,
+                    "completed_on": None,
+                }
+            else:
+                events[number, event.id] = {
+                    "licence_number_": number,
+                    "event_id": event.id,
+                    "kind": "stage",
+                    "committed_at": None,
+                    "effective_on": None,
+                    "offence_class": None,
+                    "points": None,
+                    "label": "",
+                    "place": event.place,
+                    "completed_on": date_text(event.completed_on),  # type: ignore[union-attr]
+                }
+    holders = []
+    licences = []
+    keys = []
+    categories = []
+    for number, record in latest.items():
+        holders.append(
+            {
+                "source_licence_number": number,
+                "last_name": record.last_name,
+                "first_names": record.first_names,
+                "birth_date": date_text(record.birth_date),
+            }
+        )
+        licences.append(
+            {
+                "licence_number": number,
+                "licence_number_": number,
+                "format": record.format,
+                "issued_on": date_text(record.issued_on),
+                "early_training": record.early_training,
+                "probationary": record.probationary,
+                "updated_at": datetime_text(record.updated_at),
+            }
+        )
+        keys.append({"licence_number_": number})
+        for category in record.categories:
+            categories.append(
+                {
+                    "licence_number_": number,
+                    "category": category.category,
+                    "obtained_on": date_text(category.obtained_on),
+                }
+            )
+    return holders, licences, keys, categories, list(events.values())
+
+
+def is_empty(engine: Engine) -> bool:
+    """True while no licence has been imported."""
+    with engine.connect() as connection:
+        return not connection.execute(core_select(exists().select_from(_licence))).scalar()
+
+
+def _find(session: Session, licence_number: str) -> tuple[Licence, Holder] | None:
+    number = normalize_licence_number(licence_number)
+    if number is None:
+        return None
+    row = session.exec(
+        select(Licence, Holder)
+        .join(Holder, Licence.holder_id == Holder.id)
+        .where(Licence.licence_number == number)  # type: ignore[arg-type]
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def get_licence(session: Session, licence_number: str) -> LicencePublic | None:
+    """The licence with that number (spaces and case ignored), its holder and categories, or None."""
+    found = _find(session, licence_number)
+    if found is None:
+        return None
+    licence, holder = found
+    categories = session.exec(
+        select(LicenceCategory)
+        .where(LicenceCategory.licence_id == licence.id)
+        .order_by(LicenceCategory.obtained_on, LicenceCategory.category)  # type: ignore[arg-type]
+    ).all()
+    return LicencePublic(
+        licence_number=licence.licence_number,
+        format=licence.format,
+        issued_on=licence.issued_on,
+        early_training=licence.early_training,
+        probationary=licence.probationary,
+        updated_at=licence.updated_at,
+        last_name=holder.last_name,
+        first_names=holder.first_names,
+        birth_date=holder.birth_date,
+        categories=[CategoryPublic(category=row.category, obtained_on=row.obtained_on) for row in categories],
+    )
+
+
+def load_licence_facts(session: Session, licence_number: str) -> LicenceFacts | None:
+    """What the points engine needs about that licence, or None when it is unknown."""
+    number = normalize_licence_number(licence_number)
+    if number is None:
+        return None
+    licence = session.exec(select(Licence).where(Licence.licence_number == number)).first()  # type: ignore[arg-type]
+    if licence is None:
+        return None
+    rows = session.exec(
+        select(LicenceEvent).where(LicenceEvent.licence_id == licence.id).order_by(LicenceEvent.event_id)  # type: ignore[arg-type]
+    ).all()
+    events: list[Event] = []
+    for row in rows:
+        if row.kind == "infraction":
+            events.append(
+                Infraction(
+                    id=row.event_id,
+                    committed_at=row.committed_at,  # type: ignore[arg-type]
+                    effective_on=row.effective_on,  # type: ignore[arg-type]
+                    offence_class=row.offence_class,  # type: ignore[arg-type]
+                    points=row.points,  # type: ignore[arg-type]
+                    label=row.label,
+                    place=row.place,
+                )
+            )
+        else:
+            events.append(Stage(id=row.event_id, completed_on=row.completed_on, place=row.place))  # type: ignore[arg-type]
+    return LicenceFacts(
+        issued_on=licence.issued_on,
+        early_training=licence.early_training,
+        probationary=licence.probationary,
+        events=tuple(events),
+    )
+
+
+def find_licence_for_identity(
+    session: Session, *, licence_number: str, licence_format: str, last_name: str, birth_date: dt.date
+) -> str | None:
+    """The stored licence number when that licence, of that format, belongs to that person, else None.
+
+    The last name is compared with normalize_name (case, accents, hyphens, apostrophes, extra spaces
+    ignored); the birth date must be the same.
+    """
+    found = _find(session, licence_number)
+    if found is None:
+        return None
+    licence, holder = found
+    if licence.format != licence_format or holder.birth_date != birth_date:
+        return None
+    if normalize_name(holder.last_name) != normalize_name(last_name):
+        return None
+    return licence.licence_number
