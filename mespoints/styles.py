@@ -94,3 +94,12 @@ alert_error = {
 alert_success = {**alert_error, "background": SUCCESS_SOFT, "border_left": f"4px solid {SUCCESS}"}
 alert_info = {**alert_error, "background": PRIMARY_SOFT, "border_left": f"4px solid {PRIMARY}"}
 alert_warning = {**alert_error, "background": WARNING_SOFT, "border_left": f"4px solid {WARNING}"}
+
+# Dashboard: gauge and balance chart (the chart never relies on colour alone: solid vs dashed line).
+GAUGE_FILL = PRIMARY
+GAUGE_TRACK = HAIRLINE
+CHART_HISTORY = PRIMARY  # solid line: the recorded balance
+CHART_FORECAST = "#6b3a8c"  # dashed line: the forecast, 8.0:1 on white
+CHART_TODAY = MUTED
+CHART_GRID = HAIRLINE
+TABLE_HEAD = BACKGROUND

@@ -2,4 +2,4 @@
 
 
 def register_all() -> None:
-    from mespoints.pages import account, activation, home, legal, login, mailbox, password, signup  # noqa: F401
+    from mespoints.pages import account, activation, dashboard, home, legal, login, mailbox, password, signup  # noqa: F401

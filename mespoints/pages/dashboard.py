@@ -1,0 +1,357 @@
+"""The driver's dashboard: balance, status, probation, history, forecast, letters, stage, « Et si… »."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from mespoints import routes, styles
+from mespoints.components.balance_chart import balance_chart
+from mespoints.components.forms import field_error, form_alert, submit_button
+from mespoints.components.points_gauge import points_gauge
+from mespoints.components.text import heading, section
+from mespoints.services.dashboard import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
+from mespoints.state.dashboard import OFFENCE_OPTIONS, SIMULATION_RESULT_ID, DashboardState
+from mespoints.template import page
+
+S = DashboardState
+
+cell = {"padding": "0.5rem 0.6rem", "border_bottom": f"1px solid {styles.HAIRLINE}", "vertical_align": "top"}
+head_cell = {**cell, "background": styles.TABLE_HEAD, "text_align": "left", "font_weight": "700"}
+number_cell = {**cell, "text_align": "right", "white_space": "nowrap", "font_variant_numeric": "tabular-nums"}
+
+
+def table(
+    caption_id: str, caption: str, headers: list[str], rows: rx.Var, row: Callable[[rx.Var], rx.Component]
+) -> rx.Component:
+    """An accessible table in a focusable region that scrolls sideways on narrow screens."""
+    return rx.el.div(
+        rx.el.table(
+            rx.el.caption(
+                caption, id=caption_id, text_align="left", font_weight="600", padding_bottom="0.5rem"
+            ),
+            rx.el.thead(rx.el.tr(*[rx.el.th(text, scope="col", style=head_cell) for text in headers])),
+            rx.el.tbody(rx.foreach(rows, row)),
+            width="100%",
+            border_collapse="collapse",
+            font_size="0.95rem",
+        ),
+        role="region",
+        aria_labelledby=caption_id,
+        tab_index=0,
+        overflow_x="auto",
+        max_width="100%",
+    )
+
+
+def para(*children, **props) -> rx.Component:
+    """A paragraph whose margin can be changed (mespoints.components.text.paragraph fixes it)."""
+    return rx.el.p(*children, **{"margin": "0 0 0.75rem", **props})
+
+
+def lines(items: rx.Var) -> rx.Component:
+    return rx.el.ul(
+        rx.foreach(items, lambda text: rx.el.li(text, margin_bottom="0.35rem")), padding_left="1.25rem"
+    )
+
+
+def balance_section() -> rx.Component:
+    return section(
+        heading("Votre solde de points", level=2),
+        points_gauge(balance=S.balance, maximum=S.maximum, percent=S.gauge_percent),
+        para(
+            "Solde au moment de la connexion, le ",
+            S.as_of_label,
+            f", {NOTICE_FR}.",
+            margin_top="0.75rem",
+        ),
+        para(rx.el.strong("Dernière mise à jour de votre dossier : "), S.updated_label),
+        para(DELAY_NOTICE_FR, color=styles.MUTED, margin="0"),
+    )
+
+
+def status_section() -> rx.Component:
+    return section(
+        heading("État de votre permis", level=2),
+        rx.cond(
+            S.status.valid,
+            rx.el.p(rx.el.strong("Valide. "), S.status.title, style=styles.alert_success),
+            rx.el.div(
+                rx.el.p(rx.el.strong("Invalidé. "), S.status.title, margin="0 0 0.5rem"),
+                para("Ce que cela signifie et ce que vous devez faire :", font_weight="600"),
+                lines(S.status.lines),
+                style=styles.alert_error,
+            ),
+        ),
+    )
+
+
+def probation_section() -> rx.Component:
+    return section(
+        heading("Période probatoire", level=2),
+        para(S.probation.title, font_weight="600"),
+        lines(S.probation.lines),
+    )
+
+
+def chart_section() -> rx.Component:
+    return section(heading("Évolution de votre solde", level=2), balance_chart(S.chart))
+
+
+def history_row(row: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.td(
+            rx.el.span(row.label, display="block"),
+            rx.cond(
+                row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
+            ),
+            style=cell,
+        ),
+        rx.el.td(row.place, style=cell),
+        rx.el.td(row.points, style=number_cell),
+        rx.el.td(row.balance_after, style=number_cell),
+    )
+
+
+def history_section() -> rx.Component:
+    return section(
+        heading("Historique", level=2),
+        para(EFFECTIVE_DATE_EXPLANATION_FR),
+        rx.cond(
+            S.history.length() > 0,
+            table(
+                "legende-historique",
+                "Retraits et récupérations de points, du plus récent au plus ancien",
+                ["Date", "Motif", "Lieu", "Points", "Solde après"],
+                S.history,
+                history_row,
+            ),
+            para("Aucun retrait ni aucune récupération de points n'est enregistré sur votre permis."),
+        ),
+    )
+
+
+def forecast_row(row: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.td(
+            rx.el.span(row.label, display="block"),
+            rx.cond(
+                row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
+            ),
+            style=cell,
+        ),
+        rx.el.td(row.points, style=number_cell),
+        rx.el.td(row.balance_after, style=number_cell),
+    )
+
+
+def forecast_table(caption_id: str, caption: str, rows: rx.Var) -> rx.Component:
+    return table(caption_id, caption, ["Date", "Règle", "Points", "Solde après"], rows, forecast_row)
+
+
+def forecast_section() -> rx.Component:
+    return section(
+        heading("Calendrier prévisionnel", level=2),
+        para("Si aucune nouvelle infraction n'est enregistrée, votre solde évoluera ainsi."),
+        rx.cond(
+            S.forecast.length() > 0,
+            forecast_table(
+                "legende-calendrier",
+                "Récupérations de points prévues, de la plus proche à la plus lointaine",
+                S.forecast,
+            ),
+            para("Aucune récupération de points n'est prévue."),
+        ),
+    )
+
+
+def letter_row(row: rx.Var) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.td(row.code, style={**cell, "font_weight": "700", "white_space": "nowrap"}),
+        rx.el.td(
+            rx.el.span(row.meaning, display="block"),
+            rx.cond(
+                row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
+            ),
+            style=cell,
+        ),
+    )
+
+
+def letters_table(caption_id: str, caption: str, rows: rx.Var) -> rx.Component:
+    return table(caption_id, caption, ["Date", "Lettre", "Ce qu'elle signifie"], rows, letter_row)
+
+
+def letters_section() -> rx.Component:
+    return section(
+        heading("Courriers", level=2),
+        rx.cond(
+            S.letters.length() > 0,
+            letters_table(
+                "legende-courriers",
+                "Courriers qui vous ont été adressés, du plus récent au plus ancien",
+                S.letters,
+            ),
+            para("Aucun courrier ne vous a été adressé au sujet de vos points."),
+        ),
+    )
+
+
+def stage_section() -> rx.Component:
+    return section(
+        heading("Stage de sensibilisation", level=2),
+        lines(S.stage.lines),
+        para(
+            "Un stage de sensibilisation à la sécurité routière dure deux jours. Il rend jusqu'à 4 points, "
+            "dans la limite du maximum applicable, le lendemain de sa fin, et au plus une fois par an.",
+            color=styles.MUTED,
+            margin="0",
+        ),
+    )
+
+
+def offence_select() -> rx.Component:
+    has_error = S.offence_error != ""
+    return rx.el.div(
+        rx.el.label("Infraction", html_for="offence", style=styles.label),
+        rx.el.span("Barème officiel des retraits de points", id="offence-aide", style=styles.hint),
+        rx.el.select(
+            rx.el.option("Choisissez une infraction", value=""),
+            *[rx.el.option(label, value=code) for code, label in OFFENCE_OPTIONS],
+            id="offence",
+            name="offence",
+            default_value=S.offence_code,
+            aria_describedby="offence-aide offence-erreur",
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            style=styles.input_,
+            border=rx.cond(has_error, f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
+            max_width="100%",
+        ),
+        field_error("offence", S.offence_error),
+        margin_bottom="1.1rem",
+    )
+
+
+def day_input() -> rx.Component:
+    has_error = S.day_error != ""
+    return rx.el.div(
+        rx.el.label("Date de l'infraction", html_for="day", style=styles.label),
+        rx.el.span(
+            "Format : jj/mm/aaaa. Les points sont supposés retirés ce jour-là (amende payée aussitôt).",
+            id="day-aide",
+            style=styles.hint,
+        ),
+        rx.el.input(
+            id="day",
+            name="day",
+            type="date",
+            default_value=S.simulation_day,
+            min=S.simulation_min,
+            max=S.simulation_max,
+            aria_describedby="day-aide day-erreur",
+            aria_invalid=rx.cond(has_error, "true", "false"),
+            style=styles.input_,
+            border=rx.cond(has_error, f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
+            max_width="14rem",
+        ),
+        field_error("day", S.day_error),
+        margin_bottom="1.1rem",
+    )
+
+
+def simulation_result() -> rx.Component:
+    return rx.el.div(
+        rx.cond(
+            S.simulated,
+            rx.el.div(
+                heading("Résultat de la simulation", level=3),
+                rx.el.p(S.simulation_summary, style=styles.alert_info, margin_bottom="1rem"),
+                rx.cond(
+                    S.simulation_letters.length() > 0,
+                    letters_table(
+                        "legende-simulation-courriers", "Courriers que vous recevriez", S.simulation_letters
+                    ),
+                    para("Cette infraction n'entraînerait l'envoi d'aucun courrier."),
+                ),
+                rx.el.div(height="1rem"),
+                rx.cond(
+                    S.simulation_forecast.length() > 0,
+                    forecast_table(
+                        "legende-simulation-calendrier",
+                        "Nouveau calendrier prévisionnel après cette infraction",
+                        S.simulation_forecast,
+                    ),
+                    para("Aucune récupération de points ne serait ensuite prévue."),
+                ),
+                para(
+                    "Rien n'a été enregistré : votre dossier reste inchangé.",
+                    color=styles.MUTED,
+                    margin_top="0.75rem",
+                ),
+            ),
+            rx.fragment(),
+        ),
+        id=SIMULATION_RESULT_ID,
+        tab_index=-1,
+        aria_live="polite",
+    )
+
+
+def simulator_section() -> rx.Component:
+    return section(
+        heading("Et si… ?", level=2),
+        para(
+            "Simulez une infraction du barème officiel à la date de votre choix : vous verrez le solde "
+            "qui en résulterait, les courriers qu'elle entraînerait et le nouveau calendrier "
+            "prévisionnel. Rien n'est enregistré."
+        ),
+        rx.el.form(
+            offence_select(),
+            day_input(),
+            submit_button("Simuler"),
+            on_submit=S.simulate,
+            reset_on_submit=False,
+            no_validate=True,
+        ),
+        simulation_result(),
+    )
+
+
+@page(route=routes.DASHBOARD, title="Mon tableau de bord", on_load=S.on_load, private=True)
+def dashboard() -> rx.Component:
+    return rx.el.div(
+        heading("Mon tableau de bord"),
+        rx.cond(
+            S.loaded,
+            rx.el.div(
+                rx.cond(S.first_names != "", para("Bonjour ", S.first_names, "."), rx.fragment()),
+                rx.cond(
+                    S.licence_missing,
+                    form_alert(
+                        rx.Var.create(
+                            "Votre permis n'a pas été trouvé dans le système national des permis de "
+                            "conduire. Réessayez plus tard ; si le problème persiste, vérifiez le numéro "
+                            "de permis de votre compte."
+                        ),
+                        kind="info",
+                    ),
+                    rx.el.div(
+                        balance_section(),
+                        status_section(),
+                        probation_section(),
+                        chart_section(),
+                        history_section(),
+                        forecast_section(),
+                        letters_section(),
+                        stage_section(),
+                        simulator_section(),
+                    ),
+                ),
+            ),
+            rx.el.p("Chargement de votre dossier…", role="status"),
+        ),
+    )
