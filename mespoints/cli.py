@@ -1,0 +1,157 @@
+"""The command line, `python -m mespoints …` (interfaces.md section 3).
+
+Every command applies the migrations first, so it works on a new, empty database, and reads the
+same MESPOINTS_* variables as the portal. Messages are in French.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from mespoints.db import migrate
+from mespoints.db.engine import get_engine, session_scope
+
+EXIT_OK = 0
+EXIT_INVALID_LINES = 1
+EXIT_UNKNOWN_LICENCE = 2
+
+_OS_ERRORS_FR: dict[type[OSError], str] = {
+    FileNotFoundError: "fichier introuvable",
+    PermissionError: "permission refusée",
+    IsADirectoryError: "c'est un répertoire",
+}
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {text} » (attendu : AAAA-MM-JJ)") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m mespoints", description="Mes Points Permis : commandes d'exploitation."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    feed = commands.add_parser(
+        "import-feed",
+        help="importe un flux du fichier national (JSON Lines)",
+        description="Importe un flux du fichier national. Les lignes valides sont enregistrées, les"
+        " lignes invalides signalées avec leur numéro et ignorées. Code de sortie 0 si toutes les"
+        " lignes sont valides, 1 sinon.",
+    )
+    feed.add_argument("path", metavar="FICHIER", help="chemin du flux (JSON Lines, UTF-8)")
+    feed.set_defaults(handler=_import_feed)
+
+    licence = commands.add_parser(
+        "licence",
+        help="affiche le solde de points d'un permis",
+        description="Affiche ce que le moteur de points répond pour ce permis à cette date.",
+    )
+    licence.add_argument("number", metavar="NUMERO", help="numéro de permis")
+    licence.add_argument("--as-of", type=_day, metavar="AAAA-MM-JJ", help="date de situation (aujourd'hui)")
+    licence.add_argument("--json", action="store_true", help="réponse en JSON")
+    licence.set_defaults(handler=_licence)
+
+    demo = commands.add_parser("demo-data", help="charge le fichier national et les comptes de démonstration")
+    demo.set_defaults(handler=_demo_data)
+
+    prepare = commands.add_parser(
+        "prepare",
+        help="applique les migrations et charge la démonstration si la base est vide (make run)",
+    )
+    prepare.set_defaults(handler=_prepare)
+
+    accounts = commands.add_parser("demo-accounts", help="affiche les comptes de démonstration")
+    accounts.set_defaults(handler=_demo_accounts)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs one command; returns its exit code."""
+    args = _parser().parse_args(argv)
+    engine = get_engine()
+    migrate.upgrade(engine)
+    try:
+        return int(args.handler(args, engine))
+    except BrokenPipeError:
+        # The reader went away (`… | head`): stop quietly, as Unix tools do.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (kept open until exit)
+        return EXIT_INVALID_LINES
+
+
+def _import_feed(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.services.national_file import import_feed
+
+    def report_line(line_number: int, reason: str) -> None:
+        print(f"ligne {line_number} : {reason}", file=sys.stderr)
+
+    try:
+        report = import_feed(engine=engine, path=args.path, on_rejected=report_line)
+    except OSError as error:
+        reason = _OS_ERRORS_FR.get(type(error)) or error.strerror or str(error)
+        print(f"Impossible de lire le fichier « {args.path} » : {reason}", file=sys.stderr)
+        return EXIT_INVALID_LINES
+    print(
+        f"Import terminé : {report.lines} ligne(s) lue(s), {report.imported} enregistrée(s),"
+        f" {report.rejected} rejetée(s)."
+    )
+    return EXIT_OK if report.all_valid else EXIT_INVALID_LINES
+
+
+def _licence(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.domain.licence_number import normalize_licence_number
+    from mespoints.domain.points import assess
+    from mespoints.domain.points_text import render_table_fr
+    from mespoints.services.clock import today
+    from mespoints.services.national_file import load_licence_facts
+
+    number = normalize_licence_number(args.number)
+    if number is None:
+        print(f"Numéro de permis invalide : « {args.number} » (5 à 19 lettres et chiffres).", file=sys.stderr)
+        return EXIT_UNKNOWN_LICENCE
+    with session_scope(engine) as session:
+        facts = load_licence_facts(session, number)
+    if facts is None:
+        print(f"Numéro de permis inconnu du fichier national : {number}.", file=sys.stderr)
+        return EXIT_UNKNOWN_LICENCE
+    assessment = assess(facts, args.as_of or today())
+    if args.json:
+        answer = {"licence_number": number, **assessment.to_dict()}
+        print(json.dumps(answer, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render_table_fr(assessment, number))
+    return EXIT_OK
+
+
+def _demo_data(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.services.demo import load_demo_data
+
+    report = load_demo_data(engine)
+    print(f"Données de démonstration chargées : {report.imported} permis.")
+    return EXIT_OK
+
+
+def _prepare(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.services.national_file import is_empty
+
+    if is_empty(engine):
+        return _demo_data(args, engine)
+    print("Base de données à jour.")
+    return EXIT_OK
+
+
+def _demo_accounts(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.services.demo import demo_accounts_text
+
+    print(demo_accounts_text())
+    return EXIT_OK
