@@ -139,7 +139,7 @@ class SignupState(rx.State):
             name, error = identity.validate_name(self.last_name, field_label="nom")
             problems["nom"] = error or ""
             self.last_name = name or self.last_name
-            first, error = identity.validate_name(self.first_names, field_label="prénom(s)")
+            first, error = identity.validate_name(self.first_names, field_label="prénom")
             problems["prenoms"] = error or ""
             self.first_names = first or self.first_names
             _, error = identity.validate_birth_date(self.birth_date, today=today())
