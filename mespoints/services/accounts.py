@@ -30,9 +30,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from babel.dates import format_datetime
-from sqlalchemy import Engine, delete, exists, or_, update
+from sqlalchemy import ColumnElement, Engine, delete, exists, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mespoints import routes
 from mespoints.db.accounts import Account, AccountSession, AccountToken
@@ -294,9 +294,9 @@ def _retire_tokens(session: Session, *, account_id: int, purposes: tuple[str, ..
     session.exec(
         update(AccountToken)
         .where(
-            AccountToken.account_id == account_id,
-            AccountToken.purpose.in_(purposes),
-            AccountToken.used_at.is_(None),
+            col(AccountToken.account_id) == account_id,
+            col(AccountToken.purpose).in_(purposes),
+            col(AccountToken.used_at).is_(None),
         )
         .values(used_at=now)
     )
@@ -307,13 +307,13 @@ def _consume_token(session: Session, *, token: str, purpose: str, now: dt.dateti
     return session.exec(
         update(AccountToken)
         .where(
-            AccountToken.token_hash == security.hash_token(token),
-            AccountToken.purpose == purpose,
-            AccountToken.used_at.is_(None),
-            AccountToken.expires_at > now,
+            col(AccountToken.token_hash) == security.hash_token(token),
+            col(AccountToken.purpose) == purpose,
+            col(AccountToken.used_at).is_(None),
+            col(AccountToken.expires_at) > now,
         )
         .values(used_at=now)
-        .returning(AccountToken.account_id)
+        .returning(col(AccountToken.account_id))
     ).scalar_one_or_none()
 
 
@@ -321,7 +321,7 @@ def _token_failure(session: Session, *, token: str, purpose: str, now: dt.dateti
     """Why a token could not be consumed: EXPIRED if it exists unused but too old, else INVALID."""
     row = session.exec(
         select(AccountToken).where(
-            AccountToken.token_hash == security.hash_token(token), AccountToken.purpose == purpose
+            col(AccountToken.token_hash) == security.hash_token(token), col(AccountToken.purpose) == purpose
         )
     ).one_or_none()
     if row is not None and row.used_at is None and row.expires_at <= now:
@@ -334,7 +334,7 @@ def _peek_token(
 ) -> tuple[TokenStatus, Account | None]:
     row = session.exec(
         select(AccountToken).where(
-            AccountToken.token_hash == security.hash_token(token), AccountToken.purpose == purpose
+            col(AccountToken.token_hash) == security.hash_token(token), col(AccountToken.purpose) == purpose
         )
     ).one_or_none()
     if row is None or row.used_at is not None:
@@ -345,15 +345,15 @@ def _peek_token(
     return (TokenStatus.DONE, account) if account is not None else (TokenStatus.INVALID, None)
 
 
-def _stale_unactivated(now: dt.datetime):  # type: ignore[no-untyped-def]
+def _stale_unactivated(now: dt.datetime) -> ColumnElement[bool]:
     """Accounts never activated and with no activation link still valid."""
     live_link = exists().where(
-        AccountToken.account_id == Account.id,
-        AccountToken.purpose == ACTIVATION,
-        AccountToken.used_at.is_(None),
-        AccountToken.expires_at > now,
+        col(AccountToken.account_id) == Account.id,
+        col(AccountToken.purpose) == ACTIVATION,
+        col(AccountToken.used_at).is_(None),
+        col(AccountToken.expires_at) > now,
     )
-    return (Account.activated_at.is_(None)) & ~live_link
+    return (col(Account.activated_at).is_(None)) & ~live_link
 
 
 def _send(session: Session, *, to: str, message: mail_templates.Message, now: dt.datetime) -> None:
@@ -463,11 +463,11 @@ def register(*, engine: Engine, draft: SignupDraft, now: dt.datetime) -> Registe
     def work(session: Session) -> RegisterOutcome:
         session.exec(
             delete(Account).where(
-                or_(Account.email == email, Account.licence_number == licence_number),
+                or_(col(Account.email) == email, col(Account.licence_number) == licence_number),
                 _stale_unactivated(now),
             )
         )
-        existing = session.exec(select(Account).where(Account.email == email)).one_or_none()
+        existing = session.exec(select(Account).where(col(Account.email) == email)).one_or_none()
         if existing is not None:
             _send_limited(
                 session,
@@ -481,7 +481,9 @@ def register(*, engine: Engine, draft: SignupDraft, now: dt.datetime) -> Registe
                 now=now,
             )
             return RegisterOutcome(RegisterStatus.CHECK_MAILBOX)
-        holder = session.exec(select(Account).where(Account.licence_number == licence_number)).one_or_none()
+        holder = session.exec(
+            select(Account).where(col(Account.licence_number) == licence_number)
+        ).one_or_none()
         if holder is not None:
             _send_limited(
                 session,
@@ -563,13 +565,12 @@ def check_licence(
         return LicenceCheck(LicenceCheckStatus.FIELD_ERRORS, errors=errors)
     assert name is not None and birth is not None and number is not None
 
+    # An empty attempt_key (no browser session) counts under the licence number only.
+    counters = [(rate_limit.LICENCE_CHECK_PER_LICENCE, number)]
+    if attempt_key:
+        counters.append((rate_limit.LICENCE_CHECK_PER_BROWSER, attempt_key))
     with session_scope(engine) as session:
-        waits = [
-            rate_limit.retry_after(
-                session, limit=rate_limit.LICENCE_CHECK_PER_BROWSER, key=attempt_key, now=now
-            ),
-            rate_limit.retry_after(session, limit=rate_limit.LICENCE_CHECK_PER_LICENCE, key=number, now=now),
-        ]
+        waits = [rate_limit.retry_after(session, limit=limit, key=key, now=now) for limit, key in counters]
         wait = max((w for w in waits if w is not None), default=None)
         if wait is not None:
             return LicenceCheck(
@@ -579,8 +580,8 @@ def check_licence(
             session, licence_number=number, licence_format=licence_format, last_name=name, birth_date=birth
         )
         if found is None:
-            rate_limit.record(session, limit=rate_limit.LICENCE_CHECK_PER_BROWSER, key=attempt_key, now=now)
-            rate_limit.record(session, limit=rate_limit.LICENCE_CHECK_PER_LICENCE, key=number, now=now)
+            for limit, key in counters:
+                rate_limit.record(session, limit=limit, key=key, now=now)
             return LicenceCheck(LicenceCheckStatus.MISMATCH, message=MSG_LICENCE_MISMATCH)
     return LicenceCheck(LicenceCheckStatus.OK)
 
@@ -600,7 +601,7 @@ def activate(*, engine: Engine, token: str, now: dt.datetime) -> ActivationResul
             return ActivationResult.EXPIRED if failure is TokenStatus.EXPIRED else ActivationResult.INVALID
         session.exec(
             update(Account)
-            .where(Account.id == account_id, Account.activated_at.is_(None))
+            .where(col(Account.id) == account_id, col(Account.activated_at).is_(None))
             .values(activated_at=now)
         )
     return ActivationResult.ACTIVATED
@@ -623,7 +624,7 @@ def resend_activation(*, engine: Engine, email: str, now: dt.datetime) -> Reques
             return RequestOutcome(
                 RequestStatus.RATE_LIMITED, message=too_many_attempts_message(wait), retry_after=wait
             )
-        account = session.exec(select(Account).where(Account.email == address)).one_or_none()
+        account = session.exec(select(Account).where(col(Account.email) == address)).one_or_none()
         if account is not None and account.activated_at is None:
             assert account.id is not None
             _retire_tokens(session, account_id=account.id, purposes=(ACTIVATION,), now=now)
@@ -676,9 +677,7 @@ def authenticate(
         wait = max((w for w in waits if w is not None), default=None)
         if wait is not None:
             return _throttled(wait)
-        found = session.exec(
-            select(Account.id, Account.password_hash, Account.activated_at).where(Account.email == address)
-        ).one_or_none()
+        found = session.exec(select(Account).where(col(Account.email) == address)).one_or_none()
 
     # Hash outside any transaction: SQLite holds its write lock for the whole transaction.
     if found is None or len(password) > 4 * password_policy.MAX_LENGTH:
@@ -693,9 +692,10 @@ def authenticate(
             if ip:
                 rate_limit.record(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key=ip, now=now)
             return LoginResult(LoginStatus.INVALID, message=MSG_INVALID_LOGIN)
+        assert found is not None  # only a real account's hash can match
         rate_limit.clear_login_failures(session, email=address)
         if new_hash:
-            session.exec(update(Account).where(Account.id == found.id).values(password_hash=new_hash))
+            session.exec(update(Account).where(col(Account.id) == found.id).values(password_hash=new_hash))
     if found.activated_at is None:
         return LoginResult(LoginStatus.NOT_ACTIVATED, message=MSG_NOT_ACTIVATED)
     return LoginResult(LoginStatus.OK, account_id=found.id)
@@ -715,7 +715,7 @@ def _check_password_with_throttle(
         if not matches:
             rate_limit.record_login_failure(session, email=account.email, now=now)
         elif new_hash:
-            session.exec(update(Account).where(Account.id == account.id).values(password_hash=new_hash))
+            session.exec(update(Account).where(col(Account.id) == account.id).values(password_hash=new_hash))
     return matches, None
 
 
@@ -744,7 +744,7 @@ def request_password_reset(*, engine: Engine, email: str, now: dt.datetime) -> R
             return RequestOutcome(
                 RequestStatus.RATE_LIMITED, message=too_many_attempts_message(wait), retry_after=wait
             )
-        account = session.exec(select(Account).where(Account.email == address)).one_or_none()
+        account = session.exec(select(Account).where(col(Account.email) == address)).one_or_none()
         if account is not None:
             assert account.id is not None
             _retire_tokens(session, account_id=account.id, purposes=(PASSWORD_RESET,), now=now)
@@ -857,7 +857,7 @@ def request_email_change(
     if not matches:
         return ChangeOutcome(ChangeStatus.FIELD_ERRORS, errors={"password": [MSG_WRONG_PASSWORD]})
     with session_scope(engine) as session:
-        taken = session.exec(select(Account.id).where(Account.email == address)).one_or_none()
+        taken = session.exec(select(Account.id).where(col(Account.email) == address)).one_or_none()
         allowed = rate_limit.hit(
             session, limit=rate_limit.EMAIL_CHANGE_PER_ACCOUNT, key=str(account_id), now=now
         )
@@ -897,7 +897,9 @@ def confirm_email_change(*, engine: Engine, token: str, now: dt.datetime) -> Tok
             if account_id is None:
                 return TokenOutcome(_token_failure(session, token=token, purpose=EMAIL_CHANGE, now=now))
             new_email = session.exec(
-                select(AccountToken.new_email).where(AccountToken.token_hash == security.hash_token(token))
+                select(AccountToken.new_email).where(
+                    col(AccountToken.token_hash) == security.hash_token(token)
+                )
             ).one()
             account = session.get(Account, account_id)
             if account is None or not new_email:
@@ -963,7 +965,7 @@ def change_password(
         return ChangeOutcome(ChangeStatus.FIELD_ERRORS, errors={"new_password": problems})
     password_hash = security.hash_password(new_password)
     with session_scope(engine) as session:
-        session.exec(update(Account).where(Account.id == account_id).values(password_hash=password_hash))
+        session.exec(update(Account).where(col(Account.id) == account_id).values(password_hash=password_hash))
         end_all_sessions_in(session, account_id=account_id, now=now, except_session_id=current_session_id)
         _retire_tokens(session, account_id=account_id, purposes=(PASSWORD_RESET,), now=now)
         _send(
@@ -1001,8 +1003,8 @@ def close_account(*, engine: Engine, account_id: int, password: str, now: dt.dat
             message=mail_templates.account_closed(first_name=_first_name(account.first_names)),
             now=now,
         )
-        session.exec(delete(AccountToken).where(AccountToken.account_id == account_id))
-        session.exec(delete(AccountSession).where(AccountSession.account_id == account_id))
+        session.exec(delete(AccountToken).where(col(AccountToken.account_id) == account_id))
+        session.exec(delete(AccountSession).where(col(AccountSession.account_id) == account_id))
         rate_limit.clear_login_failures(session, email=account.email)
-        session.exec(delete(Account).where(Account.id == account_id))
+        session.exec(delete(Account).where(col(Account.id) == account_id))
     return ChangeOutcome(ChangeStatus.DONE)

@@ -20,7 +20,7 @@ import math
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import LoginThrottle, RateLimitEvent
 from mespoints.services.security import hash_token
@@ -70,11 +70,11 @@ def retry_after(session: Session, *, limit: Limit, key: str, now: dt.datetime) -
         session.exec(
             select(RateLimitEvent.occurred_at)
             .where(
-                RateLimitEvent.bucket == limit.bucket,
-                RateLimitEvent.key_hash == key_hash,
-                RateLimitEvent.occurred_at > now - limit.window,
+                col(RateLimitEvent.bucket) == limit.bucket,
+                col(RateLimitEvent.key_hash) == key_hash,
+                col(RateLimitEvent.occurred_at) > now - limit.window,
             )
-            .order_by(RateLimitEvent.occurred_at)
+            .order_by(col(RateLimitEvent.occurred_at))
         )
     )
     if len(times) < limit.max_events:
@@ -122,7 +122,7 @@ def _login_key(email: str) -> str:
 def login_blocked_for(session: Session, *, email: str, now: dt.datetime) -> int | None:
     """Seconds this address must wait before the next login attempt, or None."""
     blocked_until = session.exec(
-        select(LoginThrottle.blocked_until).where(LoginThrottle.key_hash == _login_key(email))
+        select(LoginThrottle.blocked_until).where(col(LoginThrottle.key_hash) == _login_key(email))
     ).one_or_none()
     if blocked_until is None or blocked_until <= now:
         return None
@@ -136,7 +136,9 @@ def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> i
     delay = login_delay(failures)
     if delay is not None:
         session.exec(
-            update(LoginThrottle).where(LoginThrottle.key_hash == key_hash).values(blocked_until=now + delay)
+            update(LoginThrottle)
+            .where(col(LoginThrottle.key_hash) == key_hash)
+            .values(blocked_until=now + delay)
         )
     return failures
 
@@ -144,9 +146,9 @@ def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> i
 def _increment(session: Session, *, key_hash: str, now: dt.datetime) -> int:
     result = session.exec(
         update(LoginThrottle)
-        .where(LoginThrottle.key_hash == key_hash)
-        .values(failures=LoginThrottle.failures + 1, last_failure_at=now)
-        .returning(LoginThrottle.failures)
+        .where(col(LoginThrottle.key_hash) == key_hash)
+        .values(failures=col(LoginThrottle.failures) + 1, last_failure_at=now)
+        .returning(col(LoginThrottle.failures))
     ).scalar_one_or_none()
     if result is not None:
         return int(result)
@@ -161,19 +163,19 @@ def _increment(session: Session, *, key_hash: str, now: dt.datetime) -> int:
 
 def clear_login_failures(session: Session, *, email: str) -> None:
     """Forget failures and any block for this address (successful login, password reset)."""
-    session.exec(delete(LoginThrottle).where(LoginThrottle.key_hash == _login_key(email)))
+    session.exec(delete(LoginThrottle).where(col(LoginThrottle.key_hash) == _login_key(email)))
 
 
 def purge(session: Session, *, now: dt.datetime) -> int:
     """Delete events and login records too old to matter; returns the number of rows removed."""
     removed = session.exec(
-        delete(RateLimitEvent).where(RateLimitEvent.occurred_at <= now - _LONGEST_WINDOW)
+        delete(RateLimitEvent).where(col(RateLimitEvent.occurred_at) <= now - _LONGEST_WINDOW)
     ).rowcount
     # A login record is kept a day after its last failure, then the count starts afresh.
     removed += session.exec(
         delete(LoginThrottle).where(
-            LoginThrottle.last_failure_at <= now - dt.timedelta(days=1),
-            (LoginThrottle.blocked_until.is_(None)) | (LoginThrottle.blocked_until <= now),
+            col(LoginThrottle.last_failure_at) <= now - dt.timedelta(days=1),
+            (col(LoginThrottle.blocked_until).is_(None)) | (col(LoginThrottle.blocked_until) <= now),
         )
     ).rowcount
     return int(removed or 0)
@@ -186,9 +188,9 @@ def count(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int:
             select(func.count())
             .select_from(RateLimitEvent)
             .where(
-                RateLimitEvent.bucket == limit.bucket,
-                RateLimitEvent.key_hash == _key_hash(limit.bucket, key),
-                RateLimitEvent.occurred_at > now - limit.window,
+                col(RateLimitEvent.bucket) == limit.bucket,
+                col(RateLimitEvent.key_hash) == _key_hash(limit.bucket, key),
+                col(RateLimitEvent.occurred_at) > now - limit.window,
             )
         ).one()
     )

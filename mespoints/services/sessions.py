@@ -14,8 +14,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import Engine, delete, or_, update
-from sqlmodel import select
+from sqlalchemy import ColumnElement, Engine, delete, or_, update
+from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import Account, AccountSession, AccountToken
 from mespoints.db.engine import session_scope
@@ -70,18 +70,18 @@ def redeem_login_ticket(*, engine: Engine, ticket: str, now: dt.datetime) -> str
         consumed = session.exec(
             update(AccountToken)
             .where(
-                AccountToken.token_hash == hash_token(ticket),
-                AccountToken.purpose == LOGIN_TICKET,
-                AccountToken.used_at.is_(None),
-                AccountToken.expires_at > now,
+                col(AccountToken.token_hash) == hash_token(ticket),
+                col(AccountToken.purpose) == LOGIN_TICKET,
+                col(AccountToken.used_at).is_(None),
+                col(AccountToken.expires_at) > now,
             )
             .values(used_at=now)
-            .returning(AccountToken.account_id)
+            .returning(col(AccountToken.account_id))
         ).scalar_one_or_none()
         if consumed is None:
             return None
         account = session.get(Account, consumed)
-        if account is None or account.activated_at is None:
+        if account is None or account.id is None or account.activated_at is None:
             return None
         _purge_account(session, account_id=account.id, now=now)
         session.add(
@@ -109,18 +109,18 @@ def resolve_session(*, engine: Engine, session_id: str | None, now: dt.datetime)
     with session_scope(engine) as session:
         found = session.exec(
             select(AccountSession, Account)
-            .join(Account, Account.id == AccountSession.account_id)
-            .where(AccountSession.session_hash == hash_token(session_id))
+            .join(Account, col(Account.id) == AccountSession.account_id)
+            .where(col(AccountSession.session_hash) == hash_token(session_id))
         ).one_or_none()
         if found is None:
             return None
         row, account = found
-        if not _is_alive(row, now):
+        if not _is_alive(row, now) or account.id is None:
             return None
         if now - row.last_seen_at >= LAST_SEEN_RESOLUTION:
             session.exec(
                 update(AccountSession)
-                .where(AccountSession.id == row.id, AccountSession.ended_at.is_(None))
+                .where(col(AccountSession.id) == row.id, col(AccountSession.ended_at).is_(None))
                 .values(last_seen_at=now)
             )
         return SessionInfo(
@@ -139,7 +139,10 @@ def end_session(*, engine: Engine, session_id: str | None, now: dt.datetime) -> 
     with session_scope(engine) as session:
         session.exec(
             update(AccountSession)
-            .where(AccountSession.session_hash == hash_token(session_id), AccountSession.ended_at.is_(None))
+            .where(
+                col(AccountSession.session_hash) == hash_token(session_id),
+                col(AccountSession.ended_at).is_(None),
+            )
             .values(ended_at=now)
         )
 
@@ -155,35 +158,35 @@ def end_all_sessions(
 
 
 def end_all_sessions_in(
-    session, *, account_id: int, now: dt.datetime, except_session_id: str | None = None
-) -> int:  # type: ignore[no-untyped-def]
+    session: Session, *, account_id: int, now: dt.datetime, except_session_id: str | None = None
+) -> int:
     """`end_all_sessions` inside the caller's transaction (password change and reset)."""
     statement = update(AccountSession).where(
-        AccountSession.account_id == account_id, AccountSession.ended_at.is_(None)
+        col(AccountSession.account_id) == account_id, col(AccountSession.ended_at).is_(None)
     )
     if except_session_id:
-        statement = statement.where(AccountSession.session_hash != hash_token(except_session_id))
+        statement = statement.where(col(AccountSession.session_hash) != hash_token(except_session_id))
     return int(session.exec(statement.values(ended_at=now)).rowcount or 0)
 
 
-def _expired_sessions(now: dt.datetime):  # type: ignore[no-untyped-def]
+def _expired_sessions(now: dt.datetime) -> ColumnElement[bool]:
     return or_(
-        AccountSession.ended_at.is_not(None),
-        AccountSession.last_seen_at < now - IDLE_TIMEOUT,
-        AccountSession.created_at < now - ABSOLUTE_TIMEOUT,
+        col(AccountSession.ended_at).is_not(None),
+        col(AccountSession.last_seen_at) < now - IDLE_TIMEOUT,
+        col(AccountSession.created_at) < now - ABSOLUTE_TIMEOUT,
     )
 
 
-def _purge_account(session, *, account_id: int, now: dt.datetime) -> None:  # type: ignore[no-untyped-def]
+def _purge_account(session: Session, *, account_id: int, now: dt.datetime) -> None:
     # Dead sessions and used or expired tickets of this account are of no further use.
     session.exec(
-        delete(AccountSession).where(AccountSession.account_id == account_id, _expired_sessions(now))
+        delete(AccountSession).where(col(AccountSession.account_id) == account_id, _expired_sessions(now))
     )
     session.exec(
         delete(AccountToken).where(
-            AccountToken.account_id == account_id,
-            AccountToken.purpose == LOGIN_TICKET,
-            AccountToken.expires_at <= now,
+            col(AccountToken.account_id) == account_id,
+            col(AccountToken.purpose) == LOGIN_TICKET,
+            col(AccountToken.expires_at) <= now,
         )
     )
 
@@ -195,7 +198,7 @@ def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
         removed += (
             session.exec(
                 delete(AccountToken).where(
-                    AccountToken.purpose == LOGIN_TICKET, AccountToken.expires_at <= now
+                    col(AccountToken.purpose) == LOGIN_TICKET, col(AccountToken.expires_at) <= now
                 )
             ).rowcount
             or 0

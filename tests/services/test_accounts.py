@@ -28,6 +28,8 @@ from mespoints.services.accounts import (
 )
 from mespoints.settings import get_settings
 
+# Plain logic: once on SQLite is enough (the engine fixture otherwise runs both databases).
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 NOW = dt.datetime(2025, 3, 3, 8, 0, 0)
 SECOND = dt.timedelta(seconds=1)
 PASSWORD = "cheval-Rouge-tambour-93"
@@ -157,6 +159,7 @@ def test_sign_up_stores_an_inactive_account_and_mails_a_12_hour_activation_link(
     assert len(outbox[0].token) >= 43  # 32 random bytes, base64url
 
 
+@SQLITE_ONLY
 def test_sign_up_checks_every_field_again_on_the_server(engine, outbox):
     add_licences(engine, LICENCE)
     bad = draft(
@@ -189,6 +192,7 @@ def test_sign_up_checks_every_field_again_on_the_server(engine, outbox):
     assert count_accounts(engine) == 0 and outbox == []
 
 
+@SQLITE_ONLY
 def test_sign_up_refuses_a_password_built_on_the_persons_name(engine, outbox):
     add_licences(engine, LICENCE)
     outcome = accounts.register(engine=engine, draft=draft(password="martin-julie-perso"), now=NOW)
@@ -306,6 +310,7 @@ def check(
     )
 
 
+@SQLITE_ONLY
 def test_licence_check_accepts_the_holders_data_and_refuses_others_generically(engine):
     add_licences(engine, LICENCE)
     assert check(engine, last_name="martin").status is LicenceCheckStatus.OK
@@ -315,6 +320,7 @@ def test_licence_check_accepts_the_holders_data_and_refuses_others_generically(e
     assert check(engine, number="1").status is LicenceCheckStatus.FIELD_ERRORS
 
 
+@SQLITE_ONLY
 def test_licence_check_allows_five_failed_attempts_an_hour_per_browser(engine):
     add_licences(engine, LICENCE)
     for attempt in range(5):
@@ -332,6 +338,7 @@ def test_licence_check_allows_five_failed_attempts_an_hour_per_browser(engine):
     assert check(engine, now=NOW + dt.timedelta(hours=1)).status is LicenceCheckStatus.OK
 
 
+@SQLITE_ONLY
 def test_licence_check_allows_five_failed_attempts_an_hour_per_licence_number(engine):
     add_licences(engine, LICENCE)
     for attempt in range(5):
@@ -397,6 +404,7 @@ def test_resending_activation_answers_alike_and_only_the_newest_link_works(engin
     assert len(outbox) == 2
 
 
+@SQLITE_ONLY
 def test_resending_activation_is_limited_to_three_an_hour_per_address_known_or_not(engine, outbox):
     for address in (EMAIL, "personne@exemple.fr"):
         statuses = [
@@ -478,6 +486,7 @@ def test_five_failures_throttle_the_address_with_a_growing_delay(engine, outbox)
     assert delays == [30, 60, 120, 240, 480, 900, 900, 900]
 
 
+@SQLITE_ONLY
 def test_a_successful_login_resets_the_failure_count(engine, outbox):
     signed_up(engine, outbox)
     for _ in range(4):
@@ -488,6 +497,7 @@ def test_a_successful_login_resets_the_failure_count(engine, outbox):
     assert login(engine).status is LoginStatus.OK
 
 
+@SQLITE_ONLY
 def test_an_unknown_address_is_throttled_exactly_like_a_known_one(engine, outbox):
     signed_up(engine, outbox)
     known = [login(engine, password="mauvais", ip=None).status for _ in range(6)]
@@ -495,6 +505,7 @@ def test_an_unknown_address_is_throttled_exactly_like_a_known_one(engine, outbox
     assert known == unknown == [LoginStatus.INVALID] * 5 + [LoginStatus.THROTTLED]
 
 
+@SQLITE_ONLY
 def test_thirty_failures_from_one_ip_within_15_minutes_block_that_ip(engine, outbox):
     signed_up(engine, outbox)
     for attempt in range(30):
@@ -561,6 +572,7 @@ def test_a_reset_link_lasts_one_hour_and_works_once(engine, outbox):
     assert login(engine, password=PASSWORD, now=hour).status is LoginStatus.INVALID
 
 
+@SQLITE_ONLY
 def test_a_reset_applies_the_password_policy_and_keeps_the_link_usable(engine, outbox):
     signed_up(engine, outbox)
     accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
@@ -611,6 +623,7 @@ def test_a_login_lockout_never_blocks_a_password_reset_and_the_reset_clears_it(e
     assert login(engine, password=OTHER_PASSWORD, ip=None).status is LoginStatus.OK
 
 
+@SQLITE_ONLY
 def test_a_reset_of_an_account_never_activated_activates_it(engine, outbox):
     add_licences(engine, LICENCE)
     accounts.register(engine=engine, draft=draft(), now=NOW)
@@ -647,6 +660,7 @@ def test_an_email_change_takes_effect_only_once_the_new_address_confirms(engine,
     )
 
 
+@SQLITE_ONLY
 def test_an_email_change_needs_the_password_and_a_new_valid_address(engine, outbox):
     account_id = signed_up(engine, outbox)
     outbox.clear()
@@ -664,6 +678,7 @@ def test_an_email_change_needs_the_password_and_a_new_valid_address(engine, outb
     assert outbox == []
 
 
+@SQLITE_ONLY
 def test_an_email_change_to_an_address_with_an_account_reveals_nothing_and_sends_nothing(engine, outbox):
     account_id = signed_up(engine, outbox)
     signed_up(engine, outbox, email="autre@exemple.fr", licence_number="990000000003")
@@ -747,6 +762,7 @@ def test_closing_the_account_needs_the_password_then_deletes_its_personal_data(e
     assert accounts.register(engine=engine, draft=draft(), now=NOW).status is RegisterStatus.CHECK_MAILBOX
 
 
+@SQLITE_ONLY
 def test_repeated_wrong_passwords_on_the_account_page_are_throttled_like_logins(engine, outbox):
     account_id = signed_up(engine, outbox)
     for _ in range(5):
@@ -813,6 +829,7 @@ def test_passwords_tokens_tickets_and_session_ids_never_reach_the_database_in_cl
     assert security.hash_token(session_id) in dump  # type: ignore[arg-type]
 
 
+@SQLITE_ONLY
 def test_expired_rate_limit_records_can_be_purged(engine):
     with session_scope(engine) as session:
         rate_limit.record(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key="203.0.113.7", now=NOW)

@@ -14,6 +14,8 @@ from mespoints.domain.feed import FeedLicence, parse_feed_line
 from mespoints.services import national_file, security, sessions
 from mespoints.services.sessions import SessionInfo
 
+# Plain logic: once on SQLite is enough (the engine fixture otherwise runs both databases).
+SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 NOW = dt.datetime(2025, 3, 3, 8, 0, 0)
 SECOND = dt.timedelta(seconds=1)
 MINUTE = dt.timedelta(minutes=1)
@@ -104,6 +106,7 @@ def test_a_login_ticket_works_once_and_for_60_seconds(engine):
     assert sessions.redeem_login_ticket(engine=engine, ticket="", now=NOW) is None
 
 
+@SQLITE_ONLY
 def test_a_ticket_for_an_account_not_activated_opens_nothing(engine):
     account_id = make_account(engine, activated=False)
     ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
@@ -142,6 +145,7 @@ def test_a_session_ends_12_hours_after_login_however_active(engine):
     assert resolve(engine, session_id, NOW + sessions.ABSOLUTE_TIMEOUT + SECOND) is None
 
 
+@SQLITE_ONLY
 def test_last_seen_is_written_at_most_once_a_minute(engine):
     account_id = make_account(engine)
     session_id = log_in(engine, account_id)
@@ -182,6 +186,7 @@ def test_ending_all_sessions_can_spare_the_current_one(engine):
     assert resolve(engine, here, NOW) is None
 
 
+@SQLITE_ONLY
 def test_unknown_or_missing_session_ids_resolve_to_nobody(engine):
     make_account(engine)
     assert resolve(engine, None, NOW) is None
@@ -189,6 +194,7 @@ def test_unknown_or_missing_session_ids_resolve_to_nobody(engine):
     assert resolve(engine, "inconnu", NOW) is None
 
 
+@SQLITE_ONLY
 def test_only_the_hash_of_a_session_id_is_stored(engine):
     account_id = make_account(engine)
     session_id = log_in(engine, account_id)
@@ -197,6 +203,7 @@ def test_only_the_hash_of_a_session_id_is_stored(engine):
     assert stored == security.hash_token(session_id) and stored != session_id
 
 
+@SQLITE_ONLY
 def test_dead_sessions_and_expired_tickets_can_be_purged(engine):
     account_id = make_account(engine)
     alive = log_in(engine, account_id)
