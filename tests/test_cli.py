@@ -1,0 +1,173 @@
+"""The command line, `python -m mespoints …` (interfaces.md section 3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mespoints.cli import main
+from mespoints.db.engine import get_engine
+from mespoints.services import national_file
+from mespoints.settings import PROJECT_ROOT, get_settings
+
+NUMBER = "120575100123"
+
+
+def worked_example(number: str = NUMBER) -> dict[str, Any]:
+    """The worked example of docs/points-rules.md: a definitive licence, a C4 then a C3 infraction."""
+    return {
+        "licence_number": number,
+        "format": "card",
+        "last_name": "MARTIN",
+        "first_names": "Julie",
+        "birth_date": "1975-05-12",
+        "issued_on": "1998-09-18",
+        "early_training": False,
+        "categories": [{"category": "B", "obtained_on": "1998-09-18"}],
+        "events": [
+            {"id": "INF-1", "kind": "infraction", "committed_at": "2023-02-03T08:15:00",
+             "effective_on": "2023-03-10", "offence_class": "C4", "points": 4},
+            {"id": "INF-2", "kind": "infraction", "committed_at": "2023-08-01T18:00:00",
+             "effective_on": "2023-09-01", "offence_class": "C3", "points": 1},
+        ],
+        "updated_at": "2024-11-02T03:00:00+00:00",
+    }  # fmt: skip
+
+
+def write_lines(path: Path, *lines: dict[str, Any] | str) -> Path:
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    """A new, empty SQLite file as MESPOINTS_DATABASE_URL; the CLI migrates it itself."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("MESPOINTS_DATABASE_URL", url)
+    monkeypatch.delenv("MESPOINTS_TODAY", raising=False)
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    yield url
+    get_engine().dispose()
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+
+
+def test_import_feed_on_a_new_database_saves_the_file_and_exits_0(database, tmp_path, capsys) -> None:
+    feed = write_lines(tmp_path / "feed.jsonl", worked_example(), worked_example("AB12345"))
+    assert main(["import-feed", str(feed)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "Import terminé : 2 ligne(s) lue(s), 2 enregistrée(s), 0 rejetée(s).\n"
+    assert err == ""
+    assert not national_file.is_empty(get_engine())
+
+
+def test_import_feed_reports_each_invalid_line_and_exits_1(database, tmp_path, capsys) -> None:
+    bad = {**worked_example("AB12345"), "format": "paper"}
+    feed = write_lines(tmp_path / "feed.jsonl", worked_example(), "{oops", bad)
+    assert main(["import-feed", str(feed)]) == 1
+    out, err = capsys.readouterr()
+    assert "1 enregistrée(s), 2 rejetée(s)" in out
+    assert err.splitlines() == [
+        "ligne 2 : invalid JSON: Expecting property name enclosed in double quotes at column 2",
+        "ligne 3 : format: must be 'card' or 'three_part', got \"paper\"",
+    ]
+
+
+def test_import_feed_of_a_missing_file_says_so_and_exits_1(database, tmp_path, capsys) -> None:
+    assert main(["import-feed", str(tmp_path / "missing.jsonl")]) == 1
+    assert "Impossible de lire le fichier" in capsys.readouterr().err
+
+
+def test_licence_json_gives_the_engine_answer_for_that_day(database, tmp_path, capsys) -> None:
+    main(["import-feed", str(write_lines(tmp_path / "feed.jsonl", worked_example()))])
+    capsys.readouterr()
+    assert main(["licence", "1205 7510 0123", "--as-of", "2024-06-01", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert list(answer) == [
+        "licence_number", "as_of", "balance", "maximum", "status",
+        "probation", "history", "forecast", "letters",
+    ]  # fmt: skip
+    assert (answer["licence_number"], answer["as_of"], answer["balance"], answer["maximum"]) == (
+        NUMBER, "2024-06-01", 8, 12,
+    )  # fmt: skip
+    assert answer["status"] == "valid"
+    assert answer["probation"] == {"active": False, "ends_on": None}
+    assert [(item["date"], item["points"], item["balance_after"], item["rule"], item["event_id"])
+            for item in answer["history"]] == [
+        ("2023-03-10", -4, 8, "withdrawal", "INF-1"),
+        ("2023-09-01", -1, 7, "withdrawal", "INF-2"),
+        ("2024-03-01", 1, 8, "six_month", "INF-2"),
+    ]  # fmt: skip
+    # R6: three years after the last infraction, since a class-4 one took effect.
+    assert [(item["date"], item["balance_after"], item["rule"]) for item in answer["forecast"]] == [
+        ("2026-09-01", 12, "full_restoration")
+    ]
+
+
+def test_licence_defaults_to_today_and_prints_a_french_table(database, tmp_path, capsys, monkeypatch) -> None:
+    main(["import-feed", str(write_lines(tmp_path / "feed.jsonl", worked_example()))])
+    monkeypatch.setenv("MESPOINTS_TODAY", "2023-04-01")
+    get_settings.cache_clear()
+    capsys.readouterr()
+    assert main(["licence", NUMBER]) == 0
+    out = capsys.readouterr().out
+    assert "1 avril 2023" in out
+    assert "Solde : 8 points sur 12" in out
+
+
+def test_licence_of_an_unknown_number_says_so_and_exits_2(database, capsys) -> None:
+    assert main(["licence", "999999999999", "--json"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "Numéro de permis inconnu du fichier national : 999999999999." in err
+
+
+def test_licence_of_a_malformed_number_exits_2(database, capsys) -> None:
+    assert main(["licence", "12-34"]) == 2
+    assert "Numéro de permis invalide" in capsys.readouterr().err
+
+
+def test_licence_with_a_malformed_date_is_refused_by_the_parser(database, capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["licence", NUMBER, "--as-of", "01/06/2024"])
+    assert stopped.value.code == 2
+    assert "date invalide « 01/06/2024 » (attendu : AAAA-MM-JJ)" in capsys.readouterr().err
+
+
+def test_demo_data_and_prepare_load_the_demo_file_once(database, capsys) -> None:
+    assert main(["prepare"]) == 0
+    assert "Données de démonstration chargées" in capsys.readouterr().out
+    assert not national_file.is_empty(get_engine())
+    assert main(["prepare"]) == 0
+    assert capsys.readouterr().out == "Base de données à jour.\n"
+    assert main(["demo-data"]) == 0
+    assert main(["demo-accounts"]) == 0
+    assert "Comptes de démonstration" in capsys.readouterr().out
+
+
+def test_the_real_entry_point_imports_a_feed(tmp_path) -> None:
+    feed = write_lines(tmp_path / "feed.jsonl", worked_example(), "[]")
+    environment = {**os.environ, "MESPOINTS_DATABASE_URL": f"sqlite:///{tmp_path / 'sub.db'}"}
+    python = PROJECT_ROOT / ".venv" / "bin" / "python"
+    completed = subprocess.run(
+        [str(python if python.exists() else sys.executable), "-m", "mespoints", "import-feed", str(feed)],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert "2 ligne(s) lue(s), 1 enregistrée(s), 1 rejetée(s)" in completed.stdout
+    assert completed.stderr == "ligne 2 : the line must be a JSON object, not an array\n"
