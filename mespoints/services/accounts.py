@@ -40,8 +40,9 @@ from mespoints.db.engine import session_scope
 from mespoints.domain import identity, password_policy
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import mail, mail_templates, national_file, rate_limit, security
+from mespoints.services import sessions as sessions_service
 from mespoints.services.clock import PARIS
-from mespoints.services.sessions import end_all_sessions_in
+from mespoints.services.sessions import LOGIN_TICKET, end_all_sessions_in
 from mespoints.settings import get_settings
 
 # One source of truth for each validity window.
@@ -811,7 +812,8 @@ def reset_password(*, engine: Engine, token: str, new_password: str, now: dt.dat
         if account.activated_at is None:
             account.activated_at = now
         session.add(account)
-        _retire_tokens(session, account_id=account_id, purposes=(PASSWORD_RESET,), now=now)
+        # Login tickets too: one handed out just before the reset must not open a session after it.
+        _retire_tokens(session, account_id=account_id, purposes=(PASSWORD_RESET, LOGIN_TICKET), now=now)
         end_all_sessions_in(session, account_id=account_id, now=now)
         rate_limit.clear_login_failures(session, email=account.email)
         _send(
@@ -1008,3 +1010,33 @@ def close_account(*, engine: Engine, account_id: int, password: str, now: dt.dat
         rate_limit.clear_login_failures(session, email=account.email)
         session.exec(delete(Account).where(col(Account.id) == account_id))
     return ChangeOutcome(ChangeStatus.DONE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Housekeeping
+
+
+def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
+    """Delete what no longer serves (run from time to time, e.g. hourly); returns rows removed.
+
+    Dead sessions and login tickets, mailed links used or expired for more than a day, rate-limit
+    events out of every window, and accounts never activated whose activation links have all
+    expired (the activation mail says to sign up again after the deadline).
+    """
+    removed = sessions_service.purge_expired(engine=engine, now=now)
+    with session_scope(engine) as session:
+        removed += (
+            session.exec(
+                delete(AccountToken).where(
+                    or_(col(AccountToken.used_at).is_not(None), col(AccountToken.expires_at) <= now),
+                    col(AccountToken.expires_at) <= now - dt.timedelta(days=1),
+                )
+            ).rowcount
+            or 0
+        )
+        stale = list(session.exec(select(Account.id).where(_stale_unactivated(now))))
+        if stale:
+            session.exec(delete(AccountToken).where(col(AccountToken.account_id).in_(stale)))
+            removed += session.exec(delete(Account).where(col(Account.id).in_(stale))).rowcount or 0
+        removed += rate_limit.purge(session, now=now)
+    return int(removed)

@@ -835,3 +835,46 @@ def test_expired_rate_limit_records_can_be_purged(engine):
         rate_limit.record(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key="203.0.113.7", now=NOW)
     with session_scope(engine) as session:
         assert rate_limit.purge(session, now=NOW + dt.timedelta(hours=2)) == 1
+
+
+def test_a_reset_makes_login_tickets_handed_out_before_it_useless(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+    accounts.request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    accounts.reset_password(engine=engine, token=outbox[-1].token, new_password=OTHER_PASSWORD, now=NOW)
+    assert sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW) is None
+
+
+def test_ten_concurrent_uses_of_one_activation_link_activate_once(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    token = outbox[-1].token
+    barrier = threading.Barrier(10)
+    results: list[ActivationResult] = []
+
+    def follow() -> None:
+        barrier.wait()
+        results.append(accounts.activate(engine=engine, token=token, now=NOW))
+
+    threads = [threading.Thread(target=follow) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results) == sorted([ActivationResult.ACTIVATED] + [ActivationResult.INVALID] * 9)
+
+
+@SQLITE_ONLY
+def test_housekeeping_deletes_unactivated_accounts_past_their_deadline_and_old_links(engine, outbox):
+    add_licences(engine, LICENCE, "990000000004")
+    accounts.register(engine=engine, draft=draft(), now=NOW)
+    signed_up(engine, outbox, email="active@exemple.fr", licence_number="990000000004")
+
+    accounts.purge_expired(engine=engine, now=NOW + dt.timedelta(hours=11))
+    assert account_by_email(engine, EMAIL) is not None  # its link still works
+    removed = accounts.purge_expired(engine=engine, now=NOW + dt.timedelta(days=2))
+
+    assert removed == 3  # the never-activated account, its link, the used link of the other
+    assert account_by_email(engine, EMAIL) is None
+    assert account_by_email(engine, "active@exemple.fr") is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 
 import pytest
 from sqlalchemy import Engine, select
@@ -214,3 +215,22 @@ def test_dead_sessions_and_expired_tickets_can_be_purged(engine):
 
     assert removed == 3  # the ended session and the two used, expired tickets
     assert resolve(engine, alive, NOW + 10 * MINUTE) is not None
+
+
+def test_a_ticket_redeemed_ten_times_at_once_opens_one_session(engine):
+    account_id = make_account(engine)
+    ticket = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+    barrier = threading.Barrier(10)
+    results: list[str | None] = []
+
+    def redeem() -> None:
+        barrier.wait()
+        results.append(sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW))
+
+    threads = [threading.Thread(target=redeem) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(results) == 10 and sum(result is not None for result in results) == 1
