@@ -11,9 +11,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, bindparam, select
 
+from mespoints.db.national_file import Holder, Licence, LicenceEvent
+from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry, entry_by_code
 from mespoints.domain.points import (
     FULL_RESTORATION_YEARS,
@@ -32,7 +33,6 @@ from mespoints.domain.points import (
 )
 from mespoints.domain.points_text import LETTER_MEANINGS_FR, RULE_LABELS_FR, format_date_fr, points_fr
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
-from mespoints.services.national_file import get_licence, load_licence_facts
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -193,13 +193,10 @@ class SimulationOutcome:
 
 def load_dashboard(*, engine: Engine, licence_number: str, as_of: dt.date) -> DashboardData | None:
     """Everything the dashboard shows for this licence on `as_of`, or None for an unknown licence."""
-    with Session(engine) as session:
-        licence = get_licence(session, licence_number)
-        if licence is None:
-            return None
-        facts = load_licence_facts(session, licence.licence_number)
-    if facts is None:  # pragma: no cover - deleted between the two reads
+    found = read_licence(engine=engine, licence_number=licence_number)
+    if found is None:
         return None
+    licence, facts = found
     assessment = assess(facts, as_of)
     events = _events_by_id(facts)
     return DashboardData(
@@ -224,6 +221,89 @@ def load_dashboard(*, engine: Engine, licence_number: str, as_of: dt.date) -> Da
     )
 
 
+@dataclass(frozen=True)
+class LicenceHeader:
+    licence_number: str
+    first_names: str
+    updated_at: dt.datetime
+
+
+_licence = Licence.__table__  # type: ignore[attr-defined]
+_holder = Holder.__table__  # type: ignore[attr-defined]
+_event = LicenceEvent.__table__  # type: ignore[attr-defined]
+_READ_LICENCE = (
+    select(
+        _licence.c.licence_number,
+        _licence.c.issued_on,
+        _licence.c.early_training,
+        _licence.c.probationary,
+        _licence.c.updated_at,
+        _holder.c.first_names,
+        _event.c.event_id,
+        _event.c.kind,
+        _event.c.committed_at,
+        _event.c.effective_on,
+        _event.c.offence_class,
+        _event.c.points,
+        _event.c.label,
+        _event.c.place,
+        _event.c.completed_on,
+    )
+    .select_from(
+        _licence.join(_holder, _holder.c.id == _licence.c.holder_id).outerjoin(
+            _event, _event.c.licence_id == _licence.c.id
+        )
+    )
+    .where(_licence.c.licence_number == bindparam("number"))
+)
+
+
+def read_licence(*, engine: Engine, licence_number: str) -> tuple[LicenceHeader, LicenceFacts] | None:
+    """The licence, its holder's first names and its events in ONE round trip, or None when unknown.
+
+    The same facts as services.national_file.load_licence_facts (tests compare them), read with one
+    outer join through SQLAlchemy Core: the dashboard opens on every login, and four ORM queries
+    (get_licence + load_licence_facts) cost several times more on PostgreSQL.
+    """
+    number = normalize_licence_number(licence_number)
+    if number is None:
+        return None
+    with engine.connect() as connection:
+        rows = connection.execute(_READ_LICENCE, {"number": number}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    events: list[Infraction | Stage] = []
+    for row in rows:
+        if row.event_id is None:
+            continue  # a licence without events: one row, event columns NULL
+        if row.kind == "infraction":
+            events.append(
+                Infraction(
+                    id=row.event_id,
+                    committed_at=row.committed_at,
+                    effective_on=row.effective_on,
+                    offence_class=row.offence_class,
+                    points=row.points,
+                    label=row.label,
+                    place=row.place,
+                )
+            )
+        else:
+            events.append(Stage(id=row.event_id, completed_on=row.completed_on, place=row.place))
+    events.sort(key=lambda event: event.id)
+    header = LicenceHeader(
+        licence_number=first.licence_number, first_names=first.first_names, updated_at=first.updated_at
+    )
+    facts = LicenceFacts(
+        issued_on=first.issued_on,
+        early_training=first.early_training,
+        probationary=first.probationary,
+        events=tuple(events),
+    )
+    return header, facts
+
+
 def offence_choices() -> list[tuple[str, str]]:
     """(code, French label with its points) for each offence of the official scale."""
     return [(entry.code, f"{entry.label} ({points_fr(entry.points)})") for entry in OFFENCE_SCALE]
@@ -236,10 +316,10 @@ def simulate_offence(
 
     Nothing is saved. `day` is the date field's text (YYYY-MM-DD). None for an unknown licence.
     """
-    with Session(engine) as session:
-        facts = load_licence_facts(session, licence_number)
-    if facts is None:
+    found = read_licence(engine=engine, licence_number=licence_number)
+    if found is None:
         return None
+    facts = found[1]
     offence, offence_error = _parse_offence(offence_code)
     committed_on, day_error = _parse_day(day, facts=facts, as_of=as_of)
     if offence is None or committed_on is None:

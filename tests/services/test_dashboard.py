@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from sqlmodel import Session
 
 from mespoints.domain.feed import FeedLicence, validate_feed_record
 from mespoints.services import dashboard
-from mespoints.services.national_file import import_records
+from mespoints.services.national_file import import_records, load_licence_facts
 
 AS_OF = dt.date(2024, 11, 10)
 NUMBER = "120575100123"
@@ -326,3 +327,18 @@ def test_the_simulator_answers_nothing_for_an_unknown_licence(worked_example):
         )
         is None
     )
+
+
+def test_the_one_query_read_gives_the_same_facts_as_the_national_file_service(engine):
+    stage = {"id": "S1", "kind": "stage", "completed_on": "2024-03-01", "place": "Lyon (69)"}
+    import_records(
+        engine=engine,
+        records=[record(), record("999888777", events=[]), record("555444333", events=[stage])],
+    )
+
+    for number in (NUMBER, "999888777", "555444333", " 1205 7510 0123 "):
+        found = dashboard.read_licence(engine=engine, licence_number=number)
+        with Session(engine) as session:
+            expected = load_licence_facts(session, number)
+        assert found is not None and found[1] == expected
+    assert dashboard.read_licence(engine=engine, licence_number="???") is None
