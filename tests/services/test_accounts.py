@@ -878,3 +878,16 @@ def test_housekeeping_deletes_unactivated_accounts_past_their_deadline_and_old_l
     assert removed == 3  # the never-activated account, its link, the used link of the other
     assert account_by_email(engine, EMAIL) is None
     assert account_by_email(engine, "active@exemple.fr") is not None
+
+
+@SQLITE_ONLY
+def test_the_stored_hash_is_argon2id_with_the_production_parameters(engine, outbox):
+    previous = security.use_argon2_cost(security.PRODUCTION_COST)  # undo the cheap test hook here
+    try:
+        add_licences(engine, LICENCE)
+        accounts.register(engine=engine, draft=draft(), now=NOW)
+    finally:
+        security.use_argon2_cost(previous)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT password_hash FROM account")).scalar_one()
+    assert re.fullmatch(r"\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+", stored)
