@@ -63,7 +63,7 @@ def postgres_engine() -> Iterator[Engine]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request) -> Engine:
     """The same test on SQLite and on PostgreSQL."""
-    return request.getfixturevalue(f"{request.param}_engine")
+    return request.getfixturevalue({"sqlite": "sqlite_engine", "postgresql": "postgres_engine"}[request.param])
 
 
 @pytest.fixture
