@@ -110,6 +110,9 @@ class SignupDraft:
     licence_format: str  # "card" or "three_part"
     licence_number: str
     terms_accepted: bool
+    # The wizard hashes the password as soon as its step accepts it, so its state never holds the
+    # password; then `password` is empty and the policy was applied by that step (on the server).
+    password_hash: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -401,7 +404,7 @@ def _validate_draft(draft: SignupDraft, *, now: dt.datetime) -> tuple[Errors, di
         values["licence_number"] = number
     else:
         errors["licence_number"] = [MSG_LICENCE_NUMBER]
-    password_problems = password_policy.check_password(
+    password_problems = [] if draft.password_hash else password_policy.check_password(
         draft.password,
         last_name=values.get("last_name") or draft.last_name,  # type: ignore[arg-type]
         first_names=values.get("first_names") or draft.first_names,  # type: ignore[arg-type]
@@ -459,7 +462,7 @@ def register(*, engine: Engine, draft: SignupDraft, now: dt.datetime) -> Registe
         licence_number = found
 
     # Hash before looking the email up, so both paths take the same time.
-    password_hash = security.hash_password(draft.password)
+    password_hash = draft.password_hash or security.hash_password(draft.password)
 
     def work(session: Session) -> RegisterOutcome:
         session.exec(

@@ -57,6 +57,8 @@ class SignupState(rx.State):
     strength_label: str = ""
     done_email: str = ""
     _password_hash: str = ""
+    # The identity and email the password was checked against (it must not contain them).
+    _password_checked_for: str = ""
 
     # ----- navigation -------------------------------------------------------------------------
 
@@ -178,6 +180,7 @@ class SignupState(rx.State):
         if confirmation != password:
             return {"password_confirmation": "Les deux mots de passe ne sont pas identiques."}
         self._password_hash = security.hash_password(password)
+        self._password_checked_for = self._personal_data()
         self.password_chosen = True
         return {}
 
@@ -201,8 +204,11 @@ class SignupState(rx.State):
             return " ".join(message for messages in result.errors.values() for message in messages)
         return result.message or accounts.MSG_LICENCE_MISMATCH
 
+    def _personal_data(self) -> str:
+        return "\n".join((self.last_name, self.first_names, self.birth_date, self.email))
+
     def _create_account(self):
-        if not self._password_hash:
+        if not self._password_hash or self._password_checked_for != self._personal_data():
             self.step = 3
             self.errors = {**EMPTY_ERRORS, "password": PASSWORD_AGAIN}
             return rx.call_script(focus_script("password"))
