@@ -19,29 +19,51 @@ S = DashboardState
 
 cell = {"padding": "0.5rem 0.6rem", "border_bottom": f"1px solid {styles.HAIRLINE}", "vertical_align": "top"}
 head_cell = {**cell, "background": styles.TABLE_HEAD, "text_align": "left", "font_weight": "700"}
+row_head_cell = {**cell, "text_align": "left", "font_weight": "600", "white_space": "nowrap"}
 number_cell = {**cell, "text_align": "right", "white_space": "nowrap", "font_variant_numeric": "tabular-nums"}
 
 
+# The caption stays in the table for screen readers; its visible twin sits outside the scrolling
+# region, so it is never cut off on a 320 px screen.
+visually_hidden = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}
+
+
 def table(
-    caption_id: str, caption: str, headers: list[str], rows: rx.Var, row: Callable[[rx.Var], rx.Component]
+    caption_id: str,
+    caption: str,
+    headers: list[str],
+    rows: rx.Var,
+    row: Callable[[rx.Var], rx.Component],
+    *,
+    min_width: str = "32rem",
 ) -> rx.Component:
     """An accessible table in a focusable region that scrolls sideways on narrow screens."""
     return rx.el.div(
-        rx.el.table(
-            rx.el.caption(
-                caption, id=caption_id, text_align="left", font_weight="600", padding_bottom="0.5rem"
+        rx.el.p(caption, aria_hidden="true", font_weight="600", margin="0 0 0.5rem"),
+        rx.el.div(
+            rx.el.table(
+                rx.el.caption(caption, id=caption_id, style=visually_hidden),
+                rx.el.thead(rx.el.tr(*[rx.el.th(text, scope="col", style=head_cell) for text in headers])),
+                rx.el.tbody(rx.foreach(rows, row)),
+                width="100%",
+                min_width=min_width,
+                border_collapse="collapse",
+                font_size="0.95rem",
             ),
-            rx.el.thead(rx.el.tr(*[rx.el.th(text, scope="col", style=head_cell) for text in headers])),
-            rx.el.tbody(rx.foreach(rows, row)),
-            width="100%",
-            border_collapse="collapse",
-            font_size="0.95rem",
+            role="region",
+            aria_labelledby=caption_id,
+            tab_index=0,
+            overflow_x="auto",
+            max_width="100%",
+            position="relative",
         ),
-        role="region",
-        aria_labelledby=caption_id,
-        tab_index=0,
-        overflow_x="auto",
-        max_width="100%",
     )
 
 
@@ -101,7 +123,7 @@ def chart_section() -> rx.Component:
 
 def history_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.th(row.date, scope="row", style=row_head_cell),
         rx.el.td(
             rx.el.span(row.label, display="block"),
             rx.cond(
@@ -127,6 +149,7 @@ def history_section() -> rx.Component:
                 ["Date", "Motif", "Lieu", "Points", "Solde après"],
                 S.history,
                 history_row,
+                min_width="40rem",
             ),
             para("Aucun retrait ni aucune récupération de points n'est enregistré sur votre permis."),
         ),
@@ -135,7 +158,7 @@ def history_section() -> rx.Component:
 
 def forecast_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.th(row.date, scope="row", style=row_head_cell),
         rx.el.td(
             rx.el.span(row.label, display="block"),
             rx.cond(
@@ -170,7 +193,7 @@ def forecast_section() -> rx.Component:
 
 def letter_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style={**cell, "font_weight": "600", "white_space": "nowrap"}),
+        rx.el.th(row.date, scope="row", style=row_head_cell),
         rx.el.td(row.code, style={**cell, "font_weight": "700", "white_space": "nowrap"}),
         rx.el.td(
             rx.el.span(row.meaning, display="block"),
@@ -217,7 +240,7 @@ def stage_section() -> rx.Component:
 def offence_select() -> rx.Component:
     has_error = S.offence_error != ""
     return rx.el.div(
-        rx.el.label("Infraction", html_for="offence", style=styles.label),
+        rx.el.label("Infraction à simuler", html_for="offence", style=styles.label),
         rx.el.span("Barème officiel des retraits de points", id="offence-aide", style=styles.hint),
         rx.el.select(
             rx.el.option("Choisissez une infraction", value=""),
@@ -298,6 +321,7 @@ def simulation_result() -> rx.Component:
         id=SIMULATION_RESULT_ID,
         tab_index=-1,
         aria_live="polite",
+        margin_top="1.25rem",
     )
 
 

@@ -442,7 +442,8 @@ def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> Histo
         place = event.place
         detail = f"Stage terminé le {format_date_fr(event.completed_on)} ; points crédités le lendemain."
     elif isinstance(event, Infraction):
-        detail = _about_infraction(event)
+        label = _credit_label(change, event)
+        detail = _because_of(change, event)
     return HistoryRow(
         date=format_date_fr(change.date),
         date_iso=change.date.isoformat(),
@@ -457,14 +458,10 @@ def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> Histo
 
 def _forecast_row(change: Change, events: dict[str, Infraction | Stage]) -> ForecastRow:
     event = events.get(change.event_id or "")
-    label = _rule_label(change.rule)
-    if change.rule == "full_restoration" and isinstance(event, Infraction):
-        short = add_years(event.effective_on, FULL_RESTORATION_YEARS) == change.date
-        years = FULL_RESTORATION_YEARS if short else FULL_RESTORATION_YEARS_SERIOUS  # R6
-        label = f"Récupération de la totalité des points après {years} ans sans infraction"
+    label = _credit_label(change, event)
     detail = ""
     if isinstance(event, Infraction):
-        detail = _about_infraction(event)
+        detail = _because_of(change, event)
     elif isinstance(event, Stage):
         detail = f"Stage terminé le {format_date_fr(event.completed_on)}."
     return ForecastRow(
@@ -476,6 +473,23 @@ def _forecast_row(change: Change, events: dict[str, Infraction | Stage]) -> Fore
         points=_signed(change.points),
         balance_after=str(change.balance_after),
     )
+
+
+def _credit_label(change: Change, event: Infraction | Stage | None) -> str:
+    """The rule in plain French; for R6, with its actual period (2 or 3 years)."""
+    if change.rule == "full_restoration" and isinstance(event, Infraction):
+        short = add_years(event.effective_on, FULL_RESTORATION_YEARS) == change.date
+        years = FULL_RESTORATION_YEARS if short else FULL_RESTORATION_YEARS_SERIOUS  # R6
+        return f"Récupération de la totalité des points après {years} ans sans infraction"
+    return _rule_label(change.rule)
+
+
+def _because_of(change: Change, event: Infraction) -> str:
+    if change.rule == "full_restoration":
+        return f"Dernière infraction : {_about_infraction(event)}"  # R6 counts from the last one
+    if change.rule in ("six_month", "ten_year"):
+        return f"Infraction concernée : {_about_infraction(event)}"
+    return _about_infraction(event)
 
 
 def _about_infraction(event: Infraction) -> str:

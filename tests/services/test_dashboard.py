@@ -342,3 +342,17 @@ def test_the_one_query_read_gives_the_same_facts_as_the_national_file_service(en
             expected = load_licence_facts(session, number)
         assert found is not None and found[1] == expected
     assert dashboard.read_licence(engine=engine, licence_number="???") is None
+
+
+def test_a_past_full_restoration_names_its_period_and_the_last_infraction(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=dt.date(2026, 10, 1))
+    assert data is not None
+
+    restoration = data.history[0]
+    assert (restoration.date, restoration.points, restoration.balance_after) == (
+        "1 septembre 2026",
+        "+4",
+        "12",
+    )
+    assert restoration.label == "Récupération de la totalité des points après 3 ans sans infraction"  # R6
+    assert restoration.detail.startswith("Dernière infraction : Défaut de port de gants homologués")
