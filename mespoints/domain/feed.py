@@ -224,14 +224,22 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
 
 def _plain_date(value: str) -> dt.date:
     """A YYYY-MM-DD date; raises ValueError or TypeError otherwise (fast path only)."""
-    if len(value) != 10 or value[4] != "-" or value[7] != "-":
+    if len(value) != 10 or value[4] != "-" or value[7] != "-" or value[5] not in "01":
         raise ValueError(value)
     return _date_from_iso(value)
 
 
 def _plain_datetime(value: str) -> dt.datetime:
     """A YYYY-MM-DDTHH:MM[...] date and time; raises ValueError or TypeError otherwise (fast path only)."""
-    if type(value) is not str or len(value) < 16 or value[10] != "T" or value[4] != "-" or value[7] != "-":
+    if (
+        type(value) is not str
+        or len(value) < 16
+        or value[10] != "T"
+        or value[13] != ":"
+        or value[4] != "-"
+        or value[7] != "-"
+        or value[5] not in "01"
+    ):
         raise ValueError(value)
     return _datetime_from_iso(value)
 
@@ -436,7 +444,7 @@ def _text(value: Any, where: str, errors: list[str], *, required: bool, limit: i
 
 def _date(value: Any, where: str, errors: list[str]) -> dt.date | None:
     # Only the extended form YYYY-MM-DD: fromisoformat alone also takes 20230203 and 2023-W05-1.
-    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value[5] in "01":
         try:
             return _date_from_iso(value)
         except ValueError:
@@ -446,8 +454,16 @@ def _date(value: Any, where: str, errors: list[str]) -> dt.date | None:
 
 
 def _datetime(value: Any) -> dt.datetime | None:
-    # A date, the letter T, then at least hours and minutes.
-    if type(value) is str and len(value) >= 16 and value[10] == "T" and value[4] == "-" and value[7] == "-":
+    # YYYY-MM-DD, the letter T, then at least HH:MM (not the week-date or basic forms).
+    if (
+        type(value) is str
+        and len(value) >= 16
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[5] in "01"
+    ):
         try:
             return _datetime_from_iso(value)
         except ValueError:

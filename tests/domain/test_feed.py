@@ -189,6 +189,7 @@ REJECTIONS = [
     ("birth_date_not_a_real_day", _set("birth_date", "1990-02-30"), "birth_date: must be a real date"),
     ("birth_date_not_iso", _set("birth_date", "17/05/1990"), "birth_date: must be a real date"),
     ("birth_date_basic_iso", _set("birth_date", "19900517"), "birth_date: must be a real date"),
+    ("birth_date_week_date", _set("birth_date", "1990-W20-4"), "birth_date: must be a real date"),
     ("issued_on_not_a_date", _set("issued_on", 2009), "issued_on: must be a real date"),
     (
         "issued_before_birth",
@@ -224,6 +225,8 @@ REJECTIONS = [
         "events[0].committed_at: must be",
     ),
     ("committed_at_not_real", _set("events.0.committed_at", "2023-02-03T25:00"), "events[0].committed_at"),
+    ("committed_at_week_date", _set("events.0.committed_at", "2023-W05-5T08:15"), "events[0].committed_at"),
+    ("committed_at_basic_time", _set("events.0.committed_at", "2023-02-03T081500"), "events[0].committed_at"),
     ("effective_on_missing", _drop("events.0.effective_on"), "events[0].effective_on: missing"),
     ("effective_on_not_real", _set("events.0.effective_on", "2023-02-29"), "events[0].effective_on: must be"),
     (
@@ -315,6 +318,7 @@ def _mutations(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         None, True, False, 0, 6, 7, 4.0, -1, "", " ", "x", "C4", "DELIT", "card", "stage", "infraction",
         "2023-02-03", "2023-02-03T08:15:00", "2024-11-02T03:00:00+00:00", "2023-02-30", "1990-05-17",
         "20230203", "2023-02-03T08:15:00+01:00", "ab 12345", "12345", [], {}, ["B"], [{"category": "B"}],
+        "2023-W05-5", "2023-W05-5T08:15", "2023-02-03T081500", "2023-02-03T08:15:00Z",
     ]  # fmt: skip
     for _ in range(rng.randint(1, 3)):
         target: Any = record
@@ -329,7 +333,7 @@ def _mutations(record: dict[str, Any], rng: random.Random) -> dict[str, Any]:
             if isinstance(target, dict) and rng.random() < 0.1:
                 del target[key]
             else:
-                target[key] = rng.choice(tricky)
+                target[key] = copy.deepcopy(rng.choice(tricky))
             break
     return record
 

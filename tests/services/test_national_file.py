@@ -266,14 +266,6 @@ def test_a_failed_write_is_raised_and_leaves_earlier_batches_saved(
     assert len(dump(sqlite_engine)["licence"]) == 10
 
 
-def test_an_in_memory_sqlite_database_is_written_from_the_calling_thread(tmp_path) -> None:
-    memory = make_engine("sqlite://")
-    migrate.upgrade(memory)
-    report = import_feed(engine=memory, path=feedgen.write_feed(tmp_path / "feed.jsonl", 5))
-    assert report.imported == 5
-    assert len(dump(memory)["licence"]) == 5
-
-
 def test_is_empty_until_a_licence_is_imported(engine, tmp_path) -> None:
     assert national_file.is_empty(engine)
     import_feed(engine=engine, path=write_feed(tmp_path / "feed.jsonl", record()))
