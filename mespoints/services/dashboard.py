@@ -57,7 +57,6 @@ SIMULATION_HORIZON_YEARS = 5
 COMPULSORY_STAGE_MONTHS = 4
 # L223-5: waiting periods and exam rules after an invalidation (R4).
 NEW_LICENCE_WAIT_MONTHS = 6
-NEW_LICENCE_WAIT_REPEAT_YEARS = 1
 THEORY_ONLY_AFTER_YEARS = 3
 THEORY_ONLY_WITHIN_MONTHS = 9
 
@@ -543,7 +542,7 @@ def _status(assessment: Assessment, facts: LicenceFacts) -> StatusInfo:
             "Vous devez remettre votre permis à la préfecture de votre département dans les 10 jours qui "
             "suivent la réception de la lettre 48SI.",
             f"Vous ne pouvez demander un nouveau permis que {NEW_LICENCE_WAIT_MONTHS} mois après la remise "
-            f"de votre permis ; ce délai est d'{NEW_LICENCE_WAIT_REPEAT_YEARS} an si votre permis avait déjà "
+            "de votre permis ; ce délai est porté à un an si votre permis avait déjà "
             "été invalidé pour solde nul dans les 5 années précédentes.",
             "Avant de le demander : passer un contrôle médical d'aptitude à la conduite auprès d'un "
             "médecin agréé et des tests psychotechniques, à vos frais.",

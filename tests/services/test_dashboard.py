@@ -172,7 +172,15 @@ def test_an_invalidated_licence_says_what_it_means_and_what_to_do(sqlite_engine)
     assert not data.status.valid
     assert data.status.title.startswith("Votre permis est invalidé depuis le 10 avril 2024")  # R4
     text = " ".join(data.status.lines)
-    for expected in ("48SI", "10 jours", "6 mois", "1 an", "5 années", "médical", "psychotechniques"):
+    for expected in (
+        "48SI",
+        "10 jours",
+        "6 mois",
+        "porté à un an",
+        "5 années",
+        "médical",
+        "psychotechniques",
+    ):
         assert expected in text
     # Held since 1998: the theory test only, if asked for within 9 months.
     assert "épreuve théorique (code) seulement" in text
