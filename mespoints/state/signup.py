@@ -130,7 +130,8 @@ class SignupState(rx.State):
             "numero_permis": "licence_number",
         }
         for name, attribute in fields.items():
-            if name in form:
+            # The form data also carries the other steps' fields (Reflex's refs), as None.
+            if form.get(name) is not None:
                 setattr(self, attribute, str(form[name])[:300])
         if "cgu" in form or self.step == LAST_STEP:
             self.terms_accepted = form.get("cgu") not in (None, False, "", "false")

@@ -91,7 +91,7 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/tableau-de-bord")
+    page.wait_for_url("**/tableau-de-bord**")
 
     answer = expected_balance(portal, "230720LE0612")
     expect(page.get_by_test_id("solde")).to_have_text(str(answer["balance"]))
