@@ -78,7 +78,7 @@ def test_import_feed_reports_each_invalid_line_and_exits_1(database, tmp_path, c
     out, err = capsys.readouterr()
     assert "1 enregistrée(s), 2 rejetée(s)" in out
     assert err.splitlines() == [
-        "ligne 2 : invalid JSON: Expecting property name enclosed in double quotes at column 2",
+        "ligne 2 : invalid JSON: key must be a string at column 2",
         "ligne 3 : format: must be 'card' or 'three_part', got \"paper\"",
     ]
 

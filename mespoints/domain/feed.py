@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic_core import from_json as _from_json
+
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
 
@@ -48,7 +50,6 @@ _INFRACTION_REQUIRED = ("committed_at", "effective_on", "offence_class", "points
 _STAGE_REQUIRED = ("completed_on",)
 
 _STORED_LICENCE_NUMBER = re.compile(r"[A-Z0-9]{5,19}").fullmatch
-_decode_json = json.JSONDecoder().decode
 _date_from_iso = dt.date.fromisoformat
 _datetime_from_iso = dt.datetime.fromisoformat
 _UTC = dt.UTC
@@ -89,15 +90,17 @@ class FeedLicence:
 
 def parse_feed_line(line: str | bytes) -> FeedLicence | list[str]:
     """The record of one feed line, or the reasons it is rejected (never an exception)."""
-    if isinstance(line, bytes):
-        try:
-            line = line.decode("utf-8")
-        except UnicodeDecodeError as error:
-            return [f"line is not valid UTF-8 (byte {error.start + 1})"]
     try:
-        data = _decode_json(line)
+        # pydantic-core's JSON parser, with its key cache, reads a line about twice as fast as json.
+        data = _from_json(line, cache_strings="keys")
     except ValueError as error:
-        return [f"invalid JSON: {getattr(error, 'msg', error)} at column {getattr(error, 'colno', '?')}"]
+        if isinstance(line, bytes):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as not_utf8:
+                return [f"line is not valid UTF-8 (byte {not_utf8.start + 1})"]
+        # One line is parsed at a time: its line number is the file's, only the column helps.
+        return [f"invalid JSON: {str(error).replace(' at line 1 column ', ' at column ')}"]
     return validate_feed_record(data)
 
 
