@@ -95,6 +95,7 @@ class Portal:
     env: dict[str, str]
     mailbox: Mailbox
     log: Path
+    database: Path
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -149,7 +150,7 @@ def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
             if time.monotonic() > deadline:
                 pytest.fail(f"the portal did not answer within 300 s:\n{log.read_text()[-4000:]}")
             time.sleep(1)
-        yield Portal(url=url, env=env, mailbox=mailbox, log=log)
+        yield Portal(url=url, env=env, mailbox=mailbox, log=log, database=workdir / "portal.db")
     finally:
         os.killpg(process.pid, 15)
         try:

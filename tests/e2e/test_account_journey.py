@@ -84,7 +84,8 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_contain_text("activé")
 
-    page.goto(activation_link(portal, address))
+    link = activation_link(portal, address)
+    page.goto(link)
     expect(page.get_by_text("Votre compte est activé.")).to_be_visible()
 
     page.goto("/connexion")
@@ -100,6 +101,7 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
                             "enregistrées dans le système national des permis de conduire")).to_be_visible()
 
     cookie = next(c for c in page.context.cookies() if c["name"] == "mpp_session")
+    secrets_seen = {"password": PASSWORD, "activation token": link.split("jeton=")[1], "session id": cookie["value"]}
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
     assert page.evaluate("document.cookie").find("mpp_session") == -1
@@ -114,6 +116,15 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
     page.go_back()
     page.wait_for_url("**/connexion**")
     expect(page.get_by_test_id("solde")).to_have_count(0)
+
+    # Nothing secret in clear in the server's log or its database (the outbox is encrypted).
+    log = portal.log.read_text(errors="replace")
+    database = b"".join(
+        path.read_bytes() for path in portal.database.parent.glob(portal.database.name + "*")
+    )  # the database file and its write-ahead log
+    for what, value in secrets_seen.items():
+        assert value not in log, f"the {what} is in the portal's log"
+        assert value.encode() not in database, f"the {what} is in the database file"
 
 
 def test_the_wizard_keeps_the_step_and_what_was_typed_on_reload_but_never_the_password(page, portal):
