@@ -346,7 +346,7 @@ def _find(session: Session, licence_number: str) -> tuple[Licence, Holder] | Non
         return None
     row = session.exec(
         select(Licence, Holder)
-        .join(Holder, Licence.holder_id == Holder.id)
+        .join(Holder, Licence.holder_id == Holder.id)  # type: ignore[arg-type]
         .where(Licence.licence_number == number)  # type: ignore[arg-type]
     ).first()
     return None if row is None else (row[0], row[1])
