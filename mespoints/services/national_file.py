@@ -52,10 +52,21 @@ _licence = Licence.__table__  # type: ignore[attr-defined]
 _category = LicenceCategory.__table__  # type: ignore[attr-defined]
 _event = LicenceEvent.__table__  # type: ignore[attr-defined]
 
-Rows = list[dict[str, Any]]
-
-_LICENCE_COLUMNS = ("format", "issued_on", "early_training", "probationary", "updated_at")
+# Columns in each table's own order, which is the order of the compiled statements' parameters.
+_HOLDER_COLUMNS = ("last_name", "first_names", "birth_date", "source_licence_number")
+_LICENCE_COLUMNS = (
+    "licence_number",
+    "format",
+    "issued_on",
+    "early_training",
+    "probationary",
+    "updated_at",
+    "holder_id",
+)
+_CATEGORY_COLUMNS = ("licence_id", "category", "obtained_on")
 _EVENT_COLUMNS = (
+    "licence_id",
+    "event_id",
     "kind",
     "committed_at",
     "effective_on",
@@ -65,6 +76,8 @@ _EVENT_COLUMNS = (
     "place",
     "completed_on",
 )
+
+Row = tuple[Any, ...]
 
 
 @dataclass
@@ -151,8 +164,9 @@ def import_records(
 class _Upsert:
     """One INSERT ... ON CONFLICT DO UPDATE, compiled once for a dialect, run once per batch.
 
-    SQLite: the single-row statement, executemany over the rows. PostgreSQL: one statement per batch
-    that inserts from unnest() of one array per column (one round trip instead of one per row).
+    Rows are tuples in the order of columns. SQLite: the single-row statement, executemany over the
+    rows. PostgreSQL: one statement per batch inserting from unnest() of one array per column (one
+    round trip instead of one per row).
     """
 
     def __init__(
@@ -173,13 +187,16 @@ class _Upsert:
                 index_elements=list(conflict),
                 set_={column: statement.excluded[column] for column in columns if column not in conflict},
             )
-        self.sql = str(statement.compile(dialect=dialect, column_keys=list(columns), for_executemany=True))
+        compiled = statement.compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
+        if not self.columnar and list(compiled.positiontup or ()) != list(columns):
+            raise RuntimeError(f"{table.name}: parameters {compiled.positiontup} are not in order {columns}")
+        self.sql = str(compiled)
 
-    def run(self, connection: Connection, rows: Rows) -> None:
+    def run(self, connection: Connection, rows: list[Row]) -> None:
         if not rows:
             return
         if self.columnar:
-            arrays = {column: [row[column] for row in rows] for column in self.columns}
+            arrays = dict(zip(self.columns, map(list, zip(*rows, strict=True)), strict=True))
             connection.exec_driver_sql(self.sql, arrays)
         else:
             connection.exec_driver_sql(self.sql, rows)  # type: ignore[arg-type]
@@ -188,10 +205,11 @@ class _Upsert:
 class _BatchWriter:
     """Writes batches of feed records with a few statements built with SQLAlchemy Core.
 
-    The statements are compiled once and run with exec_driver_sql: SQLAlchemy's per-row parameter
-    processing cost three times the database's own work (measured with bench/bench_import.py).
-    Values are therefore handed over in their stored form: on SQLite, dates and timestamps as the
-    text SQLAlchemy's Date and DateTime types write, so they read them back.
+    The statements are compiled once and run with exec_driver_sql on positional tuples:
+    SQLAlchemy's per-row parameter processing cost three times the database's own work (measured
+    with bench/bench_import.py). Values are therefore handed over in their stored form: on SQLite,
+    dates and timestamps as the text SQLAlchemy's Date and DateTime types write, so they read them
+    back.
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -202,49 +220,33 @@ class _BatchWriter:
             self.date_text: Callable[[Any], Any] = _as_is
             self.datetime_text: Callable[[Any], Any] = _as_is
         elif name == "sqlite":
-            dialect = sqlite.dialect(paramstyle="named")
+            dialect = sqlite.dialect(paramstyle="qmark")
             self.date_text = dt.date.isoformat
             self.datetime_text = operator.methodcaller("isoformat", " ", "microseconds")
         else:  # pragma: no cover - the portal runs on SQLite and PostgreSQL only
             raise NotImplementedError(f"national-file import does not support {name}")
-        self.upsert_holders = _Upsert(
-            dialect,
-            _holder,
-            ("source_licence_number", "last_name", "first_names", "birth_date"),
-            ("source_licence_number",),
-        )
-        self.upsert_licences = _Upsert(
-            dialect, _licence, ("licence_number", "holder_id", *_LICENCE_COLUMNS), ("licence_number",)
-        )
-        self.insert_categories = _Upsert(dialect, _category, ("licence_id", "category", "obtained_on"))
-        self.upsert_events = _Upsert(
-            dialect, _event, ("licence_id", "event_id", *_EVENT_COLUMNS), ("licence_id", "event_id")
-        )
+        self.upsert_holders = _Upsert(dialect, _holder, _HOLDER_COLUMNS, ("source_licence_number",))
+        self.upsert_licences = _Upsert(dialect, _licence, _LICENCE_COLUMNS, ("licence_number",))
+        self.insert_categories = _Upsert(dialect, _category, _CATEGORY_COLUMNS)
+        self.upsert_events = _Upsert(dialect, _event, _EVENT_COLUMNS, ("licence_id", "event_id"))
 
     def write(self, batch: list[FeedLicence]) -> None:
-        """Writes one batch in one transaction.
-
-        Rows name their licence by number ("licence_number_"); the ids are looked up once per batch
-        rather than by a subquery on every row.
-        """
+        """Writes one batch in one transaction; ids are looked up once per batch, not per row."""
         holders, licences, categories, events = _rows(batch, self.date_text, self.datetime_text)
-        numbers = [row["licence_number"] for row in licences]
+        numbers = [licence[0] for licence in licences]
         with self.engine.begin() as connection:
             self.upsert_holders.run(connection, holders)
             holder_ids = _ids(connection, _holder.c.source_licence_number, numbers)
-            for row in licences:
-                row["holder_id"] = holder_ids[row["licence_number"]]
-            self.upsert_licences.run(connection, licences)
+            self.upsert_licences.run(connection, [(*row, holder_ids[row[0]]) for row in licences])
             licence_ids = _ids(connection, _licence.c.licence_number, numbers)
             ids = list(licence_ids.values())
             for chunk in range(0, len(ids), _IN_CHUNK):
                 connection.execute(
                     delete(_category).where(_category.c.licence_id.in_(ids[chunk : chunk + _IN_CHUNK]))
                 )
-            for dependants, statement in ((categories, self.insert_categories), (events, self.upsert_events)):
-                for row in dependants:
-                    row["licence_id"] = licence_ids[row["licence_number_"]]
-                statement.run(connection, dependants)
+            # Categories and events come as (licence number, the rest of the row).
+            self.insert_categories.run(connection, [(licence_ids[n], *rest) for n, rest in categories])
+            self.upsert_events.run(connection, [(licence_ids[n], *rest) for n, rest in events])
 
 
 # Bound parameters per IN list, well under SQLite's 32,766 and PostgreSQL's 65,535.
@@ -267,70 +269,65 @@ def _as_is(value: Any) -> Any:
 
 def _rows(
     batch: list[FeedLicence], date_text: Callable[[Any], Any], datetime_text: Callable[[Any], Any]
-) -> tuple[Rows, Rows, Rows, Rows]:
-    """The rows of one batch, a licence sent twice merged as documented in the module docstring."""
+) -> tuple[list[Row], list[Row], list[tuple[str, Row]], list[tuple[str, Row]]]:
+    """The rows of one batch, a licence sent twice merged as documented in the module docstring.
+
+    Holders complete, licences without their holder_id, categories and events as (licence number,
+    the row without its licence_id): ids are known once the licences are written.
+    """
     latest: dict[str, FeedLicence] = {}
-    events: dict[tuple[str, str], dict[str, Any]] = {}
+    events: dict[tuple[str, str], tuple[str, Row]] = {}
     for record in batch:
         number = record.licence_number
         latest[number] = record
         for event in record.events:
             if type(event) is Infraction:
-                events[number, event.id] = {
-                    "licence_number_": number,
-                    "event_id": event.id,
-                    "kind": "infraction",
-                    "committed_at": datetime_text(event.committed_at),
-                    "effective_on": date_text(event.effective_on),
-                    "offence_class": event.offence_class,
-                    "points": event.points,
-                    "label": event.label,
-                    "place": event.place,
-                    "completed_on": None,
-                }
+                events[number, event.id] = (
+                    number,
+                    (
+                        event.id,
+                        "infraction",
+                        datetime_text(event.committed_at),
+                        date_text(event.effective_on),
+                        event.offence_class,
+                        event.points,
+                        event.label,
+                        event.place,
+                        None,
+                    ),
+                )
             else:
-                events[number, event.id] = {
-                    "licence_number_": number,
-                    "event_id": event.id,
-                    "kind": "stage",
-                    "committed_at": None,
-                    "effective_on": None,
-                    "offence_class": None,
-                    "points": None,
-                    "label": "",
-                    "place": event.place,
-                    "completed_on": date_text(event.completed_on),  # type: ignore[union-attr]
-                }
+                events[number, event.id] = (
+                    number,
+                    (
+                        event.id,
+                        "stage",
+                        None,
+                        None,
+                        None,
+                        None,
+                        "",
+                        event.place,
+                        date_text(event.completed_on),
+                    ),  # type: ignore[union-attr]
+                )
     holders = []
     licences = []
     categories = []
     for number, record in latest.items():
-        holders.append(
-            {
-                "source_licence_number": number,
-                "last_name": record.last_name,
-                "first_names": record.first_names,
-                "birth_date": date_text(record.birth_date),
-            }
-        )
+        holders.append((record.last_name, record.first_names, date_text(record.birth_date), number))
         licences.append(
-            {
-                "licence_number": number,
-                "format": record.format,
-                "issued_on": date_text(record.issued_on),
-                "early_training": record.early_training,
-                "probationary": record.probationary,
-                "updated_at": datetime_text(record.updated_at),
-            }
+            (
+                number,
+                record.format,
+                date_text(record.issued_on),
+                record.early_training,
+                record.probationary,
+                datetime_text(record.updated_at),
+            )
         )
         for category in record.categories:
-            categories.append(
-                {
-                    "licence_number_": number,
-                    "category": category.category,
-                    "obtained_on": date_text(category.obtained_on),
-                }
-            )
+            categories.append((number, (category.category, date_text(category.obtained_on))))
     return holders, licences, categories, list(events.values())
 
 
