@@ -19,13 +19,14 @@ Importing the same file twice therefore changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, exists, func
+from sqlalchemy import Connection, Engine, any_, bindparam, delete, exists, func
 from sqlalchemy import select as core_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -230,37 +231,42 @@ class _BatchWriter:
         self.insert_categories = _Upsert(dialect, _category, _CATEGORY_COLUMNS)
         self.upsert_events = _Upsert(dialect, _event, _EVENT_COLUMNS, ("licence_id", "event_id"))
 
+        # Whole batches of keys in one parameter: a JSON array on SQLite, an array on PostgreSQL.
+        def one_of(column: Any) -> Any:
+            if name == "postgresql":
+                return column == any_(bindparam("keys", type_=ARRAY(column.type)))
+            return column.in_(core_select(func.json_each(bindparam("keys")).table_valued("value").c.value))
+
+        def text_of(statement: Any) -> str:
+            return str(statement.compile(dialect=dialect))
+
+        self.holder_ids = text_of(
+            core_select(_holder.c.source_licence_number, _holder.c.id).where(
+                one_of(_holder.c.source_licence_number)
+            )
+        )
+        self.licence_ids = text_of(
+            core_select(_licence.c.licence_number, _licence.c.id).where(one_of(_licence.c.licence_number))
+        )
+        self.delete_categories = text_of(delete(_category).where(one_of(_category.c.licence_id)))
+        self.keys: Callable[[list[Any]], Any] = (
+            (lambda keys: {"keys": keys}) if name == "postgresql" else (lambda keys: (json.dumps(keys),))
+        )
+
     def write(self, batch: list[FeedLicence]) -> None:
         """Writes one batch in one transaction; ids are looked up once per batch, not per row."""
         holders, licences, categories, events = _rows(batch, self.date_text, self.datetime_text)
         numbers = [licence[0] for licence in licences]
+        keys = self.keys(numbers)
         with self.engine.begin() as connection:
             self.upsert_holders.run(connection, holders)
-            holder_ids = _ids(connection, _holder.c.source_licence_number, numbers)
+            holder_ids = dict(connection.exec_driver_sql(self.holder_ids, keys).all())  # type: ignore[arg-type]
             self.upsert_licences.run(connection, [(*row, holder_ids[row[0]]) for row in licences])
-            licence_ids = _ids(connection, _licence.c.licence_number, numbers)
-            ids = list(licence_ids.values())
-            for chunk in range(0, len(ids), _IN_CHUNK):
-                connection.execute(
-                    delete(_category).where(_category.c.licence_id.in_(ids[chunk : chunk + _IN_CHUNK]))
-                )
+            licence_ids = dict(connection.exec_driver_sql(self.licence_ids, keys).all())  # type: ignore[arg-type]
+            connection.exec_driver_sql(self.delete_categories, self.keys(list(licence_ids.values())))
             # Categories and events come as (licence number, the rest of the row).
             self.insert_categories.run(connection, [(licence_ids[n], *rest) for n, rest in categories])
             self.upsert_events.run(connection, [(licence_ids[n], *rest) for n, rest in events])
-
-
-# Bound parameters per IN list, well under SQLite's 32,766 and PostgreSQL's 65,535.
-_IN_CHUNK = 5_000
-
-
-def _ids(connection: Connection, key: Any, values: list[str]) -> dict[str, int]:
-    """id of each row whose key column is one of values."""
-    found: dict[str, int] = {}
-    table = key.table
-    for chunk in range(0, len(values), _IN_CHUNK):
-        query = core_select(key, table.c.id).where(key.in_(values[chunk : chunk + _IN_CHUNK]))
-        found.update((key_value, row_id) for key_value, row_id in connection.execute(query))
-    return found
 
 
 def _as_is(value: Any) -> Any:
