@@ -260,13 +260,18 @@ class _BatchWriter:
         keys = self.keys(numbers)
         with self.engine.begin() as connection:
             self.upsert_holders.run(connection, holders)
-            holder_ids = dict(connection.exec_driver_sql(self.holder_ids, keys).all())  # type: ignore[arg-type]
+            holder_ids = _id_map(connection, self.holder_ids, keys)
             self.upsert_licences.run(connection, [(*row, holder_ids[row[0]]) for row in licences])
-            licence_ids = dict(connection.exec_driver_sql(self.licence_ids, keys).all())  # type: ignore[arg-type]
+            licence_ids = _id_map(connection, self.licence_ids, keys)
             connection.exec_driver_sql(self.delete_categories, self.keys(list(licence_ids.values())))
             # Categories and events come as (licence number, the rest of the row).
             self.insert_categories.run(connection, [(licence_ids[n], *rest) for n, rest in categories])
             self.upsert_events.run(connection, [(licence_ids[n], *rest) for n, rest in events])
+
+
+def _id_map(connection: Connection, sql: str, keys: Any) -> dict[Any, int]:
+    """{key: id} for the rows that query finds."""
+    return {key: row_id for key, row_id in connection.exec_driver_sql(sql, keys).all()}
 
 
 def _as_is(value: Any) -> Any:
@@ -314,8 +319,8 @@ def _rows(
                         None,
                         "",
                         event.place,
-                        date_text(event.completed_on),
-                    ),  # type: ignore[union-attr]
+                        date_text(event.completed_on),  # type: ignore[union-attr]
+                    ),
                 )
     holders = []
     licences = []
