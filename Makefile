@@ -51,11 +51,13 @@ chromium:
 	  fi; \
 	fi
 
+## Unit, property and service tests on 2 cores, then the browser tests against the production build.
 test: deps chromium
-	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 test-fast: deps
-	$(PY) -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 
 bench: deps
 	$(PY) -m bench

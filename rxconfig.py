@@ -13,7 +13,8 @@ JS_TOOLS = ROOT / "tools" / "js" / "node_modules"
 
 # The public address (interfaces.md section 2); its origin is the only one the Socket.IO
 # server accepts (reflex-notes.md: cors_allowed_origins defaults to "*").
-_base = urlsplit(os.environ.get("MESPOINTS_BASE_URL", "http://localhost:3000"))
+_base_url = os.environ.get("MESPOINTS_BASE_URL", "http://localhost:3000").rstrip("/")
+_base = urlsplit(_base_url)
 _origin = f"{_base.scheme}://{_base.netloc}"
 _port = int(os.environ.get("MESPOINTS_PORT", "3000"))
 _origins = sorted({_origin, f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"})
@@ -25,6 +26,9 @@ config = rx.Config(
     bun_path=JS_TOOLS / ".bin" / "bun",
     frontend_port=_port,
     backend_port=_port,
+    # One port in production: the front end talks to the back end at the public address.
+    api_url=_base_url,
+    deploy_url=_base_url,
     cors_allowed_origins=_origins,
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
     # The portal's pages are mostly personal; a sitemap would list only the home page.

