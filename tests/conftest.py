@@ -66,7 +66,7 @@ def engine(request) -> Engine:
     return request.getfixturevalue({"sqlite": "sqlite_engine", "postgresql": "postgres_engine"}[request.param])
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def redis_url() -> str:
     import redis
 

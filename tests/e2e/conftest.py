@@ -124,6 +124,9 @@ def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, *
         "MESPOINTS_SECRET_KEY": "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U=",
         "REFLEX_BUN_PATH": str(ROOT / "tools" / "js" / "node_modules" / ".bin" / "bun"),
         "PYTHONUNBUFFERED": "1",
+        # Its own front-end build directory: a developer's `make run` or another test run
+        # never shares (and rewrites) its files. bun installs from its cache in a second.
+        "REFLEX_WEB_WORKDIR": str(workdir / "web"),
         **extra_env,
     }
     prepared = subprocess.run(
@@ -163,10 +166,7 @@ def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, *
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
     """One process, state on disk: what `make run` starts."""
-    # Its own front-end build directory, so a developer's `make run` and this never share files.
-    with running_portal(
-        tmp_path_factory.mktemp("portal"), smtp_server, "portal", REFLEX_WEB_WORKDIR=str(ROOT / ".web-e2e")
-    ) as started:
+    with running_portal(tmp_path_factory.mktemp("portal"), smtp_server, "portal") as started:
         yield started
 
 

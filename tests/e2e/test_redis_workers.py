@@ -6,27 +6,32 @@ import pytest
 from playwright.sync_api import expect
 
 from mespoints.services.demo import DEMO_ACCOUNTS
-from tests.e2e.conftest import ROOT, running_portal
+from tests.e2e.conftest import running_portal
 
 
 @pytest.fixture(scope="module")
 def redis_portal(tmp_path_factory, smtp_server, redis_url):
     workdir = tmp_path_factory.mktemp("redis-portal")
-    # Its own front-end build directory, so it never rewrites the other portal's files.
-    with running_portal(
-        workdir, smtp_server, "redis-portal", REFLEX_REDIS_URL=redis_url, REFLEX_WEB_WORKDIR=str(ROOT / ".web-e2e-redis")
-    ) as started:
+    with running_portal(workdir, smtp_server, "redis-portal", REFLEX_REDIS_URL=redis_url) as started:
         yield started
 
 
 def test_the_portal_runs_several_worker_processes_with_redis(redis_portal):
     import subprocess
 
-    workers = subprocess.run(
-        ["pgrep", "-f", f"--backend-port {redis_portal.url.rsplit(':', 1)[1]}"], capture_output=True, text=True
-    ).stdout.split()
-    children = subprocess.run(["pgrep", "-P", ",".join(workers)], capture_output=True, text=True).stdout.split()
-    assert len(children) >= 2, "with REFLEX_REDIS_URL, granian starts several workers"
+    table = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    processes = [line.split(None, 2) for line in table.splitlines() if line.strip()]
+    children: dict[str, list[str]] = {}
+    for pid, ppid, *_ in processes:
+        children.setdefault(ppid, []).append(pid)
+    port = redis_portal.url.rsplit(":", 1)[1]
+    roots = [pid for pid, _, args in processes if "reflex" in args and f"--backend-port {port}" in args]
+    descendants, todo = [], list(roots)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            descendants.append(child)
+            todo.append(child)
+    assert len(descendants) >= 2, "with REFLEX_REDIS_URL, the server starts several workers"
 
 
 def test_login_dashboard_and_reload_work_across_workers(browser, redis_portal):
