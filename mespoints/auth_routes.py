@@ -32,7 +32,9 @@ def safe_next(target: str | None, default: str = routes.DASHBOARD) -> str:
 async def session_from_ticket(request: Request) -> RedirectResponse:
     form = await request.form()
     ticket = str(form.get("ticket", ""))
-    session_id = sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
+    session_id = (
+        sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
+    )
     if session_id is None:
         return RedirectResponse(f"{routes.LOGIN}?erreur=session", status_code=303)
     response = RedirectResponse(safe_next(str(form.get("suite", ""))), status_code=303)

@@ -63,7 +63,9 @@ def postgres_engine() -> Iterator[Engine]:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request) -> Engine:
     """The same test on SQLite and on PostgreSQL."""
-    return request.getfixturevalue({"sqlite": "sqlite_engine", "postgresql": "postgres_engine"}[request.param])
+    return request.getfixturevalue(
+        {"sqlite": "sqlite_engine", "postgresql": "postgres_engine"}[request.param]
+    )
 
 
 @pytest.fixture(scope="session")

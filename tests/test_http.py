@@ -68,5 +68,3 @@ def test_logout_clears_the_cookie_and_goes_to_the_logged_out_page(client):
 )
 def test_redirects_after_login_stay_on_the_portal(target, expected):
     assert safe_next(target) == expected
-
-

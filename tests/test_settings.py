@@ -12,7 +12,9 @@ def test_defaults_follow_the_interfaces_document(monkeypatch):
     for name in ("MESPOINTS_DATABASE_URL", "MESPOINTS_BASE_URL", "MESPOINTS_SMTP_HOST", "MESPOINTS_TODAY"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
-    assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("data/mespoints.db")
+    assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith(
+        "data/mespoints.db"
+    )
     assert settings.base_url == "http://localhost:3000"
     assert settings.mail_from == "Mes Points Permis <ne-pas-repondre@localhost>"
     assert settings.smtp_host is None and settings.today is None
@@ -33,7 +35,11 @@ def test_a_bad_value_stops_start_up_with_one_line_naming_the_variable():
 
 @pytest.mark.parametrize(
     ("variable", "value"),
-    [("MESPOINTS_TODAY", "2026-13-01"), ("MESPOINTS_BASE_URL", "localhost:3000"), ("MESPOINTS_DATABASE_URL", "x")],
+    [
+        ("MESPOINTS_TODAY", "2026-13-01"),
+        ("MESPOINTS_BASE_URL", "localhost:3000"),
+        ("MESPOINTS_DATABASE_URL", "x"),
+    ],
 )
 def test_each_malformed_variable_is_refused(monkeypatch, capsys, variable, value):
     monkeypatch.setenv(variable, value)

@@ -32,16 +32,28 @@ class DemoAccount:
 # Fictitious people of the demo national file; their accounts are activated at once.
 DEMO_ACCOUNTS = (
     DemoAccount(
-        "julie.martin@demo.mespoints.fr", "Cerise-Tramway-Orage-42", "MARTIN-DÉMO", "Julie Anne",
-        dt.date(1975, 5, 12), "permis définitif, retraits et récupérations",
+        "julie.martin@demo.mespoints.fr",
+        "Cerise-Tramway-Orage-42",
+        "MARTIN-DÉMO",
+        "Julie Anne",
+        dt.date(1975, 5, 12),
+        "permis définitif, retraits et récupérations",
     ),
     DemoAccount(
-        "leo.petit@demo.mespoints.fr", "Girafe-Violon-Brume-17", "PETIT-EXEMPLE", "Léo",
-        dt.date(2004, 8, 30), "permis probatoire",
+        "leo.petit@demo.mespoints.fr",
+        "Girafe-Violon-Brume-17",
+        "PETIT-EXEMPLE",
+        "Léo",
+        dt.date(2004, 8, 30),
+        "permis probatoire",
     ),
     DemoAccount(
-        "noe.durand@demo.mespoints.fr", "Ardoise-Piano-Sable-93", "DURAND-FICTIF", "Noé",
-        dt.date(1988, 2, 3), "permis invalidé (solde nul)",
+        "noe.durand@demo.mespoints.fr",
+        "Ardoise-Piano-Sable-93",
+        "DURAND-FICTIF",
+        "Noé",
+        dt.date(1988, 2, 3),
+        "permis invalidé (solde nul)",
     ),
 )
 
@@ -66,7 +78,9 @@ def create_demo_accounts(engine: Engine) -> list[DemoAccount]:
             if licence_number is None:
                 continue
             taken = session.exec(
-                select(Account).where((Account.email == person.email) | (Account.licence_number == licence_number))
+                select(Account).where(
+                    (Account.email == person.email) | (Account.licence_number == licence_number)
+                )
             ).first()
             if taken is None:
                 session.add(

@@ -9,7 +9,14 @@ from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
-from mespoints.state.auth import current_session, first_error, holds_personal_data, post_to_script, session_id_of, to_login
+from mespoints.state.auth import (
+    current_session,
+    first_error,
+    holds_personal_data,
+    post_to_script,
+    session_id_of,
+    to_login,
+)
 
 EMPTY = {
     "new_email": "",
@@ -72,7 +79,8 @@ class AccountState(rx.State):
         if outcome.status == accounts.ChangeStatus.THROTTLED:
             return self._fail({"email_password": outcome.message or ""}, "email_password")
         self.email_notice = (
-            "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. Votre adresse actuelle reste "
+            "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. "
+            "Votre adresse actuelle reste "
             "celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable 1 heure)."
         )
         return None
@@ -104,7 +112,9 @@ class AccountState(rx.State):
                 "current_password": first_error(outcome.errors, "current_password"),
                 "new_password": first_error(outcome.errors, "new_password"),
             }
-            return self._fail(problems, "current_password" if problems["current_password"] else "new_password")
+            return self._fail(
+                problems, "current_password" if problems["current_password"] else "new_password"
+            )
         self.password_notice = "Votre mot de passe a été modifié. Vos autres sessions ont été fermées."
         return rx.call_script("document.getElementById('form-mot-de-passe')?.reset()")
 
@@ -116,10 +126,13 @@ class AccountState(rx.State):
         self.errors, self.message = dict(EMPTY), ""
         if not form.get("close_confirm"):
             return self._fail(
-                {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."}, "close_confirm"
+                {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."},
+                "close_confirm",
             )
         outcome = accounts.close_account(
-            engine=get_engine(), account_id=info.account_id, password=str(form.get("close_password", "")),
+            engine=get_engine(),
+            account_id=info.account_id,
+            password=str(form.get("close_password", "")),
             now=utcnow(),
         )
         if outcome.status != accounts.ChangeStatus.DONE:
@@ -140,4 +153,6 @@ class EmailChangeConfirmState(rx.State):
         if token and token == self._last_token:
             return
         self._last_token = token
-        self.result = str(accounts.confirm_email_change(engine=get_engine(), token=token, now=utcnow()).status)
+        self.result = str(
+            accounts.confirm_email_change(engine=get_engine(), token=token, now=utcnow()).status
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -43,13 +44,12 @@ def login_with_ticket_script(ticket: str, next_path: str) -> str:
 
 def post_to_script(path: str, fields: dict[str, str] | None = None) -> str:
     """Full-page POST to a backend route (hidden form), so the browser follows its redirect."""
-    inputs = "".join(
-        f"i = document.createElement('input'); i.type = 'hidden'; i.name = {k!r}; i.value = {v!r}; f.appendChild(i); "
-        for k, v in (fields or {}).items()
-    )
     return (
-        "(() => { const f = document.createElement('form'); let i; f.method = 'post'; "
-        f"f.action = {path!r}; {inputs}document.body.appendChild(f); f.submit(); }})()"
+        "(() => { const f = document.createElement('form'); f.method = 'post'; "
+        f"f.action = {json.dumps(path)}; "
+        f"for (const [k, v] of Object.entries({json.dumps(fields or {})})) {{ "
+        "const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; "
+        "f.appendChild(i); } document.body.appendChild(f); f.submit(); })()"
     )
 
 

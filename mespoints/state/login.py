@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mespoints import routes
 from mespoints.auth_routes import safe_next
 from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine

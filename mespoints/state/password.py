@@ -49,7 +49,9 @@ class ResetPasswordState(rx.State):
     def on_load(self) -> None:
         self._token = self.router.url.query_parameters.get("jeton", "")
         self.password_error = self.confirmation_error = ""
-        self.link_status = str(accounts.check_reset_token(engine=get_engine(), token=self._token, now=utcnow()))
+        self.link_status = str(
+            accounts.check_reset_token(engine=get_engine(), token=self._token, now=utcnow())
+        )
 
     @rx.event
     def submit(self, form: dict):
@@ -57,11 +59,17 @@ class ResetPasswordState(rx.State):
         confirmation = str(form.get("password_confirmation", ""))
         self.password_error = "" if password else "Choisissez un nouveau mot de passe."
         self.confirmation_error = (
-            "" if not password or confirmation == password else "Les deux mots de passe ne sont pas identiques."
+            ""
+            if not password or confirmation == password
+            else "Les deux mots de passe ne sont pas identiques."
         )
         if self.password_error or self.confirmation_error:
-            return rx.call_script(focus_script("password" if self.password_error else "password_confirmation"))
-        outcome = accounts.reset_password(engine=get_engine(), token=self._token, new_password=password, now=utcnow())
+            return rx.call_script(
+                focus_script("password" if self.password_error else "password_confirmation")
+            )
+        outcome = accounts.reset_password(
+            engine=get_engine(), token=self._token, new_password=password, now=utcnow()
+        )
         if outcome.status == accounts.TokenStatus.FIELD_ERRORS:
             self.password_error = first_error(outcome.errors, "new_password")
             return rx.call_script(focus_script("password"))

@@ -58,18 +58,22 @@ class Mailbox:
     messages: list[email.message.EmailMessage] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
         return "250 OK"
 
-    def wait_for(self, to: str, subject_contains: str = "", timeout: float = 30) -> email.message.EmailMessage:
+    def wait_for(
+        self, to: str, subject_contains: str = "", timeout: float = 30
+    ) -> email.message.EmailMessage:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self.lock:
                 for message in reversed(self.messages):
-                    if to.lower() in str(message["To"]).lower() and subject_contains in str(message["Subject"]):
+                    if to.lower() in str(message["To"]).lower() and subject_contains in str(
+                        message["Subject"]
+                    ):
                         return message
             time.sleep(0.25)
         raise AssertionError(f"no mail to {to} with {subject_contains!r} within {timeout} s")
@@ -104,7 +108,9 @@ class Portal:
 
 
 @contextlib.contextmanager
-def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, **extra_env: str) -> Iterator[Portal]:
+def running_portal(
+    workdir: Path, smtp_server: tuple[Mailbox, int], name: str, **extra_env: str
+) -> Iterator[Portal]:
     """Starts the production build as `make run` does, with its own database, and stops it."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
@@ -137,9 +143,21 @@ def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, *
     log = ARTIFACTS / f"{name}.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "reflex"), "run", "--env", "prod",
-             "--frontend-port", str(port), "--backend-port", str(port)],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         deadline = time.monotonic() + 300
@@ -147,7 +165,10 @@ def running_portal(workdir: Path, smtp_server: tuple[Mailbox, int], name: str, *
             if process.poll() is not None:
                 pytest.fail(f"the portal stopped during start-up:\n{log.read_text()[-4000:]}")
             try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200 and httpx.get(url, timeout=2).status_code == 200:
+                if (
+                    httpx.get(f"{url}/health", timeout=2).status_code == 200
+                    and httpx.get(url, timeout=2).status_code == 200
+                ):
                     break
             except httpx.HTTPError:
                 pass
@@ -182,7 +203,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, portal, request):
-    context = browser.new_context(base_url=portal.url, locale="fr-FR", viewport={"width": 1024, "height": 800})
+    context = browser.new_context(
+        base_url=portal.url, locale="fr-FR", viewport={"width": 1024, "height": 800}
+    )
     context.set_default_timeout(20_000)
     tab = context.new_page()
     yield tab
@@ -202,5 +225,3 @@ def pytest_runtest_makereport(item, call):
 def phone_context(browser, portal):
     """A 320 px wide phone screen."""
     return browser.new_context(base_url=portal.url, locale="fr-FR", viewport={"width": 320, "height": 640})
-
-

@@ -97,11 +97,19 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
     answer = expected_balance(portal, "230720LE0612")
     expect(page.get_by_test_id("solde")).to_have_text(str(answer["balance"]))
     expect(page.get_by_test_id("solde-max")).to_have_text(str(answer["maximum"]))
-    expect(page.get_by_text("sous réserve d'éventuelles autres infractions commises et non encore "
-                            "enregistrées dans le système national des permis de conduire")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "sous réserve d'éventuelles autres infractions commises et non encore "
+            "enregistrées dans le système national des permis de conduire"
+        )
+    ).to_be_visible()
 
     cookie = next(c for c in page.context.cookies() if c["name"] == "mpp_session")
-    secrets_seen = {"password": PASSWORD, "activation token": link.split("jeton=")[1], "session id": cookie["value"]}
+    secrets_seen = {
+        "password": PASSWORD,
+        "activation token": link.split("jeton=")[1],
+        "session id": cookie["value"],
+    }
     assert cookie["httpOnly"] is True
     assert cookie["sameSite"] == "Lax"
     assert page.evaluate("document.cookie").find("mpp_session") == -1

@@ -12,7 +12,11 @@ from mespoints.services.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import ARTIFACTS, DEMO_TODAY, phone_context
 
 DEFINITIVE, PROBATIONARY, INVALIDATED = DEMO_ACCOUNTS
-NUMBERS = {DEFINITIVE.email: "120575100123", PROBATIONARY.email: "300804200417", INVALIDATED.email: "8802D0310407"}
+NUMBERS = {
+    DEFINITIVE.email: "120575100123",
+    PROBATIONARY.email: "300804200417",
+    INVALIDATED.email: "8802D0310407",
+}
 
 
 def engine_answer(portal, number: str) -> dict:
@@ -45,7 +49,13 @@ def test_the_dashboard_shows_the_engines_balance_history_and_forecast(page, port
     if answer["forecast"]:
         expect(forecast.locator("tbody tr")).to_have_count(len(answer["forecast"]))
 
-    for heading in ("Historique", "Calendrier prévisionnel", "Courriers", "Stage de sensibilisation", "Et si… ?"):
+    for heading in (
+        "Historique",
+        "Calendrier prévisionnel",
+        "Courriers",
+        "Stage de sensibilisation",
+        "Et si… ?",
+    ):
         expect(page.get_by_role("heading", name=heading, level=2)).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{account.email.split('@')[0]}.png"), full_page=True)
 
