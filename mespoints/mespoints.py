@@ -1,8 +1,10 @@
 """Builds the app: theme, pages, HTTP routes; nothing else."""
 
 import logging
+from typing import Any, cast
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
@@ -13,7 +15,7 @@ from mespoints.template import PAGES
 log = logging.getLogger("mespoints")
 
 
-def on_backend_exception(exception: Exception) -> rx.event.EventSpec:
+def on_backend_exception(exception: Exception) -> EventSpec:
     """No stack trace ever reaches a user: log it, tell them in French, keep what they typed."""
     log.error("unhandled error in an event handler", exc_info=exception)
     return rx.toast.error(
@@ -24,7 +26,7 @@ def on_backend_exception(exception: Exception) -> rx.event.EventSpec:
 
 
 app = rx.App(
-    style=styles.GLOBAL_STYLE,
+    style=cast("dict[Any, Any]", styles.GLOBAL_STYLE),
     html_lang="fr",
     api_transformer=[backend_routes(), SecurityHeaders],
     backend_exception_handler=on_backend_exception,

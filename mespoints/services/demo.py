@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import col, select
 
 from mespoints.db.accounts import Account
 from mespoints.db.engine import session_scope
@@ -61,7 +61,7 @@ DEMO_ACCOUNTS = (
 def _licence_of(session, person: DemoAccount) -> str | None:  # type: ignore[no-untyped-def]
     rows = session.exec(
         select(Licence.licence_number, Holder.last_name)
-        .join(Holder, Holder.id == Licence.holder_id)
+        .join(Holder, col(Holder.id) == col(Licence.holder_id))
         .where(Holder.birth_date == person.birth_date)
     ).all()
     wanted = normalize_name(person.last_name)

@@ -6,6 +6,7 @@ import json
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
+from reflex_base.event import EventSpec
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
@@ -33,7 +34,7 @@ def current_session(state: rx.State) -> sessions.SessionInfo | None:
     return sessions.resolve_session(engine=get_engine(), session_id=session_id, now=utcnow())
 
 
-def to_login(next_path: str) -> rx.event.EventSpec:
+def to_login(next_path: str) -> EventSpec:
     return rx.redirect(f"{routes.LOGIN}?suite={next_path}")
 
 
