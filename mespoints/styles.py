@@ -14,7 +14,7 @@ PRIMARY_HOVER = "#163d70"
 PRIMARY_SOFT = "#e8f0fb"
 SURFACE = "#ffffff"
 BACKGROUND = "#f5f6f8"
-BORDER = "#8a94a3"  # form borders: 3.1:1 against white (non-text contrast)
+BORDER = "#7d8796"  # form borders: 3.6:1 on white, 3.4:1 on BACKGROUND (non-text contrast)
 HAIRLINE = "#d8dde4"
 ERROR = "#b3261e"  # 6.4:1 on white
 ERROR_SOFT = "#fdecea"
@@ -22,7 +22,9 @@ SUCCESS = "#1e6b3a"  # 6.6:1 on white
 SUCCESS_SOFT = "#e7f4ec"
 WARNING = "#8a4b00"  # 6.1:1 on white
 WARNING_SOFT = "#fff4e0"
-FOCUS = "#c15c00"  # focus ring, 3:1 against white and against PRIMARY
+# Focus ring, drawn 2px outside the element: 4.4:1 on white, 4.1:1 on BACKGROUND.
+FOCUS = "#c15c00"
+ERROR_HOVER = "#8c1d17"
 
 # Type and spacing.
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -39,8 +41,16 @@ GLOBAL_STYLE = {
     "line_height": "1.5",
     # A visible focus everywhere, keyboard first.
     "*:focus-visible": {"outline": f"3px solid {FOCUS}", "outline_offset": "2px"},
-    "a": {"color": PRIMARY, "text_decoration": "underline", "text_underline_offset": "2px"},
-    "a:hover": {"color": PRIMARY_HOVER},
+    # Headings and regions that only receive focus from a script (skip link, wizard step, results)
+    # are announced by screen readers; a ring around a whole heading or page would only distract.
+    "[tabindex='-1']:focus": {"outline": "none"},
+    # :where() keeps these at the lowest specificity, so a link styled as a button keeps its colours.
+    ":where(a)": {"color": PRIMARY, "text_decoration": "underline", "text_underline_offset": "2px"},
+    ":where(a):hover": {"color": PRIMARY_HOVER, "text_decoration_thickness": "2px"},
+    # Radix's reset removes bullets; lists in the text keep them (lists of links set their own).
+    ":where(main ul)": {"list_style": "disc", "padding_left": "1.25rem", "margin": "0 0 0.75rem"},
+    ":where(main ol)": {"list_style": "decimal", "padding_left": "1.25rem", "margin": "0 0 0.75rem"},
+    ":where(main li)": {"margin_bottom": "0.25rem"},
 }
 
 # Shared element styles.
@@ -50,6 +60,8 @@ card = {
     "border_radius": RADIUS,
     "padding": ["1rem", "1.5rem"],
     "width": "100%",
+    # Even spacing inside every card, whatever its last element brings.
+    "& > :last-child": {"margin_bottom": "0"},
 }
 label = {"font_weight": "600", "display": "block", "margin_bottom": "0.25rem"}
 hint = {"color": MUTED, "font_size": "0.9rem", "display": "block", "margin_bottom": "0.35rem"}
@@ -85,6 +97,14 @@ button_secondary = {
     "color": PRIMARY,
     "_hover": {"background": PRIMARY_SOFT, "color": PRIMARY_HOVER},
 }
+# For what cannot be undone (closing the account): red, and darker red on hover.
+button_danger = {
+    **button_primary,
+    "background": ERROR,
+    "border": f"2px solid {ERROR}",
+    "_hover": {"background": ERROR_HOVER, "border_color": ERROR_HOVER, "color": "#ffffff"},
+}
+link_hover = {"color": PRIMARY_HOVER, "text_decoration_thickness": "2px"}
 alert_error = {
     "background": ERROR_SOFT,
     "border_left": f"4px solid {ERROR}",

@@ -7,6 +7,7 @@ from typing import Any
 import reflex as rx
 
 from mespoints import styles
+from mespoints.components.text import fr
 
 
 def _has_error(error: rx.Var) -> rx.Var:
@@ -15,7 +16,9 @@ def _has_error(error: rx.Var) -> rx.Var:
 
 def field_error(name: str, error: rx.Var) -> rx.Component:
     # Always rendered (empty when fine) so aria-describedby always points at a real element.
-    return rx.el.p(error, id=f"{name}-erreur", style=styles.field_error, role=rx.cond(_has_error(error), "alert", ""))
+    return rx.el.p(
+        error, id=f"{name}-erreur", style=styles.field_error, role=rx.cond(_has_error(error), "alert", "")
+    )
 
 
 def input_field(
@@ -33,7 +36,9 @@ def input_field(
     described = f"{name}-aide {name}-erreur" if hint is not None else f"{name}-erreur"
     return rx.el.div(
         rx.el.label(label, html_for=name, style=styles.label),
-        rx.el.span(hint, id=f"{name}-aide", style=styles.hint) if hint is not None else rx.fragment(),
+        rx.el.span(fr(hint) if isinstance(hint, str) else hint, id=f"{name}-aide", style=styles.hint)
+        if hint is not None
+        else rx.fragment(),
         rx.el.input(
             id=name,
             name=name,
@@ -51,8 +56,44 @@ def input_field(
     )
 
 
+def checkbox_field(
+    name: str, label: str, *, error: rx.Var, checked: rx.Var | bool = False, **input_props: Any
+):
+    """A checkbox with its label beside it and its error below (same ids as input_field)."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.input(
+                type="checkbox",
+                id=name,
+                name=name,
+                default_checked=checked,
+                aria_describedby=f"{name}-erreur",
+                aria_invalid=rx.cond(_has_error(error), "true", "false"),
+                width="1.35rem",
+                height="1.35rem",
+                margin="0.1rem 0 0",
+                flex_shrink="0",
+                accent_color=styles.PRIMARY,
+                cursor="pointer",
+                **input_props,
+            ),
+            rx.el.label(label, html_for=name, font_weight="600", cursor="pointer"),
+            display="flex",
+            gap="0.6rem",
+            align_items="flex-start",
+        ),
+        field_error(name, error),
+        margin_bottom="1rem",
+    )
+
+
 def submit_button(text: str, **props: Any) -> rx.Component:
     return rx.el.button(text, type="submit", style=styles.button_primary, **props)
+
+
+def danger_button(text: str, **props: Any) -> rx.Component:
+    """The submit button of an action that cannot be undone."""
+    return rx.el.button(text, type="submit", style=styles.button_danger, **props)
 
 
 def secondary_button(text: str, **props: Any) -> rx.Component:

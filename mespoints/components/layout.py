@@ -9,20 +9,49 @@ from mespoints.state.auth import LogoutState
 
 SERVICE_NAME = "Mes Points Permis"
 
+MAIN_ID = "contenu"
+
 skip_link_style = {
     "position": "absolute",
     "left": "-9999px",
     "top": "0",
     "background": styles.SURFACE,
+    "color": styles.PRIMARY,
+    "font_weight": "600",
     "padding": "0.5rem 1rem",
+    "border": f"2px solid {styles.PRIMARY}",
+    "border_radius": styles.RADIUS,
     "z_index": "10",
     "&:focus": {"left": "0.5rem", "top": "0.5rem"},
 }
 
+# The skip link is a React Router link: left alone it would navigate (and reload the page's data)
+# instead of moving the focus. Its click moves the focus to the main content, as browsers do for
+# an in-page anchor.
+FOCUS_MAIN = (
+    f"(() => {{ const main = document.getElementById({MAIN_ID!r}); "
+    "if (main) { main.focus(); main.scrollIntoView(); } })()"
+)
+
+_current_path = rx.State.router.url.path
+
+
+def _is_current(href: str) -> rx.Var:
+    return (_current_path == href) | (_current_path == href + "/")
+
 
 def nav_link(text: str, href: str) -> rx.Component:
     return rx.el.li(
-        rx.link(text, href=href, color=styles.PRIMARY, font_weight="600", padding="0.5rem 0", display="block"),
+        rx.link(
+            text,
+            href=href,
+            color=styles.PRIMARY,
+            font_weight="600",
+            padding="0.5rem 0",
+            display="block",
+            aria_current=rx.cond(_is_current(href), "page", None),
+            _hover=styles.link_hover,
+        ),
         list_style="none",
     )
 
@@ -42,14 +71,20 @@ def logout_button() -> rx.Component:
 
 def header(private: bool) -> rx.Component:
     links = (
-        [nav_link("Mon tableau de bord", routes.DASHBOARD), nav_link("Mon compte", routes.ACCOUNT), logout_button()]
+        [
+            nav_link("Mon tableau de bord", routes.DASHBOARD),
+            nav_link("Mon compte", routes.ACCOUNT),
+            logout_button(),
+        ]
         if private
         else [nav_link("Se connecter", routes.LOGIN), nav_link("Créer un compte", routes.SIGNUP)]
     )
     return rx.el.header(
         rx.el.div(
             rx.link(
-                rx.el.span(SERVICE_NAME, font_size="1.35rem", font_weight="700", color=styles.INK),
+                rx.el.span(
+                    SERVICE_NAME, display="block", font_size="1.35rem", font_weight="700", color=styles.INK
+                ),
                 rx.el.span(
                     "Le solde de points de votre permis de conduire",
                     display="block",
@@ -58,14 +93,16 @@ def header(private: bool) -> rx.Component:
                 ),
                 href=routes.HOME,
                 text_decoration="none",
+                line_height="1.3",
                 aria_label=f"{SERVICE_NAME}, accueil",
+                _hover={"text_decoration": "underline", "color": styles.INK},
             ),
             rx.el.nav(
                 rx.el.ul(
                     *links,
                     display="flex",
                     flex_wrap="wrap",
-                    gap="0.5rem 1.25rem",
+                    gap="0 1rem",
                     align_items="center",
                     margin="0",
                     padding="0",
@@ -97,12 +134,23 @@ def footer() -> rx.Component:
         rx.el.div(
             rx.el.ul(
                 *[
-                    rx.el.li(rx.link(text, href=href, color=styles.PRIMARY), list_style="none")
+                    rx.el.li(
+                        rx.link(
+                            text,
+                            href=href,
+                            color=styles.PRIMARY,
+                            padding="0.25rem 0",
+                            display="inline-block",
+                            aria_current=rx.cond(_is_current(href), "page", None),
+                            _hover=styles.link_hover,
+                        ),
+                        list_style="none",
+                    )
                     for text, href in links
                 ],
                 display="flex",
                 flex_wrap="wrap",
-                gap="0.5rem 1.5rem",
+                gap="0.25rem 1.5rem",
                 padding="0",
                 margin="0 0 0.75rem 0",
             ),
@@ -125,11 +173,16 @@ def footer() -> rx.Component:
 
 def layout(*children: rx.Component, private: bool = False) -> rx.Component:
     return rx.el.div(
-        rx.el.a("Aller au contenu", href="#contenu", style=skip_link_style),
+        rx.el.a(
+            "Aller au contenu",
+            href=f"#{MAIN_ID}",
+            style=skip_link_style,
+            on_click=[rx.prevent_default, rx.call_script(FOCUS_MAIN)],
+        ),
         header(private),
         rx.el.main(
             *children,
-            id="contenu",
+            id=MAIN_ID,
             tab_index=-1,
             max_width=styles.MAX_WIDTH,
             margin="0 auto",

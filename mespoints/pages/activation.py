@@ -4,13 +4,13 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
-from mespoints.components.text import heading, paragraph, section
+from mespoints.components.text import button_link, heading, paragraph, section
 from mespoints.state.activation import ActivationState, ResendActivationState
 from mespoints.template import page
 
 
 def new_link_button() -> rx.Component:
-    return rx.link("Recevoir un nouveau lien", href=routes.ACTIVATION_RESEND, style=styles.button_primary)
+    return button_link("Recevoir un nouveau lien", routes.ACTIVATION_RESEND)
 
 
 @page(route=routes.ACTIVATION, title="Activation du compte", on_load=ActivationState.on_load)
@@ -23,33 +23,53 @@ def activation() -> rx.Component:
                 (
                     "activated",
                     rx.fragment(
-                        rx.el.p("Votre compte est activé.", role="status", style=styles.alert_success,
-                                margin_bottom="1rem"),
-                        paragraph("Vous pouvez maintenant vous connecter avec votre adresse électronique et votre "
-                                  "mot de passe."),
-                        rx.link("Se connecter", href=f"{routes.LOGIN}?info=active", style=styles.button_primary),
+                        rx.el.p(
+                            "Votre compte est activé.",
+                            role="status",
+                            style=styles.alert_success,
+                            margin_bottom="1rem",
+                        ),
+                        paragraph(
+                            "Vous pouvez maintenant vous connecter avec votre adresse électronique et votre "
+                            "mot de passe."
+                        ),
+                        button_link("Se connecter", f"{routes.LOGIN}?info=active"),
                     ),
                 ),
                 (
                     "expired",
                     rx.fragment(
-                        rx.el.p("Ce lien d'activation a expiré.", role="alert", style=styles.alert_error,
-                                margin_bottom="1rem"),
-                        paragraph("Un lien d'activation est valable 12 heures. Demandez-en un nouveau : il vous "
-                                  "sera envoyé à la même adresse."),
+                        rx.el.p(
+                            "Ce lien d'activation a expiré.",
+                            role="alert",
+                            style=styles.alert_error,
+                            margin_bottom="1rem",
+                        ),
+                        paragraph(
+                            "Un lien d'activation est valable 12 heures. Demandez-en un nouveau : il vous "
+                            "sera envoyé à la même adresse."
+                        ),
                         new_link_button(),
                     ),
                 ),
                 (
                     "invalid",
                     rx.fragment(
-                        rx.el.p("Ce lien d'activation n'est pas valable ou a déjà été utilisé.", role="alert",
-                                style=styles.alert_error, margin_bottom="1rem"),
-                        paragraph("Si votre compte est déjà activé, connectez-vous. Sinon, demandez un nouveau lien."),
+                        rx.el.p(
+                            "Ce lien d'activation n'est pas valable ou a déjà été utilisé.",
+                            role="alert",
+                            style=styles.alert_error,
+                            margin_bottom="1rem",
+                        ),
+                        paragraph(
+                            "Si votre compte est déjà activé, connectez-vous. Sinon, demandez un nouveau lien."
+                        ),
                         rx.el.div(
                             new_link_button(),
-                            rx.link("Se connecter", href=routes.LOGIN, style=styles.button_secondary),
-                            display="flex", flex_wrap="wrap", gap="0.75rem",
+                            button_link("Se connecter", routes.LOGIN, primary=False),
+                            display="flex",
+                            flex_wrap="wrap",
+                            gap="0.75rem",
                         ),
                     ),
                 ),
@@ -60,8 +80,11 @@ def activation() -> rx.Component:
     )
 
 
-@page(route=routes.ACTIVATION_RESEND, title="Recevoir un nouveau lien d'activation",
-      on_load=ResendActivationState.on_load)
+@page(
+    route=routes.ACTIVATION_RESEND,
+    title="Recevoir un nouveau lien d'activation",
+    on_load=ResendActivationState.on_load,
+)
 def resend_activation() -> rx.Component:
     S = ResendActivationState
     return rx.el.div(
@@ -73,15 +96,24 @@ def resend_activation() -> rx.Component:
                     rx.el.p(
                         "Si un compte non activé existe pour cette adresse, un nouveau lien vient d'y être envoyé. "
                         "Il est valable 12 heures ; les liens précédents ne fonctionnent plus.",
-                        role="status", style=styles.alert_success, margin_bottom="1rem",
+                        role="status",
+                        style=styles.alert_success,
+                        margin_bottom="1rem",
                     ),
-                    rx.link("Aller à la page de connexion", href=routes.LOGIN, style=styles.button_secondary),
+                    button_link("Aller à la page de connexion", routes.LOGIN, primary=False),
                 ),
                 rx.el.form(
                     form_alert(S.message),
-                    input_field("email", "Adresse électronique", error=S.email_error, value=S.email, type_="email",
-                                autocomplete="email", hint="L'adresse utilisée lors de la création du compte.",
-                                spell_check=False),
+                    input_field(
+                        "email",
+                        "Adresse électronique",
+                        error=S.email_error,
+                        value=S.email,
+                        type_="email",
+                        autocomplete="email",
+                        hint="L'adresse utilisée lors de la création du compte.",
+                        spell_check=False,
+                    ),
                     submit_button("Recevoir un nouveau lien"),
                     on_submit=S.submit,
                     reset_on_submit=False,

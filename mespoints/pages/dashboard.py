@@ -47,6 +47,15 @@ def table(
     """An accessible table in a focusable region that scrolls sideways on narrow screens."""
     return rx.el.div(
         rx.el.p(caption, aria_hidden="true", font_weight="600", margin="0 0 0.5rem"),
+        # Below 768 px the wider tables scroll sideways: say so, since nothing else shows it.
+        rx.el.p(
+            "Faites défiler le tableau de côté pour voir toutes ses colonnes.",
+            aria_hidden="true",
+            display=["block", "block", "none"],
+            color=styles.MUTED,
+            font_size="0.9rem",
+            margin="-0.25rem 0 0.5rem",
+        ),
         rx.el.div(
             rx.el.table(
                 rx.el.caption(caption, id=caption_id, style=visually_hidden),
@@ -73,8 +82,11 @@ def para(*children, **props) -> rx.Component:
 
 
 def lines(items: rx.Var) -> rx.Component:
-    return rx.el.ul(
-        rx.foreach(items, lambda text: rx.el.li(text, margin_bottom="0.35rem")), padding_left="1.25rem"
+    """Sentences from the engine: a bulleted list, or a plain paragraph when there is only one."""
+    return rx.cond(
+        items.length() == 1,
+        para(items[0]),
+        rx.el.ul(rx.foreach(items, lambda text: rx.el.li(text, margin_bottom="0.35rem"))),
     )
 
 

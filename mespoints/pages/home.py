@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.text import button_link, heading, paragraph, section
+from mespoints.components.text import bullet_list, button_link, heading, paragraph, section
 from mespoints.template import page
 
 
@@ -27,26 +27,24 @@ def home() -> rx.Component:
         ),
         section(
             heading("Ce qu'il vous faut pour créer un compte", level=2),
-            rx.el.ul(
-                rx.el.li("votre nom, vos prénoms et votre date de naissance ;"),
-                rx.el.li("une adresse électronique à laquelle vous avez accès ;"),
-                rx.el.li("votre permis de conduire, pour y lire son numéro (format carte ou format 3 volets)."),
-                padding_left="1.25rem",
+            bullet_list(
+                "votre nom, vos prénoms et votre date de naissance ;",
+                "une adresse électronique à laquelle vous avez accès ;",
+                "votre permis de conduire, pour y lire son numéro (format carte ou format 3 volets).",
             ),
-            paragraph("L'inscription se fait en six étapes et prend quelques minutes."),
+            paragraph("L'inscription se fait en six étapes et prend quelques minutes.", margin="0"),
         ),
         section(
             heading("Ce que vous verrez", level=2),
-            rx.el.ul(
-                rx.el.li("votre solde de points au moment de la connexion, et le maximum applicable ;"),
-                rx.el.li("chaque retrait et chaque récupération de points, avec sa date et sa raison ;"),
-                rx.el.li("le calendrier prévisionnel de récupération de vos points ;"),
-                rx.el.li("votre période probatoire, si votre permis est récent ;"),
-                rx.el.li("les courriers (48, 48N, 48M, 48SI…) et ce qu'ils signifient."),
-                padding_left="1.25rem",
+            bullet_list(
+                "votre solde de points au moment de la connexion, et le maximum applicable ;",
+                "chaque retrait et chaque récupération de points, avec sa date et sa raison ;",
+                "le calendrier prévisionnel de récupération de vos points ;",
+                "votre période probatoire, si votre permis est récent ;",
+                "les courriers (48, 48N, 48M, 48SI…) et ce qu'ils signifient.",
             ),
         ),
-        rx.el.p(
+        paragraph(
             "Le solde affiché l'est sous réserve d'éventuelles autres infractions commises et non encore "
             "enregistrées dans le système national des permis de conduire.",
             color=styles.MUTED,

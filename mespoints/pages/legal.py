@@ -3,8 +3,18 @@
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.text import heading, paragraph
+from mespoints.components.text import bullet_list, heading, paragraph
 from mespoints.template import page
+
+
+def subheading(text: str) -> rx.Component:
+    return heading(text, level=2, margin="1.75rem 0 0.5rem")
+
+
+def legal_page(*children: rx.Component) -> rx.Component:
+    """Text pages: lines kept short enough to read comfortably."""
+    return rx.el.div(*children, max_width="46rem")
+
 
 RETENTION_TEXT = (
     "Votre compte est conservé tant que vous l'utilisez. Un compte non activé est supprimé après 7 jours. "
@@ -13,48 +23,46 @@ RETENTION_TEXT = (
 )
 
 
-def bullet_list(*items: str) -> rx.Component:
-    return rx.el.ul(*[rx.el.li(item) for item in items], padding_left="1.25rem", margin_bottom="0.75rem")
-
-
 @page(route=routes.LEGAL_NOTICE, title="Mentions légales")
 def legal_notice() -> rx.Component:
-    return rx.el.div(
+    return legal_page(
         heading("Mentions légales"),
-        heading("Éditeur", level=2),
+        subheading("Éditeur"),
         paragraph(
             "Mes Points Permis est un logiciel libre, mis en œuvre et exploité par l'organisme qui héberge "
             "cette instance. Il n'est pas un site officiel de l'État et n'en utilise ni l'identité visuelle, "
             "ni les logos."
         ),
-        heading("Directeur de la publication", level=2),
+        subheading("Directeur de la publication"),
         paragraph("Le représentant légal de l'organisme exploitant cette instance."),
-        heading("Hébergement", level=2),
+        subheading("Hébergement"),
         paragraph(
             "Les serveurs de cette instance sont situés en France. Les données sont hébergées dans l'Union "
             "européenne et ne sont transmises à aucun tiers."
         ),
-        heading("Source des informations", level=2),
+        subheading("Source des informations"),
         paragraph(
             "Les soldes de points sont calculés à partir des données du système national des permis de "
             "conduire, selon les articles L223-1 à L223-8 et R223-1 à R223-8 du Code de la route. Ils "
             "n'ont qu'une valeur d'information : seul le relevé intégral délivré par l'administration fait foi."
         ),
-        heading("Propriété intellectuelle", level=2),
-        paragraph("Le code source du service est publié sous licence libre. Les textes de ce site sont réutilisables."),
+        subheading("Propriété intellectuelle"),
+        paragraph(
+            "Le code source du service est publié sous licence libre. Les textes de ce site sont réutilisables."
+        ),
     )
 
 
 @page(route=routes.ACCESSIBILITY, title="Accessibilité")
 def accessibility() -> rx.Component:
-    return rx.el.div(
+    return legal_page(
         heading("Déclaration d'accessibilité"),
         paragraph(
             "L'équipe de Mes Points Permis s'engage à rendre son service accessible conformément à "
             "l'article 47 de la loi n° 2005-102 du 11 février 2005, en suivant le référentiel RGAA 4.1, "
             "qui reprend les critères WCAG 2.1 de niveau AA."
         ),
-        heading("État de conformité", level=2),
+        subheading("État de conformité"),
         paragraph(
             "Ce service est partiellement conforme : il n'a pas encore fait l'objet d'un audit externe. "
             "Il a été conçu et vérifié pour :"
@@ -67,12 +75,12 @@ def accessibility() -> rx.Component:
             "un affichage utilisable à partir de 320 pixels de large et avec un zoom à 200 % ;",
             "des graphiques accompagnés d'une alternative textuelle (tableaux).",
         ),
-        heading("Signaler un défaut d'accessibilité", level=2),
+        subheading("Signaler un défaut d'accessibilité"),
         paragraph(
             "Si vous ne parvenez pas à accéder à un contenu ou à un service, écrivez à l'exploitant de cette "
             "instance : nous vous répondrons et vous fournirons l'information sous une forme accessible."
         ),
-        heading("Voie de recours", level=2),
+        subheading("Voie de recours"),
         paragraph(
             "Si vous n'obtenez pas de réponse satisfaisante, vous pouvez saisir le Défenseur des droits "
             "(formulaire en ligne, délégué de votre région ou courrier gratuit : Défenseur des droits, "
@@ -83,9 +91,9 @@ def accessibility() -> rx.Component:
 
 @page(route=routes.PERSONAL_DATA, title="Données personnelles")
 def personal_data() -> rx.Component:
-    return rx.el.div(
+    return legal_page(
         heading("Données personnelles"),
-        heading("Données traitées", level=2),
+        subheading("Données traitées"),
         bullet_list(
             "votre identité : nom, prénoms, date de naissance ;",
             "votre adresse électronique ;",
@@ -93,23 +101,23 @@ def personal_data() -> rx.Component:
             "votre mot de passe, jamais conservé en clair (seule une empreinte argon2id l'est) ;",
             "les dates de vos connexions et, pour la sécurité, les tentatives de connexion échouées.",
         ),
-        heading("Finalité et base légale", level=2),
+        subheading("Finalité et base légale"),
         paragraph(
             "Ces données servent uniquement à vous identifier et à vous montrer le solde de points de votre "
             "permis, comme le permet l'article L225-3 du Code de la route, qui réserve ces informations au "
             "titulaire du permis. Le traitement repose sur l'exécution d'une mission d'intérêt public et sur "
             "votre demande de création de compte."
         ),
-        heading("Durée de conservation", level=2),
+        subheading("Durée de conservation"),
         paragraph(RETENTION_TEXT),
-        heading("Vos droits", level=2),
+        subheading("Vos droits"),
         paragraph(
             "Vous pouvez accéder à vos données, les rectifier ou supprimer votre compte à tout moment depuis "
             "la page « Mon compte ». Les informations de votre permis elles-mêmes proviennent du système "
             "national des permis de conduire : leur rectification se demande auprès de la préfecture ou de "
             "l'Agence nationale des titres sécurisés. Vous pouvez aussi adresser une réclamation à la CNIL."
         ),
-        heading("Cookies", level=2),
+        subheading("Cookies"),
         paragraph(
             "Le service dépose un seul cookie, strictement nécessaire : il garde votre session ouverte "
             "pendant 30 minutes d'inactivité au plus et 12 heures au maximum. Il n'y a ni mesure "
@@ -120,9 +128,9 @@ def personal_data() -> rx.Component:
 
 @page(route=routes.TERMS, title="Conditions générales d'utilisation")
 def terms() -> rx.Component:
-    return rx.el.div(
+    return legal_page(
         heading("Conditions générales d'utilisation"),
-        heading("1. Objet du service", level=2),
+        subheading("1. Objet du service"),
         paragraph(
             "Mes Points Permis permet au titulaire d'un permis de conduire de consulter le nombre de points "
             "de son permis, l'historique des retraits et des récupérations, le calendrier prévisionnel de "
@@ -130,37 +138,37 @@ def terms() -> rx.Component:
             "d'éventuelles autres infractions commises et non encore enregistrées dans le système national "
             "des permis de conduire."
         ),
-        heading("2. Création du compte", level=2),
+        subheading("2. Création du compte"),
         paragraph(
             "Vous ne pouvez créer un compte que pour votre propre permis de conduire. Vous certifiez que les "
             "informations saisies sont exactes. Le compte est activé par un lien envoyé à votre adresse "
             "électronique, valable 12 heures."
         ),
-        heading("3. Données conservées", level=2),
+        subheading("3. Données conservées"),
         paragraph(
             "Nous conservons votre nom, vos prénoms, votre date de naissance, votre adresse électronique, le "
             "numéro et le format de votre permis, une empreinte de votre mot de passe et les dates de vos "
             "connexions. Aucune de ces données n'est vendue, cédée ou utilisée à des fins commerciales."
         ),
-        heading("4. Finalité", level=2),
+        subheading("4. Finalité"),
         paragraph(
             "Ces données servent uniquement à vous identifier, à sécuriser votre compte, à vous écrire au "
             "sujet de votre compte et à vous montrer les informations de votre permis."
         ),
-        heading("5. Durée de conservation", level=2),
+        subheading("5. Durée de conservation"),
         paragraph(RETENTION_TEXT),
-        heading("6. Vos droits", level=2),
+        subheading("6. Vos droits"),
         paragraph(
             "Vous disposez d'un droit d'accès, de rectification, d'effacement et de limitation. Vous pouvez "
             "fermer votre compte à tout moment depuis « Mon compte » : vos données personnelles sont alors "
             "supprimées. Vous pouvez adresser une réclamation à la CNIL."
         ),
-        heading("7. Sécurité", level=2),
+        subheading("7. Sécurité"),
         paragraph(
             "Gardez votre mot de passe secret. Après plusieurs essais infructueux, la connexion est "
             "temporairement ralentie. Signalez-nous toute utilisation de votre compte que vous n'auriez pas faite."
         ),
-        heading("8. Responsabilité", level=2),
+        subheading("8. Responsabilité"),
         paragraph(
             "Le service s'efforce d'être exact et disponible, mais seul le relevé intégral d'information "
             "délivré par l'administration fait foi. Une infraction récente ou une récupération peut mettre "

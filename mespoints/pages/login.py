@@ -4,7 +4,7 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
-from mespoints.components.text import heading, paragraph, section
+from mespoints.components.text import button_link, heading, link, paragraph, section
 from mespoints.state.login import LoginState
 from mespoints.template import page
 
@@ -35,7 +35,7 @@ def login() -> rx.Component:
                         type_="password",
                         autocomplete="current-password",
                     ),
-                    rx.el.p(rx.link("Mot de passe oublié ?", href=routes.PASSWORD_FORGOTTEN), margin_bottom="1rem"),
+                    rx.el.p(link("Mot de passe oublié ?", routes.PASSWORD_FORGOTTEN), margin_bottom="1rem"),
                     submit_button("Se connecter"),
                     on_submit=LoginState.submit,
                     reset_on_submit=False,
@@ -45,7 +45,7 @@ def login() -> rx.Component:
             section(
                 heading("Vous n'avez pas de compte ?", level=2),
                 paragraph("Créez-le en quelques minutes avec votre permis de conduire à portée de main."),
-                rx.link("Créer un compte", href=routes.SIGNUP, style=styles.button_secondary),
+                button_link("Créer un compte", routes.SIGNUP, primary=False),
             ),
             max_width=styles.FORM_WIDTH,
         ),

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.text import heading, paragraph, section
+from mespoints.components.text import button_link, heading, paragraph, section
 from mespoints.state.mailbox import MailboxState
 from mespoints.template import page
 
@@ -11,10 +11,22 @@ from mespoints.template import page
 def message_card(message: rx.Var) -> rx.Component:
     return rx.el.article(
         rx.el.h2(message["subject"], font_size="1.1rem", font_weight="700", margin="0 0 0.25rem"),
-        rx.el.p("À : ", message["recipient"], " — ", message["created_at"], color=styles.MUTED, margin="0 0 0.5rem"),
+        rx.el.p(
+            "À : ",
+            message["recipient"],
+            " — ",
+            message["created_at"],
+            color=styles.MUTED,
+            margin="0 0 0.5rem",
+        ),
         # The text part, with its links made clickable by the browser's own rendering of plain text.
-        rx.el.pre(message["text"], white_space="pre-wrap", word_break="break-word", font_family=styles.FONT,
-                  margin="0"),
+        rx.el.pre(
+            message["text"],
+            white_space="pre-wrap",
+            word_break="break-word",
+            font_family=styles.FONT,
+            margin="0",
+        ),
         style=styles.card,
         margin_bottom="1rem",
     )
@@ -52,13 +64,19 @@ def logged_out() -> rx.Component:
     return rx.el.div(
         heading(rx.cond(LoggedOutState.closed, "Votre compte est fermé", "Vous êtes déconnecté")),
         section(
-            paragraph(rx.cond(
+            paragraph(
+                rx.cond(
+                    LoggedOutState.closed,
+                    "Votre compte et vos données personnelles ont été supprimés. Merci d'avoir utilisé Mes Points Permis.",
+                    "Votre session est terminée. Pour protéger vos informations, fermez aussi cet onglet si vous "
+                    "utilisez un ordinateur partagé.",
+                )
+            ),
+            rx.cond(
                 LoggedOutState.closed,
-                "Votre compte et vos données personnelles ont été supprimés. Merci d'avoir utilisé Mes Points Permis.",
-                "Votre session est terminée. Pour protéger vos informations, fermez aussi cet onglet si vous "
-                "utilisez un ordinateur partagé.",
-            )),
-            rx.link("Se connecter", href=routes.LOGIN, style=styles.button_primary),
+                button_link("Revenir à l'accueil", routes.HOME),
+                button_link("Se connecter", routes.LOGIN),
+            ),
         ),
         max_width=styles.FORM_WIDTH,
     )

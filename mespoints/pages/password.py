@@ -4,7 +4,7 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
-from mespoints.components.text import heading, paragraph, section
+from mespoints.components.text import button_link, heading, paragraph, section
 from mespoints.domain.password_policy import MIN_LENGTH
 from mespoints.state.password import ForgottenPasswordState, ResetPasswordState
 from mespoints.template import page
@@ -21,14 +21,25 @@ def forgotten_password() -> rx.Component:
                 rx.el.p(
                     "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien pour "
                     "choisir un nouveau mot de passe. Ce lien est valable 1 heure.",
-                    role="status", style=styles.alert_success,
+                    role="status",
+                    style=styles.alert_success,
                 ),
                 rx.el.form(
-                    paragraph("Indiquez l'adresse électronique de votre compte : nous vous enverrons un lien pour "
-                              "choisir un nouveau mot de passe."),
+                    paragraph(
+                        "Indiquez l'adresse électronique de votre compte : nous vous enverrons un lien pour "
+                        "choisir un nouveau mot de passe."
+                    ),
                     form_alert(S.message),
-                    input_field("email", "Adresse électronique", error=S.email_error, value=S.email, type_="email",
-                                autocomplete="email", hint="Format attendu : nom@domaine.fr", spell_check=False),
+                    input_field(
+                        "email",
+                        "Adresse électronique",
+                        error=S.email_error,
+                        value=S.email,
+                        type_="email",
+                        autocomplete="email",
+                        hint="Format attendu : nom@domaine.fr",
+                        spell_check=False,
+                    ),
                     submit_button("Recevoir le lien"),
                     on_submit=S.submit,
                     reset_on_submit=False,
@@ -45,18 +56,33 @@ def reset_password() -> rx.Component:
     S = ResetPasswordState
     link_problem = rx.fragment(
         rx.el.p(
-            rx.cond(S.link_status == "expired", "Ce lien a expiré (il est valable 1 heure).",
-                    "Ce lien n'est pas valable ou a déjà été utilisé."),
-            role="alert", style=styles.alert_error, margin_bottom="1rem",
+            rx.cond(
+                S.link_status == "expired",
+                "Ce lien a expiré (il est valable 1 heure).",
+                "Ce lien n'est pas valable ou a déjà été utilisé.",
+            ),
+            role="alert",
+            style=styles.alert_error,
+            margin_bottom="1rem",
         ),
-        rx.link("Demander un nouveau lien", href=routes.PASSWORD_FORGOTTEN, style=styles.button_primary),
+        button_link("Demander un nouveau lien", routes.PASSWORD_FORGOTTEN),
     )
     form = rx.el.form(
-        input_field("password", "Nouveau mot de passe", error=S.password_error, type_="password",
-                    autocomplete="new-password",
-                    hint=f"Au moins {MIN_LENGTH} caractères. Une phrase facile à retenir convient très bien."),
-        input_field("password_confirmation", "Confirmation du mot de passe", error=S.confirmation_error,
-                    type_="password", autocomplete="new-password"),
+        input_field(
+            "password",
+            "Nouveau mot de passe",
+            error=S.password_error,
+            type_="password",
+            autocomplete="new-password",
+            hint=f"Au moins {MIN_LENGTH} caractères. Une phrase facile à retenir convient très bien.",
+        ),
+        input_field(
+            "password_confirmation",
+            "Confirmation du mot de passe",
+            error=S.confirmation_error,
+            type_="password",
+            autocomplete="new-password",
+        ),
         submit_button("Enregistrer le nouveau mot de passe"),
         on_submit=S.submit,
         reset_on_submit=False,

@@ -5,8 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.forms import field_error, form_alert, input_field, secondary_button, submit_button
-from mespoints.components.text import heading, paragraph, section
+from mespoints.components.forms import (
+    checkbox_field,
+    field_error,
+    form_alert,
+    input_field,
+    secondary_button,
+    submit_button,
+)
+from mespoints.components.text import button_link, fr, heading, link, paragraph, section
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from mespoints.state.signup import LAST_STEP, LICENCE_FORMATS, STEP_TITLES, SignupState
 from mespoints.template import page
@@ -23,62 +30,87 @@ def keep(name: str):
 
 
 def progress() -> rx.Component:
+    """Where the user is: a bar, then what comes next (the step's number and title are the form's heading)."""
     return rx.el.div(
-        rx.el.p(
-            rx.el.span("Étape ", S.step.to(str), " sur ", str(LAST_STEP)),
-            rx.el.span(" : ", S.step_title),
-            font_weight="600",
-            color=styles.MUTED,
-            margin="0",
-        ),
-        rx.el.ol(
-            *[
-                rx.el.li(
-                    title,
-                    aria_current=rx.cond(S.step == number, "step", None),
-                    font_weight=rx.cond(S.step == number, "700", "400"),
-                    color=rx.cond(S.step >= number, styles.INK, styles.MUTED),
-                    text_decoration=rx.cond(S.step == number, "underline", "none"),
-                )
-                for number, title in enumerate(STEP_TITLES, start=1)
-            ],
-            display="flex",
-            flex_wrap="wrap",
-            gap="0.25rem 1.25rem",
-            padding_left="1.25rem",
-            margin="0.5rem 0 0",
-            font_size="0.9rem",
-        ),
         rx.el.div(
-            rx.el.div(height="100%", width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY),
-            height="6px",
+            rx.el.div(
+                height="100%", width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY
+            ),
+            height="8px",
             background=styles.HAIRLINE,
-            border_radius="3px",
+            border_radius="4px",
             overflow="hidden",
-            margin_top="0.5rem",
             aria_hidden="true",
         ),
-        margin_bottom="1rem",
+        rx.cond(
+            S.step < LAST_STEP,
+            rx.el.p(
+                rx.el.span(fr("Étape suivante : "), font_weight="600"),
+                rx.match(
+                    S.step, *[(number, title) for number, title in enumerate(STEP_TITLES[1:], start=1)], ""
+                ),
+                color=styles.MUTED,
+                font_size="0.9rem",
+                margin="0.4rem 0 0",
+            ),
+            rx.el.p(
+                "Dernière étape",
+                color=styles.MUTED,
+                font_size="0.9rem",
+                font_weight="600",
+                margin="0.4rem 0 0",
+            ),
+        ),
+        margin_bottom="1.25rem",
     )
 
 
 def step_identity() -> rx.Component:
     return rx.fragment(
-        input_field("nom", "Nom", error=err("nom"), value=S.last_name, autocomplete="family-name",
-                    hint="Tel qu'il figure sur votre permis de conduire.", on_blur=keep("nom")),
-        input_field("prenoms", "Prénom(s)", error=err("prenoms"), value=S.first_names, autocomplete="given-name",
-                    hint="Tous vos prénoms, séparés par des espaces.", on_blur=keep("prenoms")),
-        input_field("date_naissance", "Date de naissance", error=err("date_naissance"), value=S.birth_date,
-                    autocomplete="bday", hint="Format attendu : JJ/MM/AAAA, par exemple 17/05/1990.",
-                    input_mode="numeric", on_blur=keep("date_naissance")),
+        input_field(
+            "nom",
+            "Nom",
+            error=err("nom"),
+            value=S.last_name,
+            autocomplete="family-name",
+            hint="Tel qu'il figure sur votre permis de conduire.",
+            on_blur=keep("nom"),
+        ),
+        input_field(
+            "prenoms",
+            "Prénom(s)",
+            error=err("prenoms"),
+            value=S.first_names,
+            autocomplete="given-name",
+            hint="Tous vos prénoms, séparés par des espaces.",
+            on_blur=keep("prenoms"),
+        ),
+        input_field(
+            "date_naissance",
+            "Date de naissance",
+            error=err("date_naissance"),
+            value=S.birth_date,
+            autocomplete="bday",
+            hint="Format attendu : JJ/MM/AAAA, par exemple 17/05/1990.",
+            input_mode="numeric",
+            on_blur=keep("date_naissance"),
+        ),
     )
 
 
 def step_email() -> rx.Component:
     return rx.fragment(
-        input_field("email", "Adresse électronique", error=err("email"), value=S.email, type_="email",
-                    autocomplete="email", hint="Format attendu : nom@domaine.fr. Vous y recevrez le lien "
-                    "d'activation de votre compte.", spell_check=False, on_blur=keep("email")),
+        input_field(
+            "email",
+            "Adresse électronique",
+            error=err("email"),
+            value=S.email,
+            type_="email",
+            autocomplete="email",
+            hint="Format attendu : nom@domaine.fr. Vous y recevrez le lien d'activation de votre compte.",
+            spell_check=False,
+            on_blur=keep("email"),
+        ),
     )
 
 
@@ -91,8 +123,15 @@ def strength_meter() -> rx.Component:
                     flex="1",
                     height="6px",
                     border_radius="3px",
-                    background=rx.cond(S.strength_score >= index, rx.match(S.strength_score, *[
-                        (score, colours[score]) for score in range(5)], styles.HAIRLINE), styles.HAIRLINE),
+                    background=rx.cond(
+                        S.strength_score >= index,
+                        rx.match(
+                            S.strength_score,
+                            *[(score, colours[score]) for score in range(5)],
+                            styles.HAIRLINE,
+                        ),
+                        styles.HAIRLINE,
+                    ),
                 )
                 for index in range(5)
             ],
@@ -124,15 +163,27 @@ def step_password() -> rx.Component:
             ),
             rx.fragment(),
         ),
-        input_field("password", "Mot de passe", error=err("password"), type_=kind,
-                    autocomplete="new-password",
-                    hint=f"Au moins {MIN_LENGTH} caractères (au plus {MAX_LENGTH}). Une phrase facile à retenir "
-                    "convient très bien. Évitez votre nom, votre prénom, votre année de naissance et les mots de "
-                    "passe courants.",
-                    on_change=S.measure_password.debounce(250), max_length=MAX_LENGTH * 2),
+        input_field(
+            "password",
+            "Mot de passe",
+            error=err("password"),
+            type_=kind,
+            autocomplete="new-password",
+            hint=f"Au moins {MIN_LENGTH} caractères (au plus {MAX_LENGTH}). Une phrase facile à retenir "
+            "convient très bien. Évitez votre nom, votre prénom, votre année de naissance et les mots de "
+            "passe courants.",
+            on_change=S.measure_password.debounce(250),
+            max_length=MAX_LENGTH * 2,
+        ),
         strength_meter(),
-        input_field("password_confirmation", "Confirmation du mot de passe", error=err("password_confirmation"),
-                    type_=kind, autocomplete="new-password", max_length=MAX_LENGTH * 2),
+        input_field(
+            "password_confirmation",
+            "Confirmation du mot de passe",
+            error=err("password_confirmation"),
+            type_=kind,
+            autocomplete="new-password",
+            max_length=MAX_LENGTH * 2,
+        ),
         secondary_button(
             rx.cond(S.show_password, "Masquer les mots de passe", "Afficher les mots de passe"),
             on_click=S.toggle_password,
@@ -154,6 +205,9 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
                 default_checked=S.licence_format == value,
                 on_change=lambda _: S.keep_field("format", value),
                 aria_describedby=f"{radio_id}-aide format-erreur",
+                aria_invalid=rx.cond(err("format") != "", "true", "false"),
+                accent_color=styles.PRIMARY,
+                cursor="pointer",
                 width="1.35rem",
                 height="1.35rem",
                 margin="0.15rem 0 0",
@@ -164,7 +218,7 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
             gap="0.6rem",
             align_items="flex-start",
         ),
-        rx.el.p(where, id=f"{radio_id}-aide", style=styles.hint, margin="0.35rem 0 0.5rem"),
+        rx.el.p(fr(where), id=f"{radio_id}-aide", style=styles.hint, margin="0.35rem 0 0.5rem 1.95rem"),
         rx.image(src=image, alt="", width="100%", max_width="22rem", height="auto", loading="lazy"),
         style=styles.card,
         margin_bottom="0.75rem",
@@ -173,13 +227,22 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
 
 def step_format() -> rx.Component:
     return rx.el.fieldset(
-        rx.el.legend("Quel est le format de votre permis de conduire ?", font_weight="600", margin_bottom="0.5rem"),
-        format_option("card", "/permis-carte.svg",
-                      "Carte rose plastifiée délivrée depuis 2013 : le numéro est à la rubrique 5, au recto."),
-        format_option("three_part", "/permis-3-volets.svg",
-                      "Ancien permis rose en carton plié en trois : le numéro est sur le volet de gauche, "
-                      "après « N° »."),
+        rx.el.legend(
+            fr("Quel est le format de votre permis de conduire ?"), font_weight="600", margin_bottom="0.5rem"
+        ),
+        # Right under the question, so it is seen when the focus lands on the first choice.
         field_error("format", err("format")),
+        format_option(
+            "card",
+            "/permis-carte.svg",
+            "Carte rose plastifiée délivrée depuis 2013 : le numéro est à la rubrique 5, au recto.",
+        ),
+        format_option(
+            "three_part",
+            "/permis-3-volets.svg",
+            "Ancien permis rose en carton plié en trois : le numéro est sur le volet de gauche, "
+            "après « N° ».",
+        ),
         border="none",
         padding="0",
         margin="0 0 1rem",
@@ -188,14 +251,22 @@ def step_format() -> rx.Component:
 
 def step_number() -> rx.Component:
     return rx.fragment(
-        input_field("numero_permis", "Numéro de permis", error=err("numero_permis"), value=S.licence_number,
-                    hint=rx.cond(S.licence_format == "three_part",
-                                 "Sur le volet de gauche, après « N° ». De 5 à 19 lettres et chiffres ; les "
-                                 "espaces sont ignorés.",
-                                 "À la rubrique 5 de votre carte. De 5 à 19 lettres et chiffres ; les espaces "
-                                 "sont ignorés."),
-                    autocomplete="off", spell_check=False, auto_capitalize="characters",
-                    on_blur=keep("numero_permis")),
+        input_field(
+            "numero_permis",
+            "Numéro de permis",
+            error=err("numero_permis"),
+            value=S.licence_number,
+            hint=rx.cond(
+                S.licence_format == "three_part",
+                "Sur le volet de gauche, après « N° ». De 5 à 19 lettres et chiffres ; les "
+                "espaces sont ignorés.",
+                "À la rubrique 5 de votre carte. De 5 à 19 lettres et chiffres ; les espaces sont ignorés.",
+            ),
+            autocomplete="off",
+            spell_check=False,
+            auto_capitalize="characters",
+            on_blur=keep("numero_permis"),
+        ),
     )
 
 
@@ -203,32 +274,15 @@ def step_terms() -> rx.Component:
     return rx.fragment(
         paragraph(
             "Avant de créer votre compte, lisez les ",
-            rx.link("conditions générales d'utilisation", href=routes.TERMS, is_external=True),
-            " (elles s'ouvrent dans un nouvel onglet) : données conservées, finalité, durée de conservation et "
-            "vos droits.",
+            link("conditions générales d'utilisation (nouvel onglet)", routes.TERMS, is_external=True),
+            " : données conservées, finalité, durée de conservation et vos droits.",
         ),
-        rx.el.div(
-            rx.el.div(
-                rx.el.input(
-                    type="checkbox",
-                    id="cgu",
-                    name="cgu",
-                    default_checked=S.terms_accepted,
-                    on_change=lambda checked: S.keep_field("cgu", checked),
-                    aria_describedby="cgu-erreur",
-                    aria_invalid=rx.cond(err("cgu") != "", "true", "false"),
-                    width="1.35rem",
-                    height="1.35rem",
-                    margin="0.1rem 0 0",
-                    flex_shrink="0",
-                ),
-                rx.el.label("J'accepte ces conditions générales d'utilisation", html_for="cgu", font_weight="600"),
-                display="flex",
-                gap="0.6rem",
-                align_items="flex-start",
-            ),
-            field_error("cgu", err("cgu")),
-            margin_bottom="1rem",
+        checkbox_field(
+            "cgu",
+            "J'accepte ces conditions générales d'utilisation",
+            error=err("cgu"),
+            checked=S.terms_accepted,
+            on_change=lambda checked: S.keep_field("cgu", checked),
         ),
     )
 
@@ -236,13 +290,26 @@ def step_terms() -> rx.Component:
 def wizard_form() -> rx.Component:
     return rx.el.form(
         rx.el.h2(
+            rx.el.span(
+                "Étape ",
+                S.step.to(str),
+                " sur ",
+                str(LAST_STEP),
+                display="block",
+                font_size="0.95rem",
+                font_weight="600",
+                color=styles.MUTED,
+                margin_bottom="0.2rem",
+            ),
             S.step_title,
             id="etape-titre",
             tab_index=-1,
-            font_size="1.4rem",
+            font_size=["1.25rem", "1.4rem"],
             font_weight="700",
-            margin="0 0 1rem",
+            line_height="1.25",
+            margin="0 0 0.75rem",
         ),
+        progress(),
         form_alert(S.message),
         rx.match(
             S.step,
@@ -275,7 +342,6 @@ def signup() -> rx.Component:
     return rx.el.div(
         heading("Créer un compte"),
         rx.el.div(
-            progress(),
             section(
                 rx.cond(
                     rx.State.is_hydrated,
@@ -283,7 +349,7 @@ def signup() -> rx.Component:
                     rx.el.p("Chargement du formulaire…", aria_live="polite"),
                 ),
             ),
-            paragraph("Vous avez déjà un compte ? ", rx.link("Se connecter", href=routes.LOGIN)),
+            paragraph("Vous avez déjà un compte ? ", link("Se connecter", routes.LOGIN)),
             max_width=styles.FORM_WIDTH,
         ),
     )
@@ -301,10 +367,10 @@ def signup_done() -> rx.Component:
             ),
             paragraph(
                 "Vous ne le trouvez pas ? Regardez dans les courriers indésirables, ou ",
-                rx.link("demandez un nouveau lien", href=routes.ACTIVATION_RESEND),
+                link("demandez un nouveau lien", routes.ACTIVATION_RESEND),
                 ".",
             ),
-            rx.link("Aller à la page de connexion", href=routes.LOGIN, style=styles.button_secondary),
+            button_link("Aller à la page de connexion", routes.LOGIN, primary=False),
         ),
         max_width=styles.FORM_WIDTH,
     )
