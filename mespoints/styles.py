@@ -51,6 +51,8 @@ GLOBAL_STYLE = {
     ":where(main ul)": {"list_style": "disc", "padding_left": "1.25rem", "margin": "0 0 0.75rem"},
     ":where(main ol)": {"list_style": "decimal", "padding_left": "1.25rem", "margin": "0 0 0.75rem"},
     ":where(main li)": {"margin_bottom": "0.25rem"},
+    # The page the user is on, in the header and footer menus.
+    ":where(header, footer) [aria-current='page']": {"text_decoration_thickness": "3px"},
 }
 
 # Shared element styles.

@@ -104,11 +104,12 @@ def resend_activation() -> rx.Component:
                 ),
                 rx.el.form(
                     form_alert(S.message),
+                    # No initial value from the state: it would arrive after the page shows and
+                    # mix with what the user has already typed. The browser keeps the field as typed.
                     input_field(
                         "email",
                         "Adresse électronique",
                         error=S.email_error,
-                        value=S.email,
                         type_="email",
                         autocomplete="email",
                         hint="L'adresse utilisée lors de la création du compte.",

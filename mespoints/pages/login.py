@@ -18,11 +18,12 @@ def login() -> rx.Component:
                 form_alert(LoginState.notice, kind="info"),
                 form_alert(LoginState.message),
                 rx.el.form(
+                    # No initial value from the state: it would arrive after the page shows and
+                    # mix with what the user has already typed. The browser keeps the field as typed.
                     input_field(
                         "email",
                         "Adresse électronique",
                         error=LoginState.email_error,
-                        value=LoginState.email,
                         type_="email",
                         autocomplete="email",
                         hint="Format attendu : nom@domaine.fr",

@@ -18,11 +18,15 @@ def forgotten_password() -> rx.Component:
         section(
             rx.cond(
                 S.sent,
-                rx.el.p(
-                    "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien pour "
-                    "choisir un nouveau mot de passe. Ce lien est valable 1 heure.",
-                    role="status",
-                    style=styles.alert_success,
+                rx.fragment(
+                    rx.el.p(
+                        "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien "
+                        "pour choisir un nouveau mot de passe. Ce lien est valable 1 heure.",
+                        role="status",
+                        style=styles.alert_success,
+                        margin_bottom="1rem",
+                    ),
+                    button_link("Aller à la page de connexion", routes.LOGIN, primary=False),
                 ),
                 rx.el.form(
                     paragraph(
@@ -30,11 +34,12 @@ def forgotten_password() -> rx.Component:
                         "choisir un nouveau mot de passe."
                     ),
                     form_alert(S.message),
+                    # No initial value from the state: it would arrive after the page shows and
+                    # mix with what the user has already typed. The browser keeps the field as typed.
                     input_field(
                         "email",
                         "Adresse électronique",
                         error=S.email_error,
-                        value=S.email,
                         type_="email",
                         autocomplete="email",
                         hint="Format attendu : nom@domaine.fr",
