@@ -32,7 +32,7 @@ def input_field(
     autocomplete: str | None = None,
     **input_props: Any,
 ) -> rx.Component:
-    """A labelled input. `value` is the initial value (uncontrolled input: kept by the browser while typing)."""
+    """A labelled input. `value` is the initial value (uncontrolled: the browser keeps what is typed)."""
     described = f"{name}-aide {name}-erreur" if hint is not None else f"{name}-erreur"
     return rx.el.div(
         rx.el.label(label, html_for=name, style=styles.label),

@@ -46,7 +46,8 @@ def summary() -> rx.Component:
             margin="0",
         ),
         paragraph(
-            "Votre nom et votre numéro de permis ne se modifient pas : ils sont ceux de votre permis de conduire.",
+            "Votre nom et votre numéro de permis ne se modifient pas : ils sont ceux de votre "
+            "permis de conduire.",
             color=styles.MUTED,
             font_size="0.95rem",
             margin="0.5rem 0 0",
@@ -128,7 +129,8 @@ def close_account() -> rx.Component:
         "Fermer mon compte",
         "titre-fermeture",
         paragraph(
-            "La fermeture supprime définitivement votre compte et vos données personnelles (identité, adresse "
+            "La fermeture supprime définitivement votre compte et vos données personnelles "
+            "(identité, adresse "
             "électronique, mot de passe, sessions). Les informations de votre permis restent dans le système "
             "national des permis de conduire. Vous pourrez créer un nouveau compte plus tard."
         ),

@@ -62,7 +62,8 @@ def activation() -> rx.Component:
                             margin_bottom="1rem",
                         ),
                         paragraph(
-                            "Si votre compte est déjà activé, connectez-vous. Sinon, demandez un nouveau lien."
+                            "Si votre compte est déjà activé, connectez-vous. Sinon, demandez un "
+                            "nouveau lien."
                         ),
                         rx.el.div(
                             new_link_button(),
@@ -94,7 +95,8 @@ def resend_activation() -> rx.Component:
                 S.sent,
                 rx.fragment(
                     rx.el.p(
-                        "Si un compte non activé existe pour cette adresse, un nouveau lien vient d'y être envoyé. "
+                        "Si un compte non activé existe pour cette adresse, un nouveau lien vient "
+                        "d'y être envoyé. "
                         "Il est valable 12 heures ; les liens précédents ne fonctionnent plus.",
                         role="status",
                         style=styles.alert_success,

@@ -44,11 +44,13 @@ def legal_notice() -> rx.Component:
         paragraph(
             "Les soldes de points sont calculés à partir des données du système national des permis de "
             "conduire, selon les articles L223-1 à L223-8 et R223-1 à R223-8 du Code de la route. Ils "
-            "n'ont qu'une valeur d'information : seul le relevé intégral délivré par l'administration fait foi."
+            "n'ont qu'une valeur d'information : seul le relevé intégral délivré par "
+            "l'administration fait foi."
         ),
         subheading("Propriété intellectuelle"),
         paragraph(
-            "Le code source du service est publié sous licence libre. Les textes de ce site sont réutilisables."
+            "Le code source du service est publié sous licence libre. Les textes de ce site sont "
+            "réutilisables."
         ),
     )
 
@@ -166,7 +168,8 @@ def terms() -> rx.Component:
         subheading("7. Sécurité"),
         paragraph(
             "Gardez votre mot de passe secret. Après plusieurs essais infructueux, la connexion est "
-            "temporairement ralentie. Signalez-nous toute utilisation de votre compte que vous n'auriez pas faite."
+            "temporairement ralentie. Signalez-nous toute utilisation de votre compte que vous "
+            "n'auriez pas faite."
         ),
         subheading("8. Responsabilité"),
         paragraph(

@@ -40,8 +40,9 @@ def mailbox() -> rx.Component:
             MailboxState.enabled,
             rx.el.div(
                 paragraph(
-                    "Aucun serveur de messagerie n'est configuré : les courriels du portail sont conservés ici, "
-                    "du plus récent au plus ancien. Copiez un lien dans la barre d'adresse pour le suivre."
+                    "Aucun serveur de messagerie n'est configuré : les courriels du portail sont "
+                    "conservés ici, du plus récent au plus ancien. Copiez un lien dans la barre "
+                    "d'adresse pour le suivre."
                 ),
                 rx.foreach(MailboxState.messages, message_card),
                 rx.cond(MailboxState.messages.length() == 0, paragraph("Aucun courriel pour le moment.")),
@@ -67,9 +68,10 @@ def logged_out() -> rx.Component:
             paragraph(
                 rx.cond(
                     LoggedOutState.closed,
-                    "Votre compte et vos données personnelles ont été supprimés. Merci d'avoir utilisé Mes Points Permis.",
-                    "Votre session est terminée. Pour protéger vos informations, fermez aussi cet onglet si vous "
-                    "utilisez un ordinateur partagé.",
+                    "Votre compte et vos données personnelles ont été supprimés. Merci d'avoir "
+                    "utilisé Mes Points Permis.",
+                    "Votre session est terminée. Pour protéger vos informations, fermez aussi cet "
+                    "onglet si vous utilisez un ordinateur partagé.",
                 )
             ),
             rx.cond(

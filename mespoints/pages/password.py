@@ -20,7 +20,8 @@ def forgotten_password() -> rx.Component:
                 S.sent,
                 rx.fragment(
                     rx.el.p(
-                        "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé avec un lien "
+                        "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé "
+                        "avec un lien "
                         "pour choisir un nouveau mot de passe. Ce lien est valable 1 heure.",
                         role="status",
                         style=styles.alert_success,

@@ -139,6 +139,9 @@ def test_the_page_is_french_and_the_first_tab_reaches_the_skip_link_which_moves_
     page.goto("/connexion")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_label("Adresse électronique")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Navigation principale")
+    expect(menu.get_by_role("link", name="Se connecter")).to_have_attribute("aria-current", "page")
+    expect(menu.get_by_role("link", name="Créer un compte")).not_to_have_attribute("aria-current", "page")
     page.keyboard.press("Tab")
     assert focused(page, "el.textContent") == "Aller au contenu"
     box = page.evaluate("document.activeElement.getBoundingClientRect().toJSON()")
