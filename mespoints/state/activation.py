@@ -26,7 +26,6 @@ class ActivationState(rx.State):
 
 
 class ResendActivationState(rx.State):
-    email: str = ""
     email_error: str = ""
     message: str = ""
     sent: bool = False
@@ -38,9 +37,9 @@ class ResendActivationState(rx.State):
 
     @rx.event
     def submit(self, form: dict):
-        self.email = str(form.get("email", "")).strip()[:254]
+        email = str(form.get("email", "")).strip()[:254]
         self.email_error = self.message = ""
-        outcome = accounts.resend_activation(engine=get_engine(), email=self.email, now=utcnow())
+        outcome = accounts.resend_activation(engine=get_engine(), email=email, now=utcnow())
         if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
             self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
             return rx.call_script(focus_script("email"))

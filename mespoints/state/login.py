@@ -15,7 +15,6 @@ SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous �
 
 
 class LoginState(rx.State):
-    email: str = ""
     email_error: str = ""
     password_error: str = ""
     message: str = ""
@@ -33,16 +32,16 @@ class LoginState(rx.State):
 
     @rx.event
     def submit(self, form: dict):
-        self.email = str(form.get("email", "")).strip()[:254]
+        email = str(form.get("email", "")).strip()[:254]
         password = str(form.get("password", ""))
-        self.email_error = "" if self.email else "Indiquez votre adresse électronique."
+        self.email_error = "" if email else "Indiquez votre adresse électronique."
         self.password_error = "" if password else "Indiquez votre mot de passe."
         self.message = ""
         if self.email_error or self.password_error:
             return rx.call_script(focus_script("email" if self.email_error else "password"))
         result = accounts.authenticate(
             engine=get_engine(),
-            email=self.email,
+            email=email,
             password=password,
             ip=self.router.session.client_ip or None,
             now=utcnow(),

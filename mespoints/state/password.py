@@ -13,7 +13,6 @@ from mespoints.state.auth import first_error
 
 
 class ForgottenPasswordState(rx.State):
-    email: str = ""
     email_error: str = ""
     message: str = ""
     sent: bool = False
@@ -25,9 +24,9 @@ class ForgottenPasswordState(rx.State):
 
     @rx.event
     def submit(self, form: dict):
-        self.email = str(form.get("email", "")).strip()[:254]
+        email = str(form.get("email", "")).strip()[:254]
         self.email_error = self.message = ""
-        outcome = accounts.request_password_reset(engine=get_engine(), email=self.email, now=utcnow())
+        outcome = accounts.request_password_reset(engine=get_engine(), email=email, now=utcnow())
         if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
             self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
             return rx.call_script(focus_script("email"))
