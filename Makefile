@@ -52,7 +52,7 @@ chromium:
 	fi
 
 ## Unit, property and service tests on 2 cores, then the browser tests against the production build.
-test: deps chromium
+test: deps chromium lint typecheck
 	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
@@ -63,10 +63,10 @@ bench: deps
 	$(PY) -m bench
 
 lint: deps
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check --quiet . && $(VENV)/bin/ruff format --check --quiet .
 
 typecheck: deps
-	$(VENV)/bin/mypy mespoints
+	$(VENV)/bin/mypy --no-error-summary mespoints
 
 clean:
 	rm -rf .web .states data/mespoints.db*

@@ -404,12 +404,16 @@ def _validate_draft(draft: SignupDraft, *, now: dt.datetime) -> tuple[Errors, di
         values["licence_number"] = number
     else:
         errors["licence_number"] = [MSG_LICENCE_NUMBER]
-    password_problems = [] if draft.password_hash else password_policy.check_password(
-        draft.password,
-        last_name=values.get("last_name") or draft.last_name,  # type: ignore[arg-type]
-        first_names=values.get("first_names") or draft.first_names,  # type: ignore[arg-type]
-        birth_date=values.get("birth_date"),  # type: ignore[arg-type]
-        email=values.get("email") or draft.email,  # type: ignore[arg-type]
+    password_problems = (
+        []
+        if draft.password_hash
+        else password_policy.check_password(
+            draft.password,
+            last_name=values.get("last_name") or draft.last_name,  # type: ignore[arg-type]
+            first_names=values.get("first_names") or draft.first_names,  # type: ignore[arg-type]
+            birth_date=values.get("birth_date"),  # type: ignore[arg-type]
+            email=values.get("email") or draft.email,  # type: ignore[arg-type]
+        )
     )
     if password_problems:
         errors["password"] = password_problems
