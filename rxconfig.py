@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import reflex as rx
 
+from mespoints.settings import get_settings
 from mespoints.styles import THEME
 
 ROOT = Path(__file__).resolve().parent
@@ -13,7 +14,8 @@ JS_TOOLS = ROOT / "tools" / "js" / "node_modules"
 
 # The public address (interfaces.md section 2); its origin is the only one the Socket.IO
 # server accepts (reflex-notes.md: cors_allowed_origins defaults to "*").
-_base_url = os.environ.get("MESPOINTS_BASE_URL", "http://localhost:3000").rstrip("/")
+_settings = get_settings()  # validated once: a bad value stops here with one clear line
+_base_url = _settings.base_url
 _base = urlsplit(_base_url)
 _origin = f"{_base.scheme}://{_base.netloc}"
 _port = int(os.environ.get("MESPOINTS_PORT", "3000"))
@@ -29,6 +31,7 @@ config = rx.Config(
     # One port in production: the front end talks to the back end at the public address.
     api_url=_base_url,
     deploy_url=_base_url,
+    trusted_proxy_hops=_settings.trusted_proxy_hops,
     cors_allowed_origins=_origins,
     plugins=[rx.plugins.RadixThemesPlugin(theme=THEME)],
     # The portal's pages are mostly personal; a sitemap would list only the home page.

@@ -8,9 +8,10 @@ one-time ticket; this route trades it for a new session id, sets the cookie and 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from mespoints import routes
@@ -22,14 +23,28 @@ from mespoints.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def safe_next(target: str | None, default: str = routes.DASHBOARD) -> str:
-    """Only same-site relative paths: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return default
+def same_site(request: Request) -> bool:
+    """CSRF guard for the POST routes: a browser says where a request comes from.
+
+    Sec-Fetch-Site (all current browsers) must not be "cross-site", and an Origin header, when
+    present, must name this very host. Requests without either are not from a browser page.
+    """
+    if request.headers.get("sec-fetch-site", "same-origin") == "cross-site":
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-async def session_from_ticket(request: Request) -> RedirectResponse:
+def forbidden() -> PlainTextResponse:
+    log.warning("cross-site request refused on an authentication route")
+    return PlainTextResponse("Requête refusée.", status_code=403)
+
+
+async def session_from_ticket(request: Request) -> Response:
+    if not same_site(request):
+        return forbidden()
     form = await request.form()
     ticket = str(form.get("ticket", ""))
     session_id = (
@@ -37,7 +52,7 @@ async def session_from_ticket(request: Request) -> RedirectResponse:
     )
     if session_id is None:
         return RedirectResponse(f"{routes.LOGIN}?erreur=session", status_code=303)
-    response = RedirectResponse(safe_next(str(form.get("suite", ""))), status_code=303)
+    response = RedirectResponse(routes.safe_next(str(form.get("suite", ""))), status_code=303)
     response.set_cookie(
         sessions.SESSION_COOKIE,
         session_id,
@@ -50,11 +65,13 @@ async def session_from_ticket(request: Request) -> RedirectResponse:
     return response
 
 
-async def logout(request: Request) -> RedirectResponse:
+async def logout(request: Request) -> Response:
+    if not same_site(request):
+        return forbidden()
     session_id = request.cookies.get(sessions.SESSION_COOKIE)
     if session_id:
         sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
-    closed = request.method == "POST" and (await request.form()).get("ferme") == "1"
+    closed = (await request.form()).get("ferme") == "1"
     response = RedirectResponse(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}", status_code=303)
     response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
@@ -62,5 +79,5 @@ async def logout(request: Request) -> RedirectResponse:
 
 ROUTES = [
     Route(routes.SESSION_TICKET, session_from_ticket, methods=["POST"]),
-    Route(routes.LOGOUT, logout, methods=["POST", "GET"]),
+    Route(routes.LOGOUT, logout, methods=["POST"]),
 ]

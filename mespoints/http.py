@@ -12,7 +12,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mespoints import routes
-from mespoints.db.engine import get_engine
+from mespoints.db.engine import get_engine, read_only_connection
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 async def health(_request: Request) -> JSONResponse:
     """200 when the portal and its database answer, 503 otherwise (interfaces.md section 5)."""
     try:
-        with get_engine().connect() as connection:
+        with read_only_connection(get_engine()) as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
         log.exception("health check: the database does not answer")

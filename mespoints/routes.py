@@ -24,3 +24,15 @@ SESSION_TICKET = "/auth/session"
 LOGOUT = "/auth/logout"
 FRANCECONNECT_CALLBACK = "/auth/franceconnect/callback"
 FRANCECONNECT_LOGGED_OUT = "/auth/franceconnect/logged-out"
+
+
+def safe_next(target: str | None, default: str = DASHBOARD) -> str:
+    """Where to go after login: only a page of the portal, never another site or a backend route."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\", "/auth/"))
+        and "\\" not in target
+    ):
+        return target
+    return default

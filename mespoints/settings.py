@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     franceconnect_issuer: str | None = None
     franceconnect_client_id: str | None = None
     franceconnect_client_secret: str | None = None
+    # Reverse proxies in front of the portal whose X-Forwarded-For can be trusted (client IPs
+    # for the per-IP login limit); 0 when the portal faces the browsers directly.
+    trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
     # Tests and demos only: the day the portal takes as today.
     today: dt.date | None = None
 

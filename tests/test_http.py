@@ -6,8 +6,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from mespoints import http
-from mespoints.auth_routes import safe_next
 from mespoints.db.engine import make_engine
+from mespoints.routes import safe_next
 
 
 @pytest.fixture
@@ -64,7 +64,54 @@ def test_logout_clears_the_cookie_and_goes_to_the_logged_out_page(client):
         ("//evil.example", "/tableau-de-bord"),
         ("/\\evil.example", "/tableau-de-bord"),
         (None, "/tableau-de-bord"),
+        ("/auth/logout", "/tableau-de-bord"),
     ],
 )
 def test_redirects_after_login_stay_on_the_portal(target, expected):
     assert safe_next(target) == expected
+
+
+def test_a_cross_site_post_cannot_log_anyone_in_or_out(client):
+    # Login CSRF: an attacker's own ticket posted from another site must not set a cookie.
+    response = client.post(
+        "/auth/session",
+        data={"ticket": "attacker-ticket"},
+        headers={"origin": "https://evil.example", "sec-fetch-site": "cross-site"},
+    )
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+    client.cookies.set("mpp_session", "victim")
+    response = client.post("/auth/logout", headers={"origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+
+
+def test_logout_is_a_post_only(client):
+    assert client.get("/auth/logout").status_code == 405
+
+
+def test_a_same_origin_post_is_accepted(client):
+    response = client.post(
+        "/auth/logout", headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"}
+    )
+    assert response.status_code == 303
+
+
+def test_health_answers_while_another_process_holds_the_write_lock(client, sqlite_engine):
+    import sqlite3
+
+    writer = sqlite3.connect(sqlite_engine.url.database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.get("/health")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 200
+
+
+def test_the_development_mailbox_is_shown_only_to_this_machine():
+    from mespoints.state.mailbox import is_loopback
+
+    assert is_loopback("127.0.0.1") and is_loopback("::1")
+    assert not is_loopback("192.168.1.20") and not is_loopback("") and not is_loopback("unknown")

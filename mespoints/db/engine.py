@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 from mespoints.settings import get_settings
 
+READ_ONLY = "mespoints_read_only"
+
 
 def _configure_sqlite(engine: Engine) -> None:
     # SQLAlchemy's pysqlite recipe: let SQLAlchemy, not the driver, open transactions,
@@ -30,7 +32,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A connection marked read-only (health check) never waits for the write lock.
+        read_only = connection.get_execution_options().get(READ_ONLY, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -61,3 +65,8 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def read_only_connection(engine: Engine | None = None):  # type: ignore[no-untyped-def]
+    """A connection for reads only: on SQLite it begins a deferred transaction (no write lock)."""
+    return (engine or get_engine()).connect().execution_options(**{READ_ONLY: True})

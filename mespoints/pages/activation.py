@@ -4,7 +4,8 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
-from mespoints.components.text import button_link, heading, paragraph, section
+from mespoints.components.text import button_link, duration_fr, heading, paragraph, section
+from mespoints.services.accounts import ACTIVATION_VALIDITY
 from mespoints.state.activation import ActivationState, ResendActivationState
 from mespoints.template import page
 
@@ -46,7 +47,8 @@ def activation() -> rx.Component:
                             margin_bottom="1rem",
                         ),
                         paragraph(
-                            "Un lien d'activation est valable 12 heures. Demandez-en un nouveau : il vous "
+                            f"Un lien d'activation est valable {duration_fr(ACTIVATION_VALIDITY)}. "
+                            "Demandez-en un nouveau : il vous "
                             "sera envoyé à la même adresse."
                         ),
                         new_link_button(),
@@ -97,7 +99,8 @@ def resend_activation() -> rx.Component:
                     rx.el.p(
                         "Si un compte non activé existe pour cette adresse, un nouveau lien vient "
                         "d'y être envoyé. "
-                        "Il est valable 12 heures ; les liens précédents ne fonctionnent plus.",
+                        f"Il est valable {duration_fr(ACTIVATION_VALIDITY)} ; "
+                        "les liens précédents ne fonctionnent plus.",
                         role="status",
                         style=styles.alert_success,
                         margin_bottom="1rem",

@@ -3,7 +3,9 @@
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.text import bullet_list, heading, paragraph
+from mespoints.components.text import bullet_list, duration_fr, heading, paragraph
+from mespoints.services.accounts import ACTIVATION_VALIDITY
+from mespoints.services.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
 from mespoints.template import page
 
 
@@ -17,9 +19,11 @@ def legal_page(*children: rx.Component) -> rx.Component:
 
 
 RETENTION_TEXT = (
-    "Votre compte est conservé tant que vous l'utilisez. Un compte non activé est supprimé après 7 jours. "
-    "Un compte sans connexion pendant 3 ans est supprimé, après un courriel d'avertissement un mois avant. "
-    "Les journaux de connexion sont conservés 12 mois."
+    "Votre compte est conservé jusqu'à ce que vous le fermiez depuis « Mon compte » : vos données "
+    "personnelles sont alors supprimées. Un compte jamais activé est supprimé dès que son lien "
+    f"d'activation a expiré ({duration_fr(ACTIVATION_VALIDITY)}). Vos sessions sont effacées quand elles "
+    "expirent, et les traces des tentatives de connexion échouées, qui servent à ralentir les attaques, "
+    "dès qu'elles ne servent plus (au plus tard après 24 heures)."
 )
 
 
@@ -122,7 +126,8 @@ def personal_data() -> rx.Component:
         subheading("Cookies"),
         paragraph(
             "Le service dépose un seul cookie, strictement nécessaire : il garde votre session ouverte "
-            "pendant 30 minutes d'inactivité au plus et 12 heures au maximum. Il n'y a ni mesure "
+            f"pendant {duration_fr(IDLE_TIMEOUT)} d'inactivité au plus "
+            f"et {duration_fr(ABSOLUTE_TIMEOUT)} au maximum. Il n'y a ni mesure "
             "d'audience, ni publicité, ni traceur tiers."
         ),
     )
@@ -144,7 +149,7 @@ def terms() -> rx.Component:
         paragraph(
             "Vous ne pouvez créer un compte que pour votre propre permis de conduire. Vous certifiez que les "
             "informations saisies sont exactes. Le compte est activé par un lien envoyé à votre adresse "
-            "électronique, valable 12 heures."
+            f"électronique, valable {duration_fr(ACTIVATION_VALIDITY)}."
         ),
         subheading("3. Données conservées"),
         paragraph(

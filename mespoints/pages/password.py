@@ -4,8 +4,9 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
-from mespoints.components.text import button_link, heading, paragraph, section
+from mespoints.components.text import button_link, duration_fr, heading, paragraph, section
 from mespoints.domain.password_policy import MIN_LENGTH
+from mespoints.services.accounts import PASSWORD_RESET_VALIDITY
 from mespoints.state.password import ForgottenPasswordState, ResetPasswordState
 from mespoints.template import page
 
@@ -22,7 +23,8 @@ def forgotten_password() -> rx.Component:
                     rx.el.p(
                         "Si un compte existe pour cette adresse, un courriel vient d'y être envoyé "
                         "avec un lien "
-                        "pour choisir un nouveau mot de passe. Ce lien est valable 1 heure.",
+                        "pour choisir un nouveau mot de passe. "
+                        f"Ce lien est valable {duration_fr(PASSWORD_RESET_VALIDITY)}.",
                         role="status",
                         style=styles.alert_success,
                         margin_bottom="1rem",
@@ -64,7 +66,7 @@ def reset_password() -> rx.Component:
         rx.el.p(
             rx.cond(
                 S.link_status == "expired",
-                "Ce lien a expiré (il est valable 1 heure).",
+                f"Ce lien a expiré (il est valable {duration_fr(PASSWORD_RESET_VALIDITY)}).",
                 "Ce lien n'est pas valable ou a déjà été utilisé.",
             ),
             role="alert",

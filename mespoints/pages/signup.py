@@ -13,8 +13,9 @@ from mespoints.components.forms import (
     secondary_button,
     submit_button,
 )
-from mespoints.components.text import button_link, fr, heading, link, paragraph, section
+from mespoints.components.text import button_link, duration_fr, fr, heading, link, paragraph, section
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
+from mespoints.services.accounts import ACTIVATION_VALIDITY
 from mespoints.state.signup import LAST_STEP, LICENCE_FORMATS, STEP_TITLES, SignupState
 from mespoints.template import page
 
@@ -363,7 +364,8 @@ def signup_done() -> rx.Component:
             paragraph(
                 "Si les informations saisies sont correctes, un courriel vient d'être envoyé à ",
                 rx.cond(S.done_email != "", rx.el.strong(S.done_email), "votre adresse électronique"),
-                ". Il contient un lien pour activer votre compte, valable 12 heures.",
+                ". Il contient un lien pour activer votre compte, valable "
+                f"{duration_fr(ACTIVATION_VALIDITY)}.",
             ),
             paragraph(
                 "Vous ne le trouvez pas ? Regardez dans les courriers indésirables, ou ",

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from mespoints.db.accounts import Account
-from mespoints.db.engine import session_scope
+from mespoints.db.engine import get_engine, session_scope
 from mespoints.db.national_file import Holder, Licence
 from mespoints.domain.licence_number import normalize_name
 from mespoints.services import national_file, security
@@ -108,7 +108,14 @@ def load_demo_data(engine: Engine) -> national_file.ImportReport:
     return report
 
 
-def demo_accounts_text() -> str:
+def demo_accounts_text(engine: Engine | None = None) -> str:
+    """The demo accounts that exist in this database, to print at start-up."""
+    emails = {person.email for person in DEMO_ACCOUNTS}
+    with session_scope(engine or get_engine()) as session:
+        present = set(session.exec(select(Account.email).where(col(Account.email).in_(emails))).all())
+    ready = [person for person in DEMO_ACCOUNTS if person.email in present]
+    if not ready:
+        return "Aucun compte de démonstration dans cette base (python -m mespoints demo-data les crée)."
     lines = ["Comptes de démonstration (adresse électronique / mot de passe) :"]
-    lines += [f"  {a.email} / {a.password}  ({a.description})" for a in DEMO_ACCOUNTS]
+    lines += [f"  {a.email} / {a.password}  ({a.description})" for a in ready]
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import reflex as rx
 
 from mespoints import routes
 from mespoints.components.forms import focus_script
+from mespoints.components.text import duration_fr
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
@@ -81,7 +82,8 @@ class AccountState(rx.State):
         self.email_notice = (
             "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. "
             "Votre adresse actuelle reste "
-            "celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable 1 heure)."
+            f"celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable "
+            f"{duration_fr(accounts.EMAIL_CHANGE_VALIDITY)})."
         )
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mespoints.auth_routes import safe_next
+from mespoints import routes
 from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts, sessions
@@ -50,5 +50,5 @@ class LoginState(rx.State):
             self.message = result.message or accounts.MSG_INVALID_LOGIN
             return rx.call_script(focus_script("password"))
         ticket = sessions.create_login_ticket(engine=get_engine(), account_id=result.account_id, now=utcnow())
-        next_path = safe_next(self.router.url.query_parameters.get("suite"))
+        next_path = routes.safe_next(self.router.url.query_parameters.get("suite"))
         return rx.call_script(login_with_ticket_script(ticket, next_path))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import reflex as rx
 
 from mespoints.db.engine import get_engine
 from mespoints.services import mail
 from mespoints.settings import get_settings
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 class MailboxState(rx.State):
@@ -15,7 +24,9 @@ class MailboxState(rx.State):
 
     @rx.event
     def on_load(self) -> None:
-        self.enabled = get_settings().mailbox_enabled
+        # Only a browser on this very machine: the mailbox holds working links to every account.
+        client = self.router.session.client_ip or ""
+        self.enabled = get_settings().mailbox_enabled and is_loopback(client)
         self.messages = []
         if not self.enabled:
             return
