@@ -945,7 +945,8 @@ def change_password(
 
     FIELD_ERRORS keys: "current_password" (MSG_WRONG_CURRENT_PASSWORD), "new_password" (policy,
     MSG_SAME_PASSWORD). THROTTLED after repeated wrong passwords. DONE: every other session of
-    the account ends (this one stays), a `password_changed` notice is mailed.
+    the account ends (this one stays), pending reset links and login tickets stop working, and a
+    `password_changed` notice is mailed.
     """
     account = _load_account(engine, account_id)
     if account is None:
@@ -976,7 +977,8 @@ def change_password(
     with session_scope(engine) as session:
         session.exec(update(Account).where(col(Account.id) == account_id).values(password_hash=password_hash))
         end_all_sessions_in(session, account_id=account_id, now=now, except_session_id=current_session_id)
-        _retire_tokens(session, account_id=account_id, purposes=(PASSWORD_RESET,), now=now)
+        # Login tickets too, as for a reset: one handed out before the change opens nothing after it.
+        _retire_tokens(session, account_id=account_id, purposes=(PASSWORD_RESET, LOGIN_TICKET), now=now)
         _send(
             session,
             to=account.email,

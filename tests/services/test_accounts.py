@@ -845,6 +845,32 @@ def test_a_reset_makes_login_tickets_handed_out_before_it_useless(engine, outbox
     assert sessions.redeem_login_ticket(engine=engine, ticket=ticket, now=NOW) is None
 
 
+def test_a_password_change_makes_login_tickets_handed_out_before_it_useless(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    here = sessions.redeem_login_ticket(
+        engine=engine,
+        ticket=sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW),
+        now=NOW,
+    )
+    pending = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)
+
+    done = accounts.change_password(
+        engine=engine,
+        account_id=account_id,
+        current_password=PASSWORD,
+        new_password=OTHER_PASSWORD,
+        current_session_id=here,
+        now=NOW,
+    )
+
+    assert done.status is ChangeStatus.DONE
+    assert sessions.redeem_login_ticket(engine=engine, ticket=pending, now=NOW + SECOND) is None
+    assert sessions.resolve_session(engine=engine, session_id=here, now=NOW + SECOND) is not None
+    # A ticket handed out after the change still works.
+    fresh = sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW + SECOND)
+    assert sessions.redeem_login_ticket(engine=engine, ticket=fresh, now=NOW + SECOND) is not None
+
+
 def test_ten_concurrent_uses_of_one_activation_link_activate_once(engine, outbox):
     add_licences(engine, LICENCE)
     accounts.register(engine=engine, draft=draft(), now=NOW)
