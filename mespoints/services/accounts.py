@@ -225,9 +225,13 @@ def _today(now: dt.datetime) -> dt.date:
 
 
 def paris_time_text(moment: dt.datetime) -> str:
-    """« 14 h 05 le 17 mai 2025 (heure de Paris) » for a naive UTC timestamp."""
+    """« 14 h 05 le 17 mai 2025 (heure de Paris) » for a naive UTC timestamp; « le 1er juillet »."""
     local = moment.replace(tzinfo=dt.UTC).astimezone(PARIS)
-    return format_datetime(local, "H 'h' mm 'le' d MMMM y", locale="fr_FR") + " (heure de Paris)"
+    # French writes the first day of a month as an ordinal (« 1er »), every other day as a number.
+    day = "1er" if local.day == 1 else str(local.day)
+    clock_text = format_datetime(local, "H 'h' mm", locale="fr_FR")
+    month_text = format_datetime(local, "MMMM y", locale="fr_FR")
+    return f"{clock_text} le {day} {month_text} (heure de Paris)"
 
 
 def normalize_email(raw: object) -> tuple[str | None, str | None]:

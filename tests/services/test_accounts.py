@@ -159,6 +159,27 @@ def test_sign_up_stores_an_inactive_account_and_mails_a_12_hour_activation_link(
     assert len(outbox[0].token) >= 43  # 32 random bytes, base64url
 
 
+@pytest.mark.parametrize(
+    ("utc", "text"),
+    [
+        (dt.datetime(2025, 6, 30, 22, 5), "0 h 05 le 1er juillet 2025 (heure de Paris)"),  # CEST
+        (dt.datetime(2025, 1, 1, 13, 5), "14 h 05 le 1er janvier 2025 (heure de Paris)"),  # CET
+        (dt.datetime(2025, 5, 17, 12, 5), "14 h 05 le 17 mai 2025 (heure de Paris)"),
+        (dt.datetime(2025, 3, 11, 9, 30), "10 h 30 le 11 mars 2025 (heure de Paris)"),
+        (dt.datetime(2025, 3, 30, 1, 0), "3 h 00 le 30 mars 2025 (heure de Paris)"),  # after the change
+    ],
+)
+def test_mailed_deadlines_read_in_paris_time_with_the_first_of_the_month_as_1er(utc, text):
+    assert accounts.paris_time_text(utc) == text
+
+
+@SQLITE_ONLY
+def test_an_activation_mail_sent_on_the_last_evening_of_a_month_says_valid_until_the_1er(engine, outbox):
+    add_licences(engine, LICENCE)
+    accounts.register(engine=engine, draft=draft(), now=dt.datetime(2025, 6, 30, 12, 5))
+    assert "jusqu'à 2 h 05 le 1er juillet 2025 (heure de Paris)" in outbox[0].text
+
+
 @SQLITE_ONLY
 def test_sign_up_checks_every_field_again_on_the_server(engine, outbox):
     add_licences(engine, LICENCE)
