@@ -78,8 +78,8 @@ def test_import_feed_reports_each_invalid_line_and_exits_1(database, tmp_path, c
     out, err = capsys.readouterr()
     assert "1 enregistrée(s), 2 rejetée(s)" in out
     assert err.splitlines() == [
-        "ligne 2 : invalid JSON: key must be a string at column 2",
-        "ligne 3 : format: must be 'card' or 'three_part', got \"paper\"",
+        "ligne 2 : JSON invalide (colonne 2) : une clé doit être une chaîne entre guillemets",
+        'ligne 3 : format : doit valoir "card" ou "three_part" (reçu "paper")',
     ]
 
 
@@ -170,4 +170,4 @@ def test_the_real_entry_point_imports_a_feed(tmp_path) -> None:
     )
     assert completed.returncode == 1, completed.stderr
     assert "2 ligne(s) lue(s), 1 enregistrée(s), 1 rejetée(s)" in completed.stdout
-    assert completed.stderr == "ligne 2 : the line must be a JSON object, not an array\n"
+    assert completed.stderr == "ligne 2 : la ligne doit être un objet JSON, pas un tableau\n"

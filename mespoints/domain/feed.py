@@ -1,8 +1,15 @@
 """One line of the national-file feed (interfaces.md section 4), checked field by field.
 
 `parse_feed_line` turns a JSON line into an immutable `FeedLicence`, or into the list of every reason
-it was rejected, each naming the field and what is wrong (operators read them). Hand-written rather
-than pydantic: the import validates 10,000+ lines a second (bench/bench_import.py).
+it was rejected, each naming the field (its path in the JSON, as written) and what is wrong, in
+French: operators read them in the command line's output. Hand-written rather than pydantic: the
+import validates 10,000+ lines a second (bench/bench_import.py).
+
+Beyond the shape of each field, a record must make sense for the points engine: every date lies
+between 1900-01-01 and 2100-12-31 (a typo such as 9995 would otherwise reach date arithmetic near
+the end of the calendar), and no event takes effect (effective_on) or ends (completed_on) before the
+licence was issued: an event before the licence exists can neither withdraw nor credit points.
+Event ids are compared and stored without surrounding spaces.
 """
 
 from __future__ import annotations
@@ -15,10 +22,10 @@ from typing import Any
 
 from pydantic_core import from_json as _from_json
 
+from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
 
-LICENCE_FORMATS: tuple[str, ...] = ("card", "three_part")
 EVENT_KINDS: tuple[str, ...] = ("infraction", "stage")
 CONTRAVENTION_CLASSES: frozenset[str] = frozenset({"C1", "C2", "C3", "C4", "C5"})
 DELIT = "DELIT"
@@ -27,6 +34,10 @@ CATEGORY_MAX_LENGTH = 8
 EVENT_ID_MAX_LENGTH = 64
 NAME_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 500
+# Every date of a record, birth_date and updated_at included, lies within these years (whole years).
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+_DATE_RANGE_FR = f"entre {EARLIEST_YEAR}-01-01 et {LATEST_YEAR}-12-31"
 
 _REQUIRED_FIELDS = (
     "licence_number",
@@ -98,16 +109,52 @@ def parse_feed_line(line: str | bytes) -> FeedLicence | list[str]:
             try:
                 line.decode("utf-8")
             except UnicodeDecodeError as not_utf8:
-                return [f"line is not valid UTF-8 (byte {not_utf8.start + 1})"]
-        # One line is parsed at a time: its line number is the file's, only the column helps.
-        return [f"invalid JSON: {str(error).replace(' at line 1 column ', ' at column ')}"]
+                return [f"la ligne n'est pas en UTF-8 valide (octet {not_utf8.start + 1})"]
+        return [_json_error_fr(str(error))]
     return validate_feed_record(data)
+
+
+# The parser's messages (jiter's), by their start, in French.
+_JSON_ERRORS_FR: tuple[tuple[str, str], ...] = (
+    ("EOF while parsing", "la ligne s'arrête avant la fin du JSON"),
+    ("expected ident", "valeur inattendue (true, false, null, nombre, chaîne, tableau ou objet attendu)"),
+    ("expected value", "valeur attendue"),
+    ("expected `:`", "deux-points (:) attendu après la clé"),
+    ("expected `,` or `]`", "virgule ou ] attendu"),
+    ("expected `,` or `}`", "virgule ou } attendu"),
+    ("trailing comma", "virgule en trop"),
+    ("trailing characters", "caractères en trop après la fin de l'objet"),
+    ("key must be a string", "une clé doit être une chaîne entre guillemets"),
+    ("invalid number", "nombre invalide"),
+    ("number out of range", "nombre hors limites"),
+    ("invalid escape", "séquence d'échappement invalide"),
+    ("invalid unicode code point", "séquence d'échappement invalide"),
+    ("unexpected end of hex escape", "séquence d'échappement invalide"),
+    ("lone leading surrogate", "séquence d'échappement invalide"),
+    ("control character", "caractère de contrôle dans une chaîne"),
+    ("recursion limit exceeded", "trop de niveaux imbriqués"),
+)
+
+
+def _json_error_fr(message: str) -> str:
+    """« JSON invalide (colonne 34) : … »; one line is parsed at a time, so only the column helps."""
+    where = ""
+    text, found, position = message.rpartition(" at line ")
+    if found:
+        column = position.rpartition(" column ")[2]
+        if column.isdigit():
+            where = f" (colonne {column})"
+            message = text
+    for start, french in _JSON_ERRORS_FR:
+        if message.startswith(start):
+            return f"JSON invalide{where} : {french}"
+    return f"JSON invalide{where}"
 
 
 def validate_feed_record(data: object) -> FeedLicence | list[str]:
     """The record for one decoded JSON value, or the reasons it is rejected."""
     if not isinstance(data, dict):
-        return [f"the line must be a JSON object, not {_json_type(data)}"]
+        return [f"la ligne doit être un objet JSON, pas {_json_type(data)}"]
     accepted = _accept_quickly(data)
     if accepted is not None:
         return accepted
@@ -156,8 +203,8 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
         for item in raw_categories:
             if len(item) != 2:
                 return None
-            category = item["category"]
-            if type(category) is not str or not 0 < len(category) <= CATEGORY_MAX_LENGTH or category in seen:
+            category = item["category"].strip()
+            if not 0 < len(category) <= CATEGORY_MAX_LENGTH or category in seen:
                 return None
             seen.add(category)
             categories.append(FeedCategory(category, _plain_date(item["obtained_on"])))
@@ -165,8 +212,8 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
         events: list[Event] = []
         seen = set()
         for item in raw_events:
-            event_id = item["id"]
-            if type(event_id) is not str or not 0 < len(event_id.strip()) <= EVENT_ID_MAX_LENGTH:
+            event_id = item["id"].strip()
+            if not 0 < len(event_id) <= EVENT_ID_MAX_LENGTH:
                 return None
             if event_id in seen:
                 return None
@@ -177,7 +224,11 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
                     return None
                 committed_at = _plain_datetime(item["committed_at"])
                 effective_on = _plain_date(item["effective_on"])
-                if committed_at.tzinfo is not None or effective_on < committed_at.date():
+                if (
+                    committed_at.tzinfo is not None
+                    or effective_on < committed_at.date()
+                    or effective_on < issued_on
+                ):
                     return None
                 offence_class = item["offence_class"]
                 points = item["points"]
@@ -201,7 +252,10 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
                 place = item.get("place", "").strip()
                 if len(place) > TEXT_MAX_LENGTH:
                     return None
-                events.append(Stage(event_id, _plain_date(item["completed_on"]), place))
+                completed_on = _plain_date(item["completed_on"])
+                if completed_on < issued_on:
+                    return None
+                events.append(Stage(event_id, completed_on, place))
             else:
                 return None
 
@@ -226,10 +280,13 @@ def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:
 
 
 def _plain_date(value: str) -> dt.date:
-    """A YYYY-MM-DD date; raises ValueError or TypeError otherwise (fast path only)."""
+    """A YYYY-MM-DD date within range; raises ValueError or TypeError otherwise (fast path only)."""
     if len(value) != 10 or value[4] != "-" or value[7] != "-" or value[5] not in "01":
         raise ValueError(value)
-    return _date_from_iso(value)
+    day = _date_from_iso(value)
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValueError(value)
+    return day
 
 
 def _plain_datetime(value: str) -> dt.datetime:
@@ -244,7 +301,10 @@ def _plain_datetime(value: str) -> dt.datetime:
         or value[5] not in "01"
     ):
         raise ValueError(value)
-    return _datetime_from_iso(value)
+    moment = _datetime_from_iso(value)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(value)
+    return moment
 
 
 def _check_thoroughly(data: dict[str, Any]) -> FeedLicence | list[str]:
@@ -252,9 +312,9 @@ def _check_thoroughly(data: dict[str, Any]) -> FeedLicence | list[str]:
     errors: list[str] = []
     for name in _REQUIRED_FIELDS:
         if name not in data:
-            errors.append(f"{name}: missing")
+            errors.append(f"{name} : champ manquant")
     if len(data) > len(_KNOWN_FIELDS) - 1 or not _KNOWN_FIELDS.issuperset(data):
-        errors.extend(f"{name}: unknown field" for name in data if name not in _KNOWN_FIELDS)
+        errors.extend(f"{name} : champ inconnu" for name in data if name not in _KNOWN_FIELDS)
     if errors:
         return errors
 
@@ -262,26 +322,29 @@ def _check_thoroughly(data: dict[str, Any]) -> FeedLicence | list[str]:
     licence_number = normalize_licence_number(raw_number) if isinstance(raw_number, str) else None
     if licence_number is None:
         errors.append(
-            "licence_number: must be 5 to 19 letters and digits once spaces are removed,"
-            f" got {_show(raw_number)}"
+            "licence_number : doit compter de 5 à 19 lettres et chiffres une fois les espaces retirés"
+            f" (reçu {_show(raw_number)})"
         )
     licence_format = data["format"]
     if licence_format not in LICENCE_FORMATS:
-        errors.append(f"format: must be 'card' or 'three_part', got {_show(licence_format)}")
+        expected = " ou ".join(f'"{name}"' for name in LICENCE_FORMATS)
+        errors.append(f"format : doit valoir {expected} (reçu {_show(licence_format)})")
     last_name = _text(data["last_name"], "last_name", errors, required=True, limit=NAME_MAX_LENGTH)
     first_names = _text(data["first_names"], "first_names", errors, required=True, limit=NAME_MAX_LENGTH)
     birth_date = _date(data["birth_date"], "birth_date", errors)
     issued_on = _date(data["issued_on"], "issued_on", errors)
     if birth_date is not None and issued_on is not None and not birth_date < issued_on:
-        errors.append(f"issued_on: must be after birth_date ({birth_date.isoformat()})")
+        errors.append(f"issued_on : doit être postérieure à birth_date ({birth_date.isoformat()})")
     early_training = data["early_training"]
     if early_training is not True and early_training is not False:
-        errors.append(f"early_training: must be true or false, got {_show(early_training)}")
+        errors.append(f"early_training : doit valoir true ou false (reçu {_show(early_training)})")
     probationary = data.get("probationary")
     if probationary is not None and probationary is not True and probationary is not False:
-        errors.append(f"probationary: must be true, false or absent, got {_show(probationary)}")
+        errors.append(
+            f"probationary : doit valoir true ou false, ou être absent (reçu {_show(probationary)})"
+        )
     categories = _categories(data["categories"], errors)
-    events = _events(data["events"], errors)
+    events = _events(data["events"], errors, issued_on)
     updated_at = _updated_at(data["updated_at"], errors)
 
     if errors:
@@ -304,27 +367,28 @@ def _check_thoroughly(data: dict[str, Any]) -> FeedLicence | list[str]:
 
 def _categories(value: Any, errors: list[str]) -> tuple[FeedCategory, ...]:
     if not isinstance(value, list):
-        errors.append(f"categories: must be a list, got {_json_type(value)}")
+        errors.append(f"categories : doit être un tableau (reçu {_json_type(value)})")
         return ()
     categories: list[FeedCategory] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
         where = f"categories[{index}]"
         if not isinstance(item, dict):
-            errors.append(f"{where}: must be an object, got {_json_type(item)}")
+            errors.append(f"{where} : doit être un objet (reçu {_json_type(item)})")
             continue
         failed = len(errors)
         _check_fields(item, _CATEGORY_FIELDS, ("category", "obtained_on"), where, errors)
         if len(errors) > failed:
             continue
-        category = item["category"]
-        if not isinstance(category, str) or not 0 < len(category) <= CATEGORY_MAX_LENGTH:
+        raw_category = item["category"]
+        category = raw_category.strip() if isinstance(raw_category, str) else ""
+        if not 0 < len(category) <= CATEGORY_MAX_LENGTH:
             errors.append(
-                f"{where}.category: must be a non-empty string of at most {CATEGORY_MAX_LENGTH} characters,"
-                f" got {_show(category)}"
+                f"{where}.category : doit être une chaîne non vide de {CATEGORY_MAX_LENGTH} caractères"
+                f" au plus (reçu {_show(raw_category)})"
             )
         elif category in seen:
-            errors.append(f"{where}.category: {category!r} appears twice")
+            errors.append(f"{where}.category : {_show(category)} figure deux fois")
         else:
             seen.add(category)
         obtained_on = _date(item["obtained_on"], f"{where}.obtained_on", errors)
@@ -333,48 +397,63 @@ def _categories(value: Any, errors: list[str]) -> tuple[FeedCategory, ...]:
     return tuple(categories)
 
 
-def _events(value: Any, errors: list[str]) -> tuple[Event, ...]:
+def _events(value: Any, errors: list[str], issued_on: dt.date | None) -> tuple[Event, ...]:
     if not isinstance(value, list):
-        errors.append(f"events: must be a list, got {_json_type(value)}")
+        errors.append(f"events : doit être un tableau (reçu {_json_type(value)})")
         return ()
     events: list[Event] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
         where = f"events[{index}]"
         if not isinstance(item, dict):
-            errors.append(f"{where}: must be an object, got {_json_type(item)}")
+            errors.append(f"{where} : doit être un objet (reçu {_json_type(item)})")
             continue
         failed = len(errors)
-        event_id = item.get("id")
-        if not isinstance(event_id, str) or not 0 < len(event_id.strip()) <= EVENT_ID_MAX_LENGTH:
+        raw_id = item.get("id")
+        # Stored without surrounding spaces, so " E1 " and "E1" are one event.
+        event_id = raw_id.strip() if isinstance(raw_id, str) else ""
+        if not 0 < len(event_id) <= EVENT_ID_MAX_LENGTH:
             if "id" not in item:
-                errors.append(f"{where}.id: missing")
+                errors.append(f"{where}.id : champ manquant")
             else:
                 errors.append(
-                    f"{where}.id: must be a non-empty string of at most {EVENT_ID_MAX_LENGTH} characters,"
-                    f" got {_show(event_id)}"
+                    f"{where}.id : doit être une chaîne non vide de {EVENT_ID_MAX_LENGTH} caractères au plus"
+                    f" (reçu {_show(raw_id)})"
                 )
         elif event_id in seen:
-            errors.append(f"{where}.id: {event_id!r} is already used by another event of this licence")
+            errors.append(
+                f"{where}.id : {_show(event_id)} est déjà l'identifiant d'un autre événement de ce permis"
+            )
         else:
             seen.add(event_id)
         kind = item.get("kind")
         if kind == "infraction":
-            event: Event | None = _infraction(item, event_id, where, errors)
+            event: Event | None = _infraction(item, event_id, where, errors, issued_on)
         elif kind == "stage":
-            event = _stage(item, event_id, where, errors)
+            event = _stage(item, event_id, where, errors, issued_on)
         else:
             if "kind" not in item:
-                errors.append(f"{where}.kind: missing")
+                errors.append(f"{where}.kind : champ manquant")
             else:
-                errors.append(f"{where}.kind: unknown kind {_show(kind)} (expected 'infraction' or 'stage')")
+                errors.append(f'{where}.kind : doit valoir "infraction" ou "stage" (reçu {_show(kind)})')
             continue
         if event is not None and len(errors) == failed:
             events.append(event)
     return tuple(events)
 
 
-def _infraction(item: dict[str, Any], event_id: Any, where: str, errors: list[str]) -> Infraction | None:
+def _not_before_issue(day: dt.date | None, issued_on: dt.date | None, where: str, errors: list[str]) -> None:
+    """An event before the licence exists can neither withdraw nor credit points."""
+    if day is not None and issued_on is not None and day < issued_on:
+        errors.append(
+            f"{where} : ne doit pas être antérieure à la délivrance du permis, issued_on"
+            f" {issued_on.isoformat()} (reçu {day.isoformat()})"
+        )
+
+
+def _infraction(
+    item: dict[str, Any], event_id: str, where: str, errors: list[str], issued_on: dt.date | None
+) -> Infraction | None:
     failed = len(errors)
     _check_fields(item, _INFRACTION_FIELDS, _INFRACTION_REQUIRED, where, errors)
     if len(errors) > failed:
@@ -384,24 +463,27 @@ def _infraction(item: dict[str, Any], event_id: Any, where: str, errors: list[st
     # The "date de réalité" (L223-1) cannot come before the offence itself.
     if committed_at is not None and effective_on is not None and effective_on < committed_at.date():
         errors.append(
-            f"{where}.effective_on: must not be before the day of committed_at"
-            f" ({committed_at.date().isoformat()}), got {effective_on.isoformat()}"
+            f"{where}.effective_on : ne doit pas être antérieure au jour de committed_at,"
+            f" {committed_at.date().isoformat()} (reçu {effective_on.isoformat()})"
         )
+    else:
+        _not_before_issue(effective_on, issued_on, f"{where}.effective_on", errors)
     offence_class = item["offence_class"]
     points = item["points"]
     if offence_class == DELIT:
         # R3: a délit withdraws 6 points.
         if type(points) is not int or points != DELIT_POINTS:
-            errors.append(f"{where}.points: must be 6 for a DELIT, got {_show(points)}")
+            errors.append(f"{where}.points : doit valoir {DELIT_POINTS} pour un délit (reçu {_show(points)})")
     elif isinstance(offence_class, str) and offence_class in CONTRAVENTION_CLASSES:
         # R3: a contravention withdraws 1 to 6 points.
         if type(points) is not int or not 1 <= points <= 6:
             errors.append(
-                f"{where}.points: must be a whole number from 1 to 6 for a contravention, got {_show(points)}"
+                f"{where}.points : doit être un nombre entier de 1 à 6 pour une contravention"
+                f" (reçu {_show(points)})"
             )
     else:
         errors.append(
-            f"{where}.offence_class: must be one of C1, C2, C3, C4, C5, DELIT, got {_show(offence_class)}"
+            f"{where}.offence_class : doit valoir C1, C2, C3, C4, C5 ou DELIT (reçu {_show(offence_class)})"
         )
     label = _text(item.get("label", ""), f"{where}.label", errors, required=False, limit=TEXT_MAX_LENGTH)
     place = _text(item.get("place", ""), f"{where}.place", errors, required=False, limit=TEXT_MAX_LENGTH)
@@ -410,12 +492,15 @@ def _infraction(item: dict[str, Any], event_id: Any, where: str, errors: list[st
     return Infraction(event_id, committed_at, effective_on, offence_class, points, label, place)  # type: ignore[arg-type]
 
 
-def _stage(item: dict[str, Any], event_id: Any, where: str, errors: list[str]) -> Stage | None:
+def _stage(
+    item: dict[str, Any], event_id: str, where: str, errors: list[str], issued_on: dt.date | None
+) -> Stage | None:
     failed = len(errors)
     _check_fields(item, _STAGE_FIELDS, _STAGE_REQUIRED, where, errors)
     if len(errors) > failed:
         return None
     completed_on = _date(item["completed_on"], f"{where}.completed_on", errors)
+    _not_before_issue(completed_on, issued_on, f"{where}.completed_on", errors)
     place = _text(item.get("place", ""), f"{where}.place", errors, required=False, limit=TEXT_MAX_LENGTH)
     if len(errors) > failed:
         return None
@@ -427,33 +512,42 @@ def _check_fields(
 ) -> None:
     for name in required:
         if name not in item:
-            errors.append(f"{where}.{name}: missing")
+            errors.append(f"{where}.{name} : champ manquant")
     if not known.issuperset(item):
-        errors.extend(f"{where}.{name}: unknown field" for name in item if name not in known)
+        errors.extend(f"{where}.{name} : champ inconnu" for name in item if name not in known)
 
 
 def _text(value: Any, where: str, errors: list[str], *, required: bool, limit: int) -> str | None:
     if type(value) is not str:
-        errors.append(f"{where}: must be a string, got {_json_type(value)}")
+        errors.append(f"{where} : doit être une chaîne (reçu {_json_type(value)})")
         return None
     value = value.strip()
     if required and not value:
-        errors.append(f"{where}: must not be empty")
+        errors.append(f"{where} : ne doit pas être vide")
         return None
     if len(value) > limit:
-        errors.append(f"{where}: must be at most {limit} characters, got {len(value)}")
+        errors.append(f"{where} : {limit} caractères au plus (reçu {len(value)})")
         return None
     return value
+
+
+def _in_range(moment: dt.date, value: Any, where: str, errors: list[str]) -> bool:
+    if EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return True
+    errors.append(f"{where} : doit être comprise {_DATE_RANGE_FR} (reçu {_show(value)})")
+    return False
 
 
 def _date(value: Any, where: str, errors: list[str]) -> dt.date | None:
     # Only the extended form YYYY-MM-DD: fromisoformat alone also takes 20230203 and 2023-W05-1.
     if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value[5] in "01":
         try:
-            return _date_from_iso(value)
+            day = _date_from_iso(value)
         except ValueError:
             pass
-    errors.append(f"{where}: must be a real date as YYYY-MM-DD, got {_show(value)}")
+        else:
+            return day if _in_range(day, value, where, errors) else None
+    errors.append(f"{where} : doit être une date réelle au format AAAA-MM-JJ (reçu {_show(value)})")
     return None
 
 
@@ -478,22 +572,30 @@ def _datetime(value: Any) -> dt.datetime | None:
 def _committed_at(value: Any, where: str, errors: list[str]) -> dt.datetime | None:
     moment = _datetime(value)
     if moment is None:
-        errors.append(f"{where}: must be a real date and time as YYYY-MM-DDTHH:MM[:SS], got {_show(value)}")
+        errors.append(
+            f"{where} : doit être une date et une heure réelles au format AAAA-MM-JJTHH:MM[:SS]"
+            f" (reçu {_show(value)})"
+        )
+        return None
+    if not _in_range(moment, value, where, errors):
         return None
     # The local time of the offence: an offset, if any, only says which local time it was.
     return moment.replace(tzinfo=None) if moment.tzinfo is not None else moment
 
 
-def _updated_at(value: Any, where_errors: list[str]) -> dt.datetime | None:
+def _updated_at(value: Any, errors: list[str]) -> dt.datetime | None:
     moment = _datetime(value)
     if moment is None:
-        where_errors.append(
-            f"updated_at: must be a real date and time with a UTC offset as YYYY-MM-DDTHH:MM:SS+HH:MM,"
-            f" got {_show(value)}"
+        errors.append(
+            "updated_at : doit être une date et une heure réelles avec leur décalage UTC, au format"
+            f" AAAA-MM-JJTHH:MM:SS+HH:MM (reçu {_show(value)})"
         )
         return None
     if moment.tzinfo is None:
-        where_errors.append(f"updated_at: must include a UTC offset (for example +00:00), got {_show(value)}")
+        errors.append(f"updated_at : doit indiquer le décalage UTC, par exemple +00:00 (reçu {_show(value)})")
+        return None
+    # Checked before the conversion to UTC, which would overflow near the ends of the calendar.
+    if not _in_range(moment, value, "updated_at", errors):
         return None
     return moment.astimezone(_UTC).replace(tzinfo=None)
 
@@ -502,14 +604,14 @@ def _json_type(value: object) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
-        return "a boolean"
+        return "un booléen"
     if isinstance(value, int | float):
-        return "a number"
+        return "un nombre"
     if isinstance(value, str):
-        return "a string"
+        return "une chaîne"
     if isinstance(value, list):
-        return "an array"
-    return "an object"
+        return "un tableau"
+    return "un objet"
 
 
 def _show(value: object) -> str:

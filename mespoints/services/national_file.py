@@ -132,7 +132,7 @@ def import_feed(
                 report.imported += len(batch)
                 batch = []
             continue
-        reason = "; ".join(result)
+        reason = " ; ".join(result)  # French reasons, French punctuation
         report.rejected += 1
         if len(report.errors) < MAX_REPORTED_ERRORS:
             report.errors.append((line_number, reason))

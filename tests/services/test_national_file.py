@@ -160,11 +160,45 @@ def test_valid_lines_are_saved_and_invalid_ones_reported_with_their_line_number(
     )
     assert (report.lines, report.imported, report.rejected, report.all_valid) == (4, 2, 2, False)
     assert [line for line, _ in report.errors] == [2, 3]
-    assert report.errors[1] == (3, "events[0].points: must be 6 for a DELIT, got 4")
+    assert report.errors[1] == (3, "events[0].points : doit valoir 6 pour un délit (reçu 4)")
     assert seen == report.errors
     assert licence(engine, "AAAAA11111") is not None
     assert licence(engine, "CCCCC33333") is not None
     assert licence(engine, "BBBBB22222") is None
+
+
+def test_every_reason_of_a_rejected_line_is_reported_in_french(engine, tmp_path) -> None:
+    bad = record(format="paper", events=[infraction("X", points=9)])
+    report = import_feed(engine=engine, path=write_feed(tmp_path / "feed.jsonl", bad))
+    assert report.errors == [
+        (
+            1,
+            'format : doit valoir "card" ou "three_part" (reçu "paper") ; events[0].points : doit être un'
+            " nombre entier de 1 à 6 pour une contravention (reçu 9)",
+        )
+    ]
+
+
+def test_an_event_id_with_surrounding_spaces_is_the_same_event(engine, tmp_path) -> None:
+    import_feed(
+        engine=engine, path=write_feed(tmp_path / "one.jsonl", record(events=[infraction(" E1 ", points=4)]))
+    )
+    import_feed(
+        engine=engine, path=write_feed(tmp_path / "two.jsonl", record(events=[infraction("E1", points=2)]))
+    )
+    events = facts(engine).events  # type: ignore[union-attr]
+    assert [(event.id, event.points) for event in events] == [("E1", 2)]  # type: ignore[union-attr]
+
+
+def test_a_far_future_event_is_rejected_and_nothing_of_its_line_is_saved(engine, tmp_path) -> None:
+    future = infraction("E1", points=2, effective_on="9995-01-01")
+    future["committed_at"] = "9995-01-01T10:00"
+    report = import_feed(
+        engine=engine, path=write_feed(tmp_path / "feed.jsonl", record("FUTUR12345", events=[future]))
+    )
+    assert (report.imported, report.rejected) == (0, 1)
+    assert "events[0].effective_on : doit être comprise entre 1900-01-01 et 2100-12-31" in report.errors[0][1]
+    assert licence(engine, "FUTUR12345") is None
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_those_of_the_file(engine, tmp_path) -> None:
@@ -173,7 +207,7 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_those_of_the_file(engine,
     assert (report.lines, report.imported, report.errors) == (
         2,
         1,
-        [(4, "the line must be a JSON object, not an array")],
+        [(4, "la ligne doit être un objet JSON, pas un tableau")],
     )
 
 
