@@ -11,8 +11,9 @@ Security decisions (issue "accounts"):
 - Mailed links carry a 256-bit token; only its SHA-256 is stored; a token is consumed by ONE
   conditional UPDATE (`used_at IS NULL AND expires_at > now`), so it works once, even under races.
 - Every mail is written to the outbox in the same transaction as the change it reports.
-- Login failures are counted per email address (known or not, see services.rate_limit) and per IP.
-  A lockout never blocks a password reset, and a reset clears it.
+- Login failures are counted per email address (known or not, see services.rate_limit) and per IP,
+  before the password is verified (taken back when it is right), so parallel attempts cannot
+  outrun the count. A lockout never blocks a password reset, and a reset clears it.
 - A not-yet-activated account is told so only after its password was verified (LoginStatus
   NOT_ACTIVATED); an unknown email or a wrong password both give MSG_INVALID_LOGIN.
 - An unactivated account whose activation links have all expired no longer holds its email or
@@ -664,6 +665,14 @@ def _throttled(wait: int) -> LoginResult:
     return LoginResult(LoginStatus.THROTTLED, message=too_many_attempts_message(wait), retry_after=wait)
 
 
+class _Refused(Exception):
+    """Raised inside a transaction to roll back what it counted, and answer THROTTLED."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
 def authenticate(
     *, engine: Engine, email: str, password: str, ip: str | None, now: dt.datetime
 ) -> LoginResult:
@@ -677,19 +686,32 @@ def authenticate(
     - NOT_ACTIVATED (MSG_NOT_ACTIVATED): right password, account not activated yet.
     - OK (account_id): then call sessions.create_login_ticket. Resets the failure count and
       upgrades a hash made with older parameters.
+
+    `ip` None or empty (client address unknown): only the per-address back-off applies; unknown
+    clients are not lumped together under one IP count.
+
+    Every attempt is counted as a failure (for the address and the IP) before the password is
+    verified, and taken back once it proves right: simultaneous attempts cannot all slip past
+    the check while the first ones are being verified.
     """
     address = _lenient_email(email)
     password = _prepare_password(password)
-    with session_scope(engine) as session:
-        waits = [rate_limit.login_blocked_for(session, email=address, now=now)]
-        if ip:
-            waits.append(
-                rate_limit.retry_after(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key=ip, now=now)
-            )
-        wait = max((w for w in waits if w is not None), default=None)
-        if wait is not None:
-            return _throttled(wait)
-        found = session.exec(select(Account).where(col(Account.email) == address)).one_or_none()
+    ip_event: int | None = None
+    try:
+        with session_scope(engine) as session:
+            if ip:
+                ip_wait, ip_event = rate_limit.take(
+                    session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key=ip, now=now
+                )
+                if ip_wait is not None:
+                    email_wait = rate_limit.login_blocked_for(session, email=address, now=now)
+                    return _throttled(max(ip_wait, email_wait or 0))
+            wait = rate_limit.begin_login_attempt(session, email=address, now=now)
+            if wait is not None:
+                raise _Refused(wait)  # the IP event counted above is rolled back
+            found = session.exec(select(Account).where(col(Account.email) == address)).one_or_none()
+    except _Refused as refused:
+        return _throttled(refused.wait)
 
     # Hash outside any transaction: SQLite holds its write lock for the whole transaction.
     if found is None or len(password) > 4 * password_policy.MAX_LENGTH:
@@ -698,14 +720,13 @@ def authenticate(
     else:
         matches, new_hash = security.verify_password(password, found.password_hash)
 
+    if not matches:
+        return LoginResult(LoginStatus.INVALID, message=MSG_INVALID_LOGIN)  # counted beforehand
+    assert found is not None  # only a real account's hash can match
     with session_scope(engine) as session:
-        if not matches:
-            rate_limit.record_login_failure(session, email=address, now=now)
-            if ip:
-                rate_limit.record(session, limit=rate_limit.LOGIN_FAILURES_PER_IP, key=ip, now=now)
-            return LoginResult(LoginStatus.INVALID, message=MSG_INVALID_LOGIN)
-        assert found is not None  # only a real account's hash can match
         rate_limit.clear_login_failures(session, email=address)
+        if ip_event is not None:
+            rate_limit.release(session, event_id=ip_event)
         if new_hash:
             session.exec(update(Account).where(col(Account.id) == found.id).values(password_hash=new_hash))
     if found.activated_at is None:
@@ -716,18 +737,22 @@ def authenticate(
 def _check_password_with_throttle(
     engine: Engine, *, account: Account, password: object, now: dt.datetime
 ) -> tuple[bool, int | None]:
-    """(matches, seconds to wait): the account page's password confirmations share the login back-off."""
+    """(matches, seconds to wait): the account page's password confirmations share the login back-off.
+
+    Counted before verifying, as in `authenticate`; a right password clears the count.
+    """
     with session_scope(engine) as session:
-        wait = rate_limit.login_blocked_for(session, email=account.email, now=now)
+        wait = rate_limit.begin_login_attempt(session, email=account.email, now=now)
     if wait is not None:
         return False, wait
-    text = _prepare_password(password)
-    matches, new_hash = security.verify_password(text, account.password_hash)
-    with session_scope(engine) as session:
-        if not matches:
-            rate_limit.record_login_failure(session, email=account.email, now=now)
-        elif new_hash:
-            session.exec(update(Account).where(col(Account.id) == account.id).values(password_hash=new_hash))
+    matches, new_hash = security.verify_password(_prepare_password(password), account.password_hash)
+    if matches:
+        with session_scope(engine) as session:
+            rate_limit.clear_login_failures(session, email=account.email)
+            if new_hash:
+                session.exec(
+                    update(Account).where(col(Account.id) == account.id).values(password_hash=new_hash)
+                )
     return matches, None
 
 

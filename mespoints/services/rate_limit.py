@@ -3,10 +3,15 @@
 Two tools:
 - `Limit`: at most `max_events` counted events per key in a sliding `window`
   (licence checks, mails sent on request, failed logins per IP).
-- login back-off (`login_blocked_for`, `record_login_failure`, `clear_login_failures`): after
-  LOGIN_FREE_FAILURES consecutive failures for one email address, each failure blocks that address
-  for 15 s × 2^(n − 5), at most 15 minutes. It is keyed by the email address, not the account,
+- login back-off (`begin_login_attempt`, `clear_login_failures`): after LOGIN_FREE_FAILURES
+  consecutive failures for one email address, each failure blocks that address for
+  15 s × 2^(n − 5), at most 15 minutes. It is keyed by the email address, not the account,
   so an unknown address behaves exactly like a known one.
+
+Both hold under concurrency: an attempt is counted BEFORE the password is verified, by one
+conditional UPDATE (login back-off) or under a per-key lock (`take`), and taken back once it
+succeeded (`clear_login_failures`, `release`). So parallel attempts cannot all pass the check
+while the first ones are still being verified.
 
 Keys (IP, email, browser key, licence number) are stored as SHA-256 only. Every function works in
 the caller's session (transaction) and takes `now` (naive UTC).
@@ -18,7 +23,7 @@ import dataclasses
 import datetime as dt
 import math
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, or_, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -84,18 +89,47 @@ def retry_after(session: Session, *, limit: Limit, key: str, now: dt.datetime) -
     return _seconds(freeing + limit.window - now)
 
 
-def record(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> None:
-    """Count one event for `key`."""
-    session.add(RateLimitEvent(bucket=limit.bucket, key_hash=_key_hash(limit.bucket, key), occurred_at=now))
+def record(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int:
+    """Count one event for `key`; returns its id (for `release`)."""
+    event = RateLimitEvent(bucket=limit.bucket, key_hash=_key_hash(limit.bucket, key), occurred_at=now)
+    session.add(event)
     session.flush()
+    assert event.id is not None
+    return event.id
+
+
+def _lock_key(session: Session, key_hash: str) -> None:
+    """Serialize check-then-count for one key until the transaction ends.
+
+    SQLite transactions already run one at a time (BEGIN IMMEDIATE); PostgreSQL takes a
+    transaction-scoped advisory lock on 64 bits of the key's hash.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lock_id = int.from_bytes(bytes.fromhex(key_hash[:16]), "big", signed=True)
+        session.connection().execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": lock_id})
+
+
+def take(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> tuple[int | None, int | None]:
+    """Count one event if allowed: (None, its id); else (seconds to wait, None), nothing counted.
+
+    Atomic per key: concurrent callers for one key never exceed `limit.max_events`.
+    """
+    _lock_key(session, _key_hash(limit.bucket, key))
+    wait = retry_after(session, limit=limit, key=key, now=now)
+    if wait is not None:
+        return wait, None
+    return None, record(session, limit=limit, key=key, now=now)
 
 
 def hit(session: Session, *, limit: Limit, key: str, now: dt.datetime) -> int | None:
     """Count one event if allowed and return None; else return the seconds to wait (nothing counted)."""
-    wait = retry_after(session, limit=limit, key=key, now=now)
-    if wait is None:
-        record(session, limit=limit, key=key, now=now)
+    wait, _ = take(session, limit=limit, key=key, now=now)
     return wait
+
+
+def release(session: Session, *, event_id: int) -> None:
+    """Take back an event counted by `take` (the attempt it stood for turned out not to count)."""
+    session.exec(delete(RateLimitEvent).where(col(RateLimitEvent.id) == event_id))
 
 
 def minutes_text(seconds: int) -> str:
@@ -129,17 +163,56 @@ def login_blocked_for(session: Session, *, email: str, now: dt.datetime) -> int 
     return _seconds(blocked_until - now)
 
 
-def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> int:
-    """Count one failed login for this address (atomic increment); returns the consecutive count."""
+def begin_login_attempt(session: Session, *, email: str, now: dt.datetime) -> int | None:
+    """Count a login attempt for this address as a failure before its password is verified.
+
+    Returns None when counted (the caller verifies the password, then calls
+    `clear_login_failures` if it was right; a wrong one stays counted), or the seconds to wait
+    when the address is blocked (nothing counted, no password should be verified). One
+    conditional UPDATE does the check and the count, so of N simultaneous attempts on a fresh
+    address only LOGIN_FREE_FAILURES get through before the block.
+    """
     key_hash = _login_key(email)
-    failures = _increment(session, key_hash=key_hash, now=now)
+    failures = session.exec(
+        update(LoginThrottle)
+        .where(
+            col(LoginThrottle.key_hash) == key_hash,
+            or_(col(LoginThrottle.blocked_until).is_(None), col(LoginThrottle.blocked_until) <= now),
+        )
+        .values(failures=col(LoginThrottle.failures) + 1, last_failure_at=now)
+        .returning(col(LoginThrottle.failures))
+    ).scalar_one_or_none()
+    if failures is None:
+        wait = login_blocked_for(session, email=email, now=now)
+        if wait is not None:
+            return wait
+        try:  # no record yet for this address
+            with session.begin_nested():
+                session.add(LoginThrottle(key_hash=key_hash, failures=1, last_failure_at=now))
+        except IntegrityError:
+            # Another attempt created it meanwhile: count on that record (or be blocked by it).
+            return begin_login_attempt(session, email=email, now=now)
+        failures = 1
+    _block_after(session, key_hash=key_hash, failures=int(failures), now=now)
+    return None
+
+
+def _block_after(session: Session, *, key_hash: str, failures: int, now: dt.datetime) -> None:
     delay = login_delay(failures)
     if delay is not None:
+        # Same transaction as the increment: the row stays locked until the block is visible.
         session.exec(
             update(LoginThrottle)
             .where(col(LoginThrottle.key_hash) == key_hash)
             .values(blocked_until=now + delay)
         )
+
+
+def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> int:
+    """Count one failed login for this address (atomic increment); returns the consecutive count."""
+    key_hash = _login_key(email)
+    failures = _increment(session, key_hash=key_hash, now=now)
+    _block_after(session, key_hash=key_hash, failures=failures, now=now)
     return failures
 
 

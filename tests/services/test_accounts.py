@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import re
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, func, inspect, select, text
@@ -36,6 +38,7 @@ PASSWORD = "cheval-Rouge-tambour-93"
 OTHER_PASSWORD = "Lampadaire#Orage-58"
 EMAIL = "julie.martin@exemple.fr"
 LICENCE = "120575100123"
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -538,6 +541,90 @@ def test_thirty_failures_from_one_ip_within_15_minutes_block_that_ip(engine, out
     assert blocked.retry_after == 15 * 60 - 30
     assert login(engine, ip="198.51.100.1", now=NOW + 30 * SECOND).status is LoginStatus.OK
     assert login(engine, now=NOW + dt.timedelta(minutes=15)).status is LoginStatus.OK
+
+
+def all_at_once(count: int, action: Callable[[int], T]) -> list[T]:
+    """Run action(0) … action(count - 1) in as many threads, released together; their results."""
+    barrier = threading.Barrier(count)
+    results: list[T] = []
+    failures: list[BaseException] = []
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results.append(action(index))
+        except BaseException as error:  # noqa: BLE001 (the test reports any exception)
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    return results
+
+
+@pytest.fixture
+def verifications(monkeypatch) -> list[str]:
+    """Every password the services verify, against a real or the dummy hash."""
+    seen: list[str] = []
+    real_verify, real_dummy = security.verify_password, security.verify_dummy
+
+    def verify(password: str, password_hash: str) -> tuple[bool, str | None]:
+        seen.append(password)
+        return real_verify(password, password_hash)
+
+    def dummy(password: str) -> None:
+        seen.append(password)
+        real_dummy(password)
+
+    monkeypatch.setattr(security, "verify_password", verify)
+    monkeypatch.setattr(security, "verify_dummy", dummy)
+    return seen
+
+
+def test_twenty_simultaneous_wrong_passwords_for_one_address_get_only_five_verifications(
+    engine, outbox, verifications
+):
+    signed_up(engine, outbox)
+
+    results = all_at_once(20, lambda i: login(engine, password=f"mauvais-{i}", ip=None))
+
+    statuses = [result.status for result in results]
+    assert len(verifications) == 5
+    assert statuses.count(LoginStatus.INVALID) == 5
+    assert statuses.count(LoginStatus.THROTTLED) == 15
+    assert login(engine, ip=None, now=NOW + 14 * SECOND).status is LoginStatus.THROTTLED
+    assert login(engine, ip=None, now=NOW + 15 * SECOND).status is LoginStatus.OK
+
+
+def test_forty_simultaneous_failures_from_one_ip_get_only_thirty_verifications(engine, verifications):
+    results = all_at_once(40, lambda i: login(engine, email=f"inconnu{i}@exemple.fr", password="mauvais"))
+
+    statuses = [result.status for result in results]
+    assert len(verifications) == 30
+    assert statuses.count(LoginStatus.INVALID) == 30
+    assert statuses.count(LoginStatus.THROTTLED) == 10
+
+
+def test_simultaneous_wrong_passwords_on_the_account_page_get_only_five_verifications(
+    engine, outbox, verifications
+):
+    account_id = signed_up(engine, outbox)
+
+    results = all_at_once(
+        12,
+        lambda i: (
+            accounts.close_account(
+                engine=engine, account_id=account_id, password=f"mauvais-{i}", now=NOW
+            ).status
+        ),
+    )
+
+    assert len(verifications) == 5
+    assert sorted(results) == sorted([ChangeStatus.FIELD_ERRORS] * 5 + [ChangeStatus.THROTTLED] * 7)
+    assert login(engine, ip=None).status is LoginStatus.THROTTLED
 
 
 def test_login_upgrades_a_hash_made_with_weaker_parameters(engine, outbox):

@@ -87,6 +87,79 @@ def test_concurrent_login_failures_are_all_counted(engine):
         assert rate_limit.record_login_failure(session, email="cible@exemple.fr", now=NOW) == 11
 
 
+def in_threads(count: int, action) -> list:  # type: ignore[no-untyped-def]
+    barrier = threading.Barrier(count)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            results.append(action())
+        except BaseException as error:  # noqa: BLE001
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return results
+
+
+def test_a_login_attempt_counts_before_verification_and_none_is_counted_while_blocked(sqlite_engine):
+    email = "julie.martin@exemple.fr"
+    with session_scope(sqlite_engine) as session:
+        assert [rate_limit.begin_login_attempt(session, email=email, now=NOW) for _ in range(6)] == [
+            None,
+            None,
+            None,
+            None,
+            None,
+            15,
+        ]
+        # The refused sixth attempt counted nothing: the next failure is the 6th (30 s block).
+        later = NOW + dt.timedelta(seconds=15)
+        assert rate_limit.begin_login_attempt(session, email=email, now=later) is None
+        assert rate_limit.login_blocked_for(session, email=email, now=later) == 30
+        rate_limit.clear_login_failures(session, email=email)  # the password was right after all
+        assert rate_limit.begin_login_attempt(session, email=email, now=later) is None
+
+
+def test_simultaneous_login_attempts_on_a_fresh_address_let_only_five_through(engine):
+    def attempt() -> int | None:
+        with session_scope(engine) as session:
+            return rate_limit.begin_login_attempt(session, email="cible@exemple.fr", now=NOW)
+
+    waits = in_threads(20, attempt)
+
+    assert waits.count(None) == 5
+    assert sorted(w for w in waits if w is not None) == [15] * 15
+
+
+def test_simultaneous_takes_never_exceed_the_limit(engine):
+    def take() -> tuple[int | None, int | None]:
+        with session_scope(engine) as session:
+            return rate_limit.take(session, limit=LIMIT, key="k", now=NOW)
+
+    taken = in_threads(10, take)
+
+    assert sum(event_id is not None for _, event_id in taken) == 3
+    assert sorted(wait for wait, _ in taken if wait is not None) == [600] * 7
+
+
+def test_a_released_event_no_longer_counts(sqlite_engine):
+    with session_scope(sqlite_engine) as session:
+        ids = [rate_limit.take(session, limit=LIMIT, key="k", now=NOW)[1] for _ in range(3)]
+        assert rate_limit.take(session, limit=LIMIT, key="k", now=NOW) == (600, None)
+        assert ids[0] is not None
+        rate_limit.release(session, event_id=ids[0])
+        assert rate_limit.count(session, limit=LIMIT, key="k", now=NOW) == 2
+        wait, event_id = rate_limit.take(session, limit=LIMIT, key="k", now=NOW)
+        assert wait is None and event_id is not None
+
+
 def test_purge_removes_old_events_and_forgotten_login_records(sqlite_engine):
     hit(sqlite_engine)
     with session_scope(sqlite_engine) as session:
