@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.types import String, Text
 
-from mespoints.db.accounts import Account, AccountSession, AccountToken
+from mespoints.db.accounts import Account, AccountSession, AccountToken, RateLimitEvent
 from mespoints.db.engine import session_scope
 from mespoints.domain.feed import FeedLicence, parse_feed_line
 from mespoints.services import accounts, mail, national_file, rate_limit, security, sessions
@@ -541,6 +541,28 @@ def test_thirty_failures_from_one_ip_within_15_minutes_block_that_ip(engine, out
     assert blocked.retry_after == 15 * 60 - 30
     assert login(engine, ip="198.51.100.1", now=NOW + 30 * SECOND).status is LoginStatus.OK
     assert login(engine, now=NOW + dt.timedelta(minutes=15)).status is LoginStatus.OK
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize("unknown_ip", [None, ""])
+def test_logins_from_unknown_ips_skip_the_ip_limit_instead_of_sharing_one_count(engine, outbox, unknown_ip):
+    signed_up(engine, outbox)
+    for attempt in range(40):
+        result = login(
+            engine, email=f"inconnu{attempt}@exemple.fr", ip=unknown_ip, now=NOW + attempt * SECOND
+        )
+        assert result.status is LoginStatus.INVALID
+
+    assert login(engine, ip=unknown_ip, now=NOW + 40 * SECOND).status is LoginStatus.OK
+    with session_scope(engine) as session:
+        ip_events = session.exec(
+            select(func.count()).select_from(RateLimitEvent).where(RateLimitEvent.bucket == "login-ip")
+        ).one()[0]
+    assert ip_events == 0
+    # The per-address back-off still applies without an IP.
+    for _ in range(5):
+        login(engine, password="mauvais", ip=unknown_ip, now=NOW + 41 * SECOND)
+    assert login(engine, ip=unknown_ip, now=NOW + 41 * SECOND).status is LoginStatus.THROTTLED
 
 
 def all_at_once(count: int, action: Callable[[int], T]) -> list[T]:
