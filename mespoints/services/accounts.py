@@ -23,9 +23,11 @@ Security decisions (issue "accounts"):
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import enum
+import logging
 import unicodedata
 from collections.abc import Callable
 from typing import TypeVar
@@ -42,9 +44,11 @@ from mespoints.domain import identity, password_policy
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import mail, mail_templates, national_file, rate_limit, security
 from mespoints.services import sessions as sessions_service
-from mespoints.services.clock import PARIS
+from mespoints.services.clock import PARIS, utcnow
 from mespoints.services.sessions import LOGIN_TICKET, end_all_sessions_in
 from mespoints.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 # One source of truth for each validity window.
 ACTIVATION_VALIDITY = dt.timedelta(hours=12)
@@ -1053,13 +1057,16 @@ def close_account(*, engine: Engine, account_id: int, password: str, now: dt.dat
 # ---------------------------------------------------------------------------------------------
 # Housekeeping
 
+HOUSEKEEPING_INTERVAL_SECONDS = 3600.0
 
-def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
-    """Delete what no longer serves (run from time to time, e.g. hourly); returns rows removed.
 
-    Dead sessions and login tickets, mailed links used or expired for more than a day, rate-limit
-    events out of every window, and accounts never activated whose activation links have all
-    expired (the activation mail says to sign up again after the deadline).
+def housekeeping(*, engine: Engine, now: dt.datetime) -> int:
+    """Every purge of the accounts services in one call (run hourly); returns rows removed.
+
+    Dead sessions and login tickets (services.sessions), mailed links used or expired for more
+    than a day, accounts never activated whose activation links have all expired (the activation
+    mail says to sign up again after the deadline), and rate-limit events and login back-off
+    records out of every window (services.rate_limit).
     """
     removed = sessions_service.purge_expired(engine=engine, now=now)
     with session_scope(engine) as session:
@@ -1078,3 +1085,22 @@ def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
             removed += session.exec(delete(Account).where(col(Account.id).in_(stale))).rowcount or 0
         removed += rate_limit.purge(session, now=now)
     return int(removed)
+
+
+async def run_housekeeping_forever(
+    *, engine: Engine, interval: float = HOUSEKEEPING_INTERVAL_SECONDS
+) -> None:
+    """Runs `housekeeping` every `interval` seconds until cancelled (an asyncio coroutine).
+
+    Register it as a lifespan task: ``app.register_lifespan_task(run_housekeeping_forever,
+    engine=get_engine())``. Each round runs in a worker thread, so the event loop never waits on
+    the database; a failed round is logged and the next one runs as planned. Several workers may
+    each run it: every purge is a plain DELETE of what is already dead.
+    """
+    while True:
+        try:
+            removed = await asyncio.to_thread(housekeeping, engine=engine, now=utcnow())
+            logger.info("housekeeping removed %d rows", removed)
+        except Exception:  # a database hiccup must not stop housekeeping for good
+            logger.exception("housekeeping round failed")
+        await asyncio.sleep(interval)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -14,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.types import String, Text
 
-from mespoints.db.accounts import Account, AccountSession, AccountToken, RateLimitEvent
+from mespoints.db.accounts import Account, AccountSession, AccountToken, LoginThrottle, RateLimitEvent
 from mespoints.db.engine import session_scope
 from mespoints.domain.feed import FeedLicence, parse_feed_line
 from mespoints.services import accounts, mail, national_file, rate_limit, security, sessions
@@ -34,6 +36,7 @@ from mespoints.settings import get_settings
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 NOW = dt.datetime(2025, 3, 3, 8, 0, 0)
 SECOND = dt.timedelta(seconds=1)
+MINUTE = dt.timedelta(minutes=1)
 PASSWORD = "cheval-Rouge-tambour-93"
 OTHER_PASSWORD = "Lampadaire#Orage-58"
 EMAIL = "julie.martin@exemple.fr"
@@ -1027,13 +1030,97 @@ def test_housekeeping_deletes_unactivated_accounts_past_their_deadline_and_old_l
     accounts.register(engine=engine, draft=draft(), now=NOW)
     signed_up(engine, outbox, email="active@exemple.fr", licence_number="990000000004")
 
-    accounts.purge_expired(engine=engine, now=NOW + dt.timedelta(hours=11))
+    accounts.housekeeping(engine=engine, now=NOW + dt.timedelta(hours=11))
     assert account_by_email(engine, EMAIL) is not None  # its link still works
-    removed = accounts.purge_expired(engine=engine, now=NOW + dt.timedelta(days=2))
+    removed = accounts.housekeeping(engine=engine, now=NOW + dt.timedelta(days=2))
 
     assert removed == 3  # the never-activated account, its link, the used link of the other
     assert account_by_email(engine, EMAIL) is None
     assert account_by_email(engine, "active@exemple.fr") is not None
+
+
+def table_counts(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        return {
+            table.__tablename__: session.exec(select(func.count()).select_from(table)).one()[0]
+            for table in (Account, AccountToken, AccountSession, RateLimitEvent, LoginThrottle)
+        }
+
+
+def test_housekeeping_runs_every_purge_and_keeps_what_still_serves(engine, outbox):
+    account_id = signed_up(engine, outbox)  # its activation link: used
+    later = NOW + dt.timedelta(days=2)
+    # Opened first: a redemption purges its account's expired tickets, which would hide ours.
+    alive = sessions.redeem_login_ticket(
+        engine=engine,
+        ticket=sessions.create_login_ticket(engine=engine, account_id=account_id, now=later - 10 * MINUTE),
+        now=later - 10 * MINUTE,
+    )
+    ended = sessions.redeem_login_ticket(
+        engine=engine,
+        ticket=sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW),
+        now=NOW,
+    )
+    sessions.end_session(engine=engine, session_id=ended, now=NOW)
+    sessions.create_login_ticket(engine=engine, account_id=account_id, now=NOW)  # never redeemed
+    login(engine, email="inconnu@exemple.fr", password="mauvais")  # IP event, back-off record
+    add_licences(engine, "990000000005")
+    accounts.register(
+        engine=engine, draft=draft(email="jamais@exemple.fr", licence_number="990000000005"), now=NOW
+    )
+    before = table_counts(engine)
+    assert before == {
+        "account": 2,
+        "account_token": 5,
+        "account_session": 2,
+        "rate_limit_event": 3,  # the failed login's IP, two sign-up mails
+        "login_throttle": 1,
+    }
+
+    removed = accounts.housekeeping(engine=engine, now=later)
+
+    after = table_counts(engine)
+    assert after == {
+        "account": 1,  # the never-activated one is gone
+        "account_token": 0,  # activation links, tickets: used or long expired
+        "account_session": 1,  # the live one
+        "rate_limit_event": 0,
+        "login_throttle": 0,
+    }
+    assert removed == sum(before.values()) - sum(after.values())
+    assert sessions.resolve_session(engine=engine, session_id=alive, now=later) is not None
+    assert accounts.housekeeping(engine=engine, now=later) == 0
+
+
+@SQLITE_ONLY
+def test_the_housekeeping_loop_runs_rounds_in_a_thread_and_survives_a_failed_round(
+    engine, monkeypatch, caplog
+):
+    rounds: list[tuple[dt.datetime, str]] = []
+
+    def round_(*, engine: Engine, now: dt.datetime) -> int:
+        rounds.append((now, threading.current_thread().name))
+        if len(rounds) == 1:
+            raise RuntimeError("base indisponible")
+        return 0
+
+    monkeypatch.setattr(accounts, "housekeeping", round_)
+
+    async def run_three_rounds() -> None:
+        task = asyncio.create_task(accounts.run_housekeeping_forever(engine=engine, interval=0))
+        while len(rounds) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    with caplog.at_level(logging.ERROR, logger="mespoints.services.accounts"):
+        asyncio.run(asyncio.wait_for(run_three_rounds(), timeout=10))
+
+    assert len(rounds) >= 3
+    assert all(name != threading.main_thread().name for _, name in rounds)
+    assert abs(rounds[0][0] - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=1)
+    assert "housekeeping round failed" in caplog.text and "base indisponible" in caplog.text
 
 
 @SQLITE_ONLY
