@@ -89,7 +89,10 @@ class RateLimitEvent(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Consecutive failed logins for one email address (known or not), and the block they cause."""
+    """Consecutive failed logins for one email address (known or not), and the block they cause.
+
+    An attempt is counted here before its password is verified, and the row deleted if it was right.
+    """
 
     __tablename__ = "login_throttle"
 

@@ -192,7 +192,7 @@ def _purge_account(session: Session, *, account_id: int, now: dt.datetime) -> No
 
 
 def purge_expired(*, engine: Engine, now: dt.datetime) -> int:
-    """Delete every dead session and expired login ticket (run from time to time); returns rows removed."""
+    """Delete every dead session and expired login ticket; returns rows removed (accounts.housekeeping)."""
     with session_scope(engine) as session:
         removed = session.exec(delete(AccountSession).where(_expired_sessions(now))).rowcount or 0
         removed += (
