@@ -12,7 +12,9 @@ seen on a later day when no event is added. Replaying costs O(n log n) in the nu
 Interpretation choices (where docs/points-rules.md leaves room; keep them in step with the tests):
 
 - R1: `probationary` from the national file overrides the issue-date rule both ways. Before its
-  issue date a licence is reported with its starting balance and maximum.
+  issue date a licence is reported with its starting balance and maximum. An infraction taking
+  effect or a stage finished before the issue date is ignored: there was no licence to withdraw
+  points from or credit (the national file's feed rejects them).
 - R2: an infraction blocks an anniversary's increment when it was committed on or after the issue
   date and on a day strictly before that anniversary (increments come first in a day, R10). It is
   judged on `committed_at`, even if it takes effect later. The increment of the last anniversary
@@ -22,7 +24,8 @@ Interpretation choices (where docs/points-rules.md leaves room; keep them in ste
 - R3: "withdrew" always means the points actually taken off: limited by the balance (never below 0)
   and by the 8-point cap shared by every infraction with the same `committed_at`, even when they take
   effect on different days. An infraction that takes off nothing (cap reached) still "takes effect"
-  for R5 and R6 but makes no change and sends no letter.
+  for R5 and R6 but makes no change and sends no letter. The « Et si… » simulator's offence is never
+  capped together with a recorded one: it is a different offence, whatever its time (`simulate`).
 - R4: the withdrawal that reaches 0 is a `withdrawal` change, followed on the same day by an
   `invalidation` change of 0 points (balance_after 0) carrying the same event id. After it the
   timeline stops: no credit, no withdrawal, no letter. The applicable maximum still becomes 12 at
@@ -48,6 +51,12 @@ Interpretation choices (where docs/points-rules.md leaves room; keep them in ste
 - R10: within a day: increments (R2), then six-month (R5), full (R6) and ten-year (R7) restorations,
   then withdrawals in `committed_at` then id order, then stages in id order. Same-day events of the
   same kind are ordered by id, so the input order never matters.
+
+The engine answers for any `LicenceFacts` and any day without raising. Dates are Python dates, and
+`dt.date.max` (9999-12-31) is the engine's "never": a day computed past it (a restoration ten years
+after an offence of 9995, a stage finished on 9999-12-31) is `dt.date.max` and never comes, nor does
+anything due on that very day. The national file only accepts dates from 1900 to 2100
+(mespoints.domain.feed), so this only guards against facts that did not come through it.
 """
 
 from __future__ import annotations
@@ -97,14 +106,25 @@ RULES: tuple[str, ...] = (
 LETTER_CODES: tuple[str, ...] = ("48", "48N", "48M", "48SI", "46", "47")
 SIMULATION_EVENT_ID = "SIMULATION"
 
+_ONE_DAY = dt.timedelta(days=1)
+# R3: the cap group of the simulator's offence, which no recorded offence shares.
+_SIMULATED_GROUP = object()
+
 # Order of the kinds of credit due on one day (R10: R2, R5, R6, R7).
 _SIX_MONTH, _FULL, _TEN_YEAR = 0, 1, 2
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later, or the last day of a shorter month."""
+    """The same day `months` calendar months later, or the last day of a shorter month.
+
+    Past the ends of the calendar: `dt.date.max` (the engine's "never") or `dt.date.min`.
+    """
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
     for last in (day.day, 30, 29, 28):
         try:
@@ -115,7 +135,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
-    """The anniversary `years` years later; 29 February falls back to 28 February."""
+    """The anniversary `years` years later; 29 February falls back to 28 February.
+
+    Past the ends of the calendar: `dt.date.max` (the engine's "never") or `dt.date.min`.
+    """
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max
+    if day.year + years < dt.MINYEAR:
+        return dt.date.min
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -159,6 +186,7 @@ class Probation:
     """The probation status on the day assessed (R1, R2)."""
 
     active: bool
+    starts_on: dt.date | None  # the issue date; None for a definitive licence
     ends_on: dt.date | None  # None for a definitive licence
     early_training: bool
     next_increment_on: dt.date | None
@@ -233,16 +261,22 @@ def probation_end(facts: LicenceFacts) -> dt.date | None:
     return add_years(facts.issued_on, years)
 
 
-def _timeline(facts: LicenceFacts) -> _Timeline:
+def _timeline(facts: LicenceFacts, simulated: Infraction | None = None) -> _Timeline:
+    """The whole life of the licence; `simulated`, among facts.events, is capped alone (R3)."""
     issued_on = facts.issued_on
     probationary = is_probationary(facts)
     ends_on = probation_end(facts)
+    # R1: nothing happens to a licence before it exists.
     infractions = sorted(
-        (event for event in facts.events if isinstance(event, Infraction)),
+        (
+            event
+            for event in facts.events
+            if isinstance(event, Infraction) and event.effective_on >= issued_on
+        ),
         key=lambda i: (i.effective_on, i.committed_at, i.id),
     )
     stages = sorted(
-        (event for event in facts.events if isinstance(event, Stage)),
+        (event for event in facts.events if isinstance(event, Stage) and event.completed_on >= issued_on),
         key=lambda s: (s.completed_on, s.id),
     )
     effective_days = [i.effective_on for i in infractions]
@@ -272,7 +306,7 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
     invalidated_on: dt.date | None = None
 
     withdrawn = [0] * len(infractions)  # R7: points still owed by each infraction
-    group_withdrawn: dict[dt.datetime, int] = {}  # R3: per committed_at
+    group_withdrawn: dict[object, int] = {}  # R3: per committed_at
     serious_since_maximum = False  # R6
     settled_prefix = 0  # R6/R7: infractions[:settled_prefix] were fully restored
     last_effective: int | None = None  # index of the last infraction that took effect
@@ -371,9 +405,10 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
             infraction = infractions[index]
             withdrew_today = True
             last_effective = index
-            already = group_withdrawn.get(infraction.committed_at, 0)
+            group = _SIMULATED_GROUP if infraction is simulated else infraction.committed_at
+            already = group_withdrawn.get(group, 0)
             points = max(0, min(infraction.points, balance, SIMULTANEOUS_CAP - already))  # R3
-            group_withdrawn[infraction.committed_at] = already + points
+            group_withdrawn[group] = already + points
             if infraction.offence_class in SERIOUS_CLASSES:
                 serious_since_maximum = True  # R6
             if points == 0:
@@ -439,13 +474,17 @@ def _timeline(facts: LicenceFacts) -> _Timeline:
 
 
 def _stage_credit_day(day: dt.date) -> dt.date:
-    """R8: a stage credits the day after it is finished."""
-    return day + dt.timedelta(days=1)
+    """R8: a stage credits the day after it is finished (never, after the calendar's last day)."""
+    return day + _ONE_DAY if day < dt.date.max else dt.date.max
 
 
 def assess(facts: LicenceFacts, as_of: dt.date) -> Assessment:
     """The balance, maximum, status, probation, history, forecast and letters on `as_of`."""
-    timeline = _timeline(facts)
+    return _assessment(_timeline(facts), as_of)
+
+
+def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
+    """The timeline cut at `as_of`: history up to that day, forecast after it."""
     cut = bisect_right(timeline.change_dates, as_of)
     history = timeline.changes[:cut]
     forecast = timeline.changes[cut:]
@@ -492,6 +531,7 @@ def _probation(
     if not timeline.probationary or timeline.ends_on is None:
         return Probation(
             active=False,
+            starts_on=None,
             ends_on=None,
             early_training=timeline.early_training,
             next_increment_on=None,
@@ -502,6 +542,7 @@ def _probation(
     first = timeline.first_blocking_committed
     return Probation(
         active=timeline.issued_on <= as_of < timeline.ends_on and not invalidated,
+        starts_on=timeline.issued_on,
         ends_on=timeline.ends_on,
         early_training=timeline.early_training,
         next_increment_on=next_increment.date if next_increment else None,
@@ -510,19 +551,33 @@ def _probation(
     )
 
 
-def simulate(
-    facts: LicenceFacts, as_of: dt.date, *, offence: ScaleEntry, committed_on: dt.date
-) -> Assessment:
-    """« Et si… »: assess as if `offence` were committed on `committed_on` and took effect that day.
+def simulated_offence(offence: ScaleEntry, committed_on: dt.date) -> Infraction:
+    """The hypothetical infraction of the « Et si… » simulator: `offence`, taking effect the day it is
+    committed, with the event id SIMULATION.
 
-    Nothing is saved; the hypothetical infraction carries the event id SIMULATION.
+    Committed at the day's last instant (23:59:59.999999), so that among the withdrawals of that day
+    it comes after every recorded offence committed that day (R10). That time may still be a
+    recorded offence's too: `simulate` keeps it out of their 8-point cap anyway (R3).
     """
-    hypothetical = Infraction(
+    return Infraction(
         id=SIMULATION_EVENT_ID,
-        committed_at=dt.datetime.combine(committed_on, dt.time(12, 0)),
+        committed_at=dt.datetime.combine(committed_on, dt.time.max),
         effective_on=committed_on,
         offence_class=offence.offence_class,
         points=offence.points,
         label=offence.label,
     )
-    return assess(replace(facts, events=(*facts.events, hypothetical)), as_of)
+
+
+def simulate(
+    facts: LicenceFacts, as_of: dt.date, *, offence: ScaleEntry, committed_on: dt.date
+) -> Assessment:
+    """« Et si… »: assess as if `offence` were committed on `committed_on` and took effect that day.
+
+    Nothing is saved; the hypothetical infraction is `simulated_offence(offence, committed_on)`. It is
+    a different offence from every recorded one, so never capped together with one (R3), even one
+    committed at the same moment.
+    """
+    hypothetical = simulated_offence(offence, committed_on)
+    timeline = _timeline(replace(facts, events=(*facts.events, hypothetical)), simulated=hypothetical)
+    return _assessment(timeline, as_of)

@@ -7,7 +7,16 @@ import datetime as dt
 import pytest
 
 from mespoints.domain.offence_scale import entry_by_code
-from mespoints.domain.points import MAXIMUM_POINTS, Assessment, add_months, add_years, assess, simulate
+from mespoints.domain.points import (
+    MAXIMUM_POINTS,
+    SIMULATION_EVENT_ID,
+    Assessment,
+    add_months,
+    add_years,
+    assess,
+    simulate,
+    simulated_offence,
+)
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
 
 D = dt.date
@@ -351,6 +360,34 @@ def test_six_months_after_the_end_of_august_is_the_end_of_february() -> None:
     assert add_years(D(2024, 2, 29), 1) == D(2025, 2, 28)
 
 
+def test_a_day_past_the_end_of_the_calendar_is_never() -> None:
+    # dt.date.max is the engine's "never": date arithmetic saturates instead of raising.
+    assert add_years(D(9995, 1, 1), 10) == dt.date.max
+    assert add_years(D(9999, 2, 28), 1) == dt.date.max
+    assert add_months(D(9999, 8, 1), 6) == dt.date.max
+    assert add_months(D(9999, 6, 30), 6) == D(9999, 12, 30)
+    assert add_years(D(3, 1, 1), -5) == dt.date.min
+    assert add_months(D(1, 3, 1), -3) == dt.date.min
+
+
+def test_an_offence_of_the_far_future_takes_effect_but_its_restorations_never_come() -> None:
+    # The review's example: imported before the feed checked the range, it crashed the engine.
+    facts = definitive(offence("E1", D(9995, 1, 1), "C3", 2, committed_at=dt.datetime(9995, 1, 1, 10, 0)))
+    today = assess(facts, D(2025, 1, 1))
+    assert (today.balance, [(c.date, c.points, c.rule) for c in today.forecast]) == (
+        12,
+        [(D(9995, 1, 1), -2, "withdrawal"), (D(9997, 1, 1), 2, "full_restoration")],
+    )
+    assert assess(facts, dt.date.max).balance == 12
+
+
+def test_a_stage_finished_on_the_last_day_of_the_calendar_credits_nothing_and_raises_nothing() -> None:
+    facts = definitive(offence("A", D(2024, 1, 15), "C4", 4), stage("S", dt.date.max))
+    result = assess(facts, dt.date.max)
+    assert [c.rule for c in result.history] == ["withdrawal", "full_restoration"]
+    assert result.stage_possible_from == dt.date.max
+
+
 # R6 full restoration
 
 
@@ -595,3 +632,40 @@ def test_simulating_an_offence_withdraws_its_points_the_same_day_and_saves_nothi
     assert [(c.date, c.rule) for c in result.forecast] == [(D(2029, 11, 22), "full_restoration")]
     assert facts.events == ()
     assert assess(facts, D(2026, 11, 22)).balance == 12
+
+
+def test_the_simulated_offence_is_built_once_at_the_last_instant_of_its_day() -> None:
+    offence_entry = entry_by_code("TELEPHONE")
+    hypothetical = simulated_offence(offence_entry, D(2026, 11, 22))
+    assert hypothetical.id == SIMULATION_EVENT_ID
+    assert hypothetical.committed_at == dt.datetime(2026, 11, 22, 23, 59, 59, 999999)
+    assert hypothetical.effective_on == D(2026, 11, 22)
+    assert (hypothetical.offence_class, hypothetical.points, hypothetical.label) == (
+        offence_entry.offence_class,
+        offence_entry.points,
+        offence_entry.label,
+    )
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [dt.datetime(2026, 11, 22, 12, 0), dt.datetime(2026, 11, 22, 23, 59, 59, 999999)],
+    ids=["noon", "last_instant"],
+)
+def test_the_simulated_offence_is_never_capped_with_a_recorded_one_of_the_same_moment(
+    moment: dt.datetime,
+) -> None:
+    # R3 caps offences committed at the same moment at 8 points together; the simulated offence is
+    # another offence, so a recorded 6-point offence and a simulated 6-point one withdraw 12.
+    facts = definitive(offence("REAL", D(2026, 11, 22), "C5", 6, committed_at=moment))
+    result = simulate(
+        facts, D(2026, 11, 22), offence=entry_by_code("VITESSE_50_PLUS"), committed_on=D(2026, 11, 22)
+    )
+    assert steps(result) == [
+        (D(2026, 11, 22), -6, 6, "withdrawal", "REAL"),
+        (D(2026, 11, 22), -6, 0, "withdrawal", SIMULATION_EVENT_ID),
+        (D(2026, 11, 22), 0, 0, "invalidation", SIMULATION_EVENT_ID),
+    ]
+    # Recorded offences of the same moment are still capped together.
+    twin = offence("TWIN", D(2026, 11, 22), "C5", 6, committed_at=moment)
+    assert assess(definitive(facts.events[0], twin), D(2026, 11, 22)).balance == 4

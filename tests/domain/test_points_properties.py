@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mespoints.domain.points import MAXIMUM_POINTS, assess
+from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry
+from mespoints.domain.points import MAXIMUM_POINTS, assess, simulate
+from mespoints.domain.points_text import render_table_fr
 from mespoints.domain.records import OFFENCE_CLASSES, Infraction, LicenceFacts, Stage
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,3 +110,48 @@ def test_every_change_adds_its_points_to_the_previous_balance(facts: LicenceFact
         assert change.balance_after == previous + change.points
         previous = change.balance_after
     assert result.forecast == ()
+
+
+# Facts that did not come through the feed: any day of the calendar, odd classes and points.
+ANY_DAY = st.one_of(
+    st.dates(),
+    st.dates(min_value=dt.date(9990, 1, 1)),
+    st.dates(max_value=dt.date(10, 12, 31)),
+    st.sampled_from([dt.date.min, dt.date.max, dt.date.max - dt.timedelta(days=1), dt.date(9999, 2, 28)]),
+)
+
+
+@st.composite
+def extreme_licences(draw: st.DrawFn) -> LicenceFacts:
+    events: list[Infraction | Stage] = []
+    for k in range(draw(st.integers(0, 6))):
+        if draw(st.booleans()):
+            committed = draw(ANY_DAY)
+            effective = draw(st.one_of(st.just(committed), ANY_DAY))
+            moment = dt.datetime.combine(committed, draw(st.sampled_from([dt.time.min, dt.time.max])))
+            offence_class = draw(st.sampled_from([*OFFENCE_CLASSES, "C9", ""]))
+            events.append(Infraction(f"I{k}", moment, effective, offence_class, draw(st.integers(-3, 20))))
+        else:
+            events.append(Stage(f"S{k}", draw(ANY_DAY)))
+    return LicenceFacts(
+        issued_on=draw(ANY_DAY),
+        early_training=draw(st.booleans()),
+        probationary=draw(st.sampled_from([None, True, False])),
+        events=tuple(events),
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(extreme_licences(), ANY_DAY, ANY_DAY, st.sampled_from(OFFENCE_SCALE))
+def test_the_engine_answers_any_facts_on_any_day_without_raising(
+    facts: LicenceFacts, as_of: dt.date, committed_on: dt.date, offence: ScaleEntry
+) -> None:
+    result = assess(facts, as_of)
+    assert 0 <= result.balance <= result.maximum <= MAXIMUM_POINTS
+    assert result.status in ("valid", "invalidated")
+    assert all(change.date <= as_of for change in result.history)
+    assert all(change.date > as_of for change in result.forecast)
+    json.dumps(result.to_dict())
+    render_table_fr(result, "X1234")
+    simulated = simulate(facts, as_of, offence=offence, committed_on=committed_on)
+    assert 0 <= simulated.balance <= simulated.maximum <= MAXIMUM_POINTS
