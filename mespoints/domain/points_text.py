@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_date
+from babel.dates import get_month_names
 
 from mespoints.domain.points import Assessment, Change
 
@@ -39,12 +39,12 @@ LETTER_MEANINGS_FR: dict[str, str] = {
 
 STATUS_LABELS_FR: dict[str, str] = {"valid": "valide", "invalidated": "invalidé"}
 
-_LOCALE = "fr_FR"
+_MONTHS_FR: dict[int, str] = dict(get_month_names("wide", locale="fr_FR"))
 
 
 def format_date_fr(day: dt.date) -> str:
-    """« 10 mars 2023 »."""
-    return format_date(day, format="long", locale=_LOCALE)
+    """« 10 mars 2023 », « 1er juillet 2025 » (French writes the first day of a month as an ordinal)."""
+    return f"{day.day}{'er' if day.day == 1 else ''} {_MONTHS_FR[day.month]} {day.year}"
 
 
 def points_fr(count: int) -> str:
@@ -74,11 +74,18 @@ def _probation_line(assessment: Assessment) -> str:
     probation = assessment.probation
     if probation.ends_on is None:
         return "non (permis définitif)"
-    training = "avec" if probation.early_training else "sans"
+    training = f"({'avec' if probation.early_training else 'sans'} apprentissage anticipé de la conduite)"
     ends_on = format_date_fr(probation.ends_on)
-    if not probation.active:
-        return f"terminée le {ends_on} ({training} apprentissage anticipé de la conduite)"
-    line = f"en cours jusqu'au {ends_on} ({training} apprentissage anticipé de la conduite)"
+    invalidated_on = assessment.invalidated_on
+    if invalidated_on is not None and invalidated_on < probation.ends_on:
+        # R4: the invalidation ends the probation before its term.
+        return f"interrompue le {format_date_fr(invalidated_on)} par l'invalidation du permis {training}"
+    if assessment.as_of >= probation.ends_on:
+        return f"terminée le {ends_on} {training}"
+    if probation.starts_on is not None and assessment.as_of < probation.starts_on:
+        starts_on = format_date_fr(probation.starts_on)
+        return f"pas encore commencée : du {starts_on}, jour de la délivrance, au {ends_on} {training}"
+    line = f"en cours jusqu'au {ends_on} {training}"
     if probation.next_increment_on:
         line += (
             f" ; prochaine majoration : +{points_fr(probation.next_increment_points)}"

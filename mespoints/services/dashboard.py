@@ -30,6 +30,7 @@ from mespoints.domain.points import (
     add_years,
     assess,
     simulate,
+    simulated_offence,
 )
 from mespoints.domain.points_text import LETTER_MEANINGS_FR, RULE_LABELS_FR, format_date_fr, points_fr
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
@@ -176,6 +177,8 @@ class SimulationResult:
     summary: str
     letters: list[LetterRow]
     forecast: list[ForecastRow]
+    # R4: invalidated before the offence would take effect; it would withdraw nothing, change nothing.
+    already_invalidated: bool = False
 
 
 @dataclass(frozen=True)
@@ -335,14 +338,7 @@ def simulation_result(
     assessed_on = max(as_of, committed_on)
     assessment = simulate(facts, assessed_on, offence=offence, committed_on=committed_on)
     events = _events_by_id(facts)
-    events[SIMULATION_EVENT_ID] = Infraction(
-        id=SIMULATION_EVENT_ID,
-        committed_at=dt.datetime.combine(committed_on, dt.time(12, 0)),
-        effective_on=committed_on,
-        offence_class=offence.offence_class,
-        points=offence.points,
-        label=offence.label,
-    )
+    events[SIMULATION_EVENT_ID] = simulated_offence(offence, committed_on)
     withdrawn = -sum(
         change.points
         for change in (*assessment.history, *assessment.forecast)
@@ -351,14 +347,37 @@ def simulation_result(
     letters = [letter for letter in assessment.letters if letter.event_id == SIMULATION_EVENT_ID]
     invalidated = assessment.status == "invalidated"
     day_label = format_date_fr(committed_on)
-    when = "aujourd'hui" if assessed_on == as_of else f"le {format_date_fr(assessed_on)}"
-    summary = (
-        f"Si cette infraction entraînait un retrait de points le {day_label}, "
-        f"{points_fr(withdrawn)} {'serait retiré' if withdrawn == 1 else 'seraient retirés'} : "
-        f"votre solde serait de {points_label(assessment.balance, assessment.maximum)} {when}."
+    # R4: a licence invalidated by recorded offences on or before that day loses nothing more.
+    invalidated_on = assessment.invalidated_on
+    already_invalidated = (
+        invalidated_on is not None
+        and invalidated_on <= committed_on
+        and not any(
+            change.rule == "invalidation" and change.event_id == SIMULATION_EVENT_ID
+            for change in assessment.history
+        )
     )
-    if invalidated:
-        summary += " Votre permis serait invalidé (solde nul)."
+    nothing_changes = "ne retirerait aucun point et ne changerait rien à votre situation."
+    if already_invalidated and invalidated_on is not None and invalidated_on <= as_of:
+        summary = (
+            f"Votre permis est déjà invalidé depuis le {format_date_fr(invalidated_on)} (solde nul) : "
+            f"cette infraction {nothing_changes}"
+        )
+    elif already_invalidated and invalidated_on is not None:
+        summary = (
+            "D'après les infractions déjà enregistrées, votre permis sera invalidé le "
+            f"{format_date_fr(invalidated_on)} (solde nul) : une infraction prenant effet le {day_label} "
+            + nothing_changes
+        )
+    else:
+        when = "aujourd'hui" if assessed_on == as_of else f"le {format_date_fr(assessed_on)}"
+        summary = (
+            f"Si cette infraction entraînait un retrait de points le {day_label}, "
+            f"{points_fr(withdrawn)} {'serait retiré' if withdrawn == 1 else 'seraient retirés'} : "
+            f"votre solde serait de {points_label(assessment.balance, assessment.maximum)} {when}."
+        )
+        if invalidated:
+            summary += " Votre permis serait invalidé (solde nul)."
     return SimulationResult(
         offence_label=offence.label,
         day_label=day_label,
@@ -371,6 +390,7 @@ def simulation_result(
         summary=summary,
         letters=[_letter_row(letter, events) for letter in letters],
         forecast=[_forecast_row(change, events) for change in assessment.forecast],
+        already_invalidated=already_invalidated,
     )
 
 
@@ -561,10 +581,11 @@ def _probation(assessment: Assessment, facts: LicenceFacts) -> ProbationInfo:
             lines=[f"Le maximum applicable est de {MAXIMUM_POINTS} points."],
         )
     ends = format_date_fr(probation.ends_on)
-    if assessment.status == "invalidated":
+    invalidated_on = assessment.invalidated_on
+    if invalidated_on is not None and invalidated_on < probation.ends_on:
         return ProbationInfo(
             kind="invalidated",
-            title="Période probatoire interrompue.",
+            title=f"Période probatoire interrompue le {format_date_fr(invalidated_on)}.",
             lines=["Votre permis étant invalidé, aucune majoration n'est plus accordée."],
         )
     as_of = assessment.as_of
@@ -618,8 +639,8 @@ def _stage(assessment: Assessment, facts: LicenceFacts) -> StageInfo:
     if compulsory is not None:
         lines.append(
             "Stage obligatoire : vous avez reçu une lettre 48N. Vous devez suivre un stage de "
-            f"sensibilisation dans les {COMPULSORY_STAGE_MONTHS} mois suivant sa réception (au plus tard "
-            f"vers le {format_date_fr(compulsory)})."
+            f"sensibilisation dans les {COMPULSORY_STAGE_MONTHS} mois suivant sa réception, soit jusque "
+            f"vers le {format_date_fr(compulsory)} selon le jour où vous l'avez reçue."
         )
     possible_from = format_date_fr(assessment.stage_possible_from)
     if assessment.stage_points_now > 0:
@@ -705,7 +726,9 @@ def balance_chart(assessment: Assessment, facts: LicenceFacts) -> BalanceChart:
         x=x,
         y=y,
     )
-    step = next(s for s in (1, 2, 5, 10, 20) if (end.year - start.year) / s <= 6)
+    years = end.year - start.year
+    # At most about six year labels; a forecast centuries away (facts not from the feed) still fits.
+    step = next((s for s in (1, 2, 5, 10, 20) if years / s <= 6), max(1, -(-years // 6)))
     first_year = start.year + 1 if start > dt.date(start.year, 1, 1) else start.year
     first_year += (-first_year) % step
     x_ticks = [

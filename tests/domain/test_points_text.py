@@ -25,7 +25,24 @@ WORKED_EXAMPLE = LicenceFacts(
 
 def test_dates_are_written_the_french_way() -> None:
     assert format_date_fr(dt.date(2023, 3, 10)) == "10 mars 2023"
-    assert format_date_fr(dt.date(2026, 8, 1)) == "1 août 2026"
+    assert format_date_fr(dt.date(2025, 2, 11)) == "11 février 2025"
+    assert format_date_fr(dt.date(2024, 12, 31)) == "31 décembre 2024"
+
+
+def test_the_first_day_of_a_month_is_written_as_an_ordinal() -> None:
+    assert format_date_fr(dt.date(2025, 7, 1)) == "1er juillet 2025"
+    assert format_date_fr(dt.date(2026, 8, 1)) == "1er août 2026"
+    assert [format_date_fr(dt.date(2025, 1, day)) for day in (1, 2, 21, 31)] == [
+        "1er janvier 2025",
+        "2 janvier 2025",
+        "21 janvier 2025",
+        "31 janvier 2025",
+    ]
+
+
+def test_dates_at_the_ends_of_the_calendar_are_written_too() -> None:
+    assert format_date_fr(dt.date.max) == "31 décembre 9999"
+    assert format_date_fr(dt.date.min) == "1er janvier 1"
 
 
 def test_points_are_singular_up_to_one() -> None:
@@ -41,14 +58,14 @@ def test_every_rule_and_every_letter_has_a_french_wording() -> None:
 
 def test_the_table_shows_balance_history_forecast_and_letters_in_french() -> None:
     table = render_table_fr(assess(WORKED_EXAMPLE, dt.date(2024, 3, 1)), "120575100123")
-    assert "Permis n° 120575100123 — situation au 1 mars 2024" in table
+    assert "Permis n° 120575100123 — situation au 1er mars 2024" in table
     assert "Solde : 8 points sur 12" in table
     assert "Statut : valide" in table
     assert "Période probatoire : non (permis définitif)" in table
     history, forecast = table.split("Calendrier prévisionnel")
     assert "10 mars 2023" in history and "-4" in history
     assert "récupération d'un point après 6 mois sans infraction (INF-B)" in history
-    assert "1 septembre 2026" in forecast and "+4" in forecast
+    assert "1er septembre 2026" in forecast and "+4" in forecast
     assert "Courriers" in forecast
     assert "des points vous ont été restitués avec le temps" in forecast
 
@@ -65,3 +82,51 @@ def test_the_table_of_an_invalidated_licence_says_so() -> None:
     assert "Statut : invalidé depuis le 2 février 2024" in table
     assert "48SI" in table
     assert "impossible (permis invalidé)" in table
+
+
+def probation_line(facts: LicenceFacts, as_of: dt.date) -> str:
+    table = render_table_fr(assess(facts, as_of), "X1234")
+    return next(line for line in table.splitlines() if line.startswith("Période probatoire : "))
+
+
+PROBATIONARY = LicenceFacts(issued_on=dt.date(2025, 1, 10))
+
+
+def test_the_probation_line_of_a_licence_invalidated_during_probation_says_it_was_cut_short() -> None:
+    facts = LicenceFacts(
+        issued_on=dt.date(2025, 1, 10),
+        events=(Infraction("X", dt.datetime(2025, 6, 1, 10, 0), dt.date(2025, 7, 1), "DELIT", 6),),
+    )
+    assert probation_line(facts, dt.date(2025, 8, 1)) == (
+        "Période probatoire : interrompue le 1er juillet 2025 par l'invalidation du permis"
+        " (sans apprentissage anticipé de la conduite)"
+    )
+    # After the term too: it ended with the invalidation, not on 10 January 2028.
+    assert "interrompue le 1er juillet 2025" in probation_line(facts, dt.date(2030, 1, 1))
+
+
+def test_the_probation_line_of_a_licence_invalidated_after_probation_says_when_it_ended() -> None:
+    facts = LicenceFacts(
+        issued_on=dt.date(2025, 1, 10),
+        events=(Infraction("X", dt.datetime(2028, 6, 1, 10, 0), dt.date(2028, 7, 1), "DELIT", 6),),
+    )
+    assert probation_line(facts, dt.date(2028, 8, 1)) == (
+        "Période probatoire : terminée le 10 janvier 2028 (sans apprentissage anticipé de la conduite)"
+    )
+
+
+def test_the_probation_line_before_the_issue_date_says_it_has_not_started() -> None:
+    assert probation_line(PROBATIONARY, dt.date(2024, 12, 1)) == (
+        "Période probatoire : pas encore commencée : du 10 janvier 2025, jour de la délivrance, au"
+        " 10 janvier 2028 (sans apprentissage anticipé de la conduite)"
+    )
+
+
+def test_the_probation_line_while_it_runs_and_after_its_term() -> None:
+    assert probation_line(PROBATIONARY, dt.date(2025, 1, 10)) == (
+        "Période probatoire : en cours jusqu'au 10 janvier 2028 (sans apprentissage anticipé de la"
+        " conduite) ; prochaine majoration : +2 points le 10 janvier 2026"
+    )
+    assert probation_line(PROBATIONARY, dt.date(2028, 1, 10)) == (
+        "Période probatoire : terminée le 10 janvier 2028 (sans apprentissage anticipé de la conduite)"
+    )

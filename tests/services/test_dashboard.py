@@ -99,8 +99,8 @@ def test_the_history_is_newest_first_with_both_days_of_an_infraction(worked_exam
     assert data is not None
 
     assert [(row.date, row.rule, row.points, row.balance_after) for row in data.history] == [
-        ("1 mars 2024", "six_month", "+1", "8"),
-        ("1 septembre 2023", "withdrawal", "-1", "7"),
+        ("1er mars 2024", "six_month", "+1", "8"),
+        ("1er septembre 2023", "withdrawal", "-1", "7"),
         ("10 mars 2023", "withdrawal", "-4", "8"),
     ]
     speeding = data.history[-1]
@@ -117,7 +117,7 @@ def test_the_forecast_names_the_rule_and_its_period_in_plain_french(worked_examp
 
     # R6: three years, because a class-4 infraction took effect since the balance was last at 12.
     assert [(row.date, row.points, row.balance_after) for row in data.forecast] == [
-        ("1 septembre 2026", "+4", "12")
+        ("1er septembre 2026", "+4", "12")
     ]
     assert data.forecast[0].label == "Récupération de la totalité des points après 3 ans sans infraction"
 
@@ -127,8 +127,8 @@ def test_letters_are_newest_first_with_their_meaning(worked_example):
     assert data is not None
 
     assert [(row.date, row.code) for row in data.letters] == [
-        ("1 mars 2024", "46"),
-        ("1 septembre 2023", "48"),
+        ("1er mars 2024", "46"),
+        ("1er septembre 2023", "48"),
         ("10 mars 2023", "48"),
     ]
     assert data.letters[-1].meaning == "Information : des points ont été retirés de votre permis."
@@ -156,7 +156,7 @@ def test_a_stage_less_than_a_year_after_the_last_one_says_from_which_day(sqlite_
     assert data is not None
 
     assert not data.stage.available_now
-    assert data.stage.possible_from == "1 mars 2025"  # R8: one stage a year
+    assert data.stage.possible_from == "1er mars 2025"  # R8: one stage a year
     stage_row = next(row for row in data.history if row.rule == "stage")
     assert stage_row.place == "Lyon (69)" and stage_row.points == "+4"
 
@@ -235,7 +235,7 @@ def test_the_chart_draws_history_up_to_today_and_forecast_after(worked_example):
     assert [tick.label for tick in chart.y_ticks] == ["12", "6", "0"]
     assert chart.x_ticks and all(4 <= tick.position <= 96 for tick in chart.x_ticks)
     assert "8 points sur 12 le 10 novembre 2024" in chart.summary
-    assert "12 points le 1 septembre 2026" in chart.summary
+    assert "12 points le 1er septembre 2026" in chart.summary
 
 
 def test_offence_choices_list_the_official_scale_with_points(worked_example):
@@ -358,9 +358,128 @@ def test_a_past_full_restoration_names_its_period_and_the_last_infraction(worked
 
     restoration = data.history[0]
     assert (restoration.date, restoration.points, restoration.balance_after) == (
-        "1 septembre 2026",
+        "1er septembre 2026",
         "+4",
         "12",
     )
     assert restoration.label == "Récupération de la totalité des points après 3 ans sans infraction"  # R6
     assert restoration.detail.startswith("Dernière infraction : Défaut de port de gants homologués")
+
+
+def test_simulating_on_an_already_invalidated_licence_says_nothing_would_change(sqlite_engine):
+    events = [infraction("I1", "2024-01-10", 6, "DELIT"), infraction("I2", "2024-04-10", 6, "DELIT")]
+    import_records(engine=sqlite_engine, records=[record(events=events)])
+
+    outcome = dashboard.simulate_offence(
+        engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF, offence_code="TELEPHONE", day="2024-11-10"
+    )
+
+    assert outcome is not None and outcome.result is not None
+    result = outcome.result
+    assert result.already_invalidated and result.invalidated  # R4
+    assert (result.points_withdrawn, result.balance, result.letters, result.forecast) == (0, 0, [], [])
+    assert result.summary == (
+        "Votre permis est déjà invalidé depuis le 10 avril 2024 (solde nul) : cette infraction ne retirerait"
+        " aucun point et ne changerait rien à votre situation."
+    )
+    assert "seraient retirés" not in result.summary and "serait invalidé" not in result.summary
+
+
+def test_simulating_after_a_recorded_future_invalidation_says_nothing_would_change(sqlite_engine):
+    events = [infraction("I1", "2024-01-10", 6, "DELIT"), infraction("I2", "2024-12-02", 6, "DELIT")]
+    import_records(engine=sqlite_engine, records=[record(events=events)])
+
+    for day in ("2024-12-02", "2025-01-15"):
+        outcome = dashboard.simulate_offence(
+            engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF, offence_code="TELEPHONE", day=day
+        )
+        assert outcome is not None and outcome.result is not None
+        assert outcome.result.already_invalidated
+        assert outcome.result.summary.startswith(
+            "D'après les infractions déjà enregistrées, votre permis sera invalidé le 2 décembre 2024"
+        )
+    # The day before, the simulated offence comes first and withdraws its points.
+    outcome = dashboard.simulate_offence(
+        engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF, offence_code="TELEPHONE", day="2024-12-01"
+    )
+    assert outcome is not None and outcome.result is not None
+    assert not outcome.result.already_invalidated and outcome.result.points_withdrawn == 3
+
+
+def test_a_simulated_offence_is_not_capped_with_a_recorded_one_of_the_same_day(sqlite_engine):
+    # R3's 8-point cap is for offences committed at the same moment; the simulated one is another.
+    import_records(engine=sqlite_engine, records=[record(events=[infraction("I1", "2024-11-10", 6, "C5")])])
+
+    outcome = dashboard.simulate_offence(
+        engine=sqlite_engine,
+        licence_number=NUMBER,
+        as_of=AS_OF,
+        offence_code="VITESSE_50_PLUS",
+        day="2024-11-10",
+    )
+
+    assert outcome is not None and outcome.result is not None
+    assert (outcome.result.points_withdrawn, outcome.result.balance) == (6, 0)
+    assert outcome.result.invalidated and not outcome.result.already_invalidated
+    assert "6 points seraient retirés" in outcome.result.summary
+    assert "Votre permis serait invalidé (solde nul)." in outcome.result.summary
+
+
+def test_a_licence_invalidated_during_probation_says_when_probation_was_cut_short(sqlite_engine):
+    events = [infraction("I1", "2025-07-01", 6, "DELIT")]
+    import_records(engine=sqlite_engine, records=[record(issued_on="2025-01-10", events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=dt.date(2025, 8, 1))
+
+    assert data is not None
+    assert (data.probation.kind, data.probation.title) == (
+        "invalidated",
+        "Période probatoire interrompue le 1er juillet 2025.",
+    )
+
+
+def test_a_licence_invalidated_after_its_probation_says_the_probation_ended(sqlite_engine):
+    events = [infraction("I1", "2028-07-01", 6, "DELIT")]
+    import_records(engine=sqlite_engine, records=[record(issued_on="2025-01-10", events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=dt.date(2028, 8, 1))
+
+    assert data is not None
+    assert (data.probation.kind, data.probation.title) == (
+        "ended",
+        "Votre période probatoire s'est terminée le 10 janvier 2028.",
+    )
+
+
+def test_a_compulsory_stage_gives_an_approximate_deadline_without_contradiction(sqlite_engine):
+    # R9: 3 points withdrawn during probation send a 48N letter; the 4 months run from its receipt.
+    events = [infraction("I1", "2024-10-01", 3)]
+    import_records(engine=sqlite_engine, records=[record(issued_on="2023-06-02", events=events)])
+
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+
+    assert data is not None
+    text = data.stage.lines[0]
+    assert "jusque vers le 1er février 2025 selon le jour où vous l'avez reçue" in text
+    assert "au plus tard vers" not in text
+
+
+def test_dates_on_the_dashboard_read_1er_for_the_first_of_the_month(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=dt.date(2024, 7, 1))
+
+    assert data is not None
+    assert data.as_of_label == "1er juillet 2024"
+    assert data.history[0].date == "1er mars 2024"
+
+
+def test_the_dashboard_of_facts_with_centuries_of_forecast_still_draws_its_chart() -> None:
+    # Facts stored before the feed checked the range: the chart's year labels must still fit.
+    from mespoints.domain.records import Infraction, LicenceFacts
+
+    far = dt.datetime(9995, 1, 1, 10, 0)
+    facts = LicenceFacts(issued_on=dt.date(1998, 6, 2), events=(Infraction("E1", far, far.date(), "C3", 2),))
+    assessment = dashboard.assess(facts, AS_OF)
+    chart = dashboard.balance_chart(assessment, facts)
+
+    assert 1 <= len(chart.x_ticks) <= 7
+    assert "12 points le 1er janvier 9997" in chart.summary
