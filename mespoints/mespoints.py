@@ -9,6 +9,7 @@ from reflex_base.event import EventSpec
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import SecurityHeaders, backend_routes
+from mespoints.services.accounts import run_housekeeping_forever
 from mespoints.services.mail import run_sender_forever
 from mespoints.template import PAGES
 
@@ -34,6 +35,8 @@ app = rx.App(
 
 # Delivers the outbox through SMTP when MESPOINTS_SMTP_HOST is set (it returns at once otherwise).
 app.register_lifespan_task(run_sender_forever, engine=get_engine())
+# Hourly purge of dead sessions, used links, abandoned sign-ups, throttling traces, sent mails.
+app.register_lifespan_task(run_housekeeping_forever, engine=get_engine())
 
 pages.register_all()
 for registered in PAGES:

@@ -1066,7 +1066,7 @@ def housekeeping(*, engine: Engine, now: dt.datetime) -> int:
     Dead sessions and login tickets (services.sessions), mailed links used or expired for more
     than a day, accounts never activated whose activation links have all expired (the activation
     mail says to sign up again after the deadline), and rate-limit events and login back-off
-    records out of every window (services.rate_limit).
+    records out of every window (services.rate_limit), and mails sent more than a week ago.
     """
     removed = sessions_service.purge_expired(engine=engine, now=now)
     with session_scope(engine) as session:
@@ -1084,6 +1084,7 @@ def housekeeping(*, engine: Engine, now: dt.datetime) -> int:
             session.exec(delete(AccountToken).where(col(AccountToken.account_id).in_(stale)))
             removed += session.exec(delete(Account).where(col(Account.id).in_(stale))).rowcount or 0
         removed += rate_limit.purge(session, now=now)
+    removed += mail.purge_sent(engine=engine, now=now)
     return int(removed)
 
 

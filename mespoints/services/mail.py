@@ -28,9 +28,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from typing import Protocol
 
-from sqlalchemy import Engine, and_, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import Engine, and_, delete, or_, select, update
+from sqlmodel import Session, col
 
+from mespoints.db.engine import session_scope
 from mespoints.db.mail import OutboxMail
 from mespoints.services import secrets_box
 from mespoints.services.clock import utcnow
@@ -321,3 +322,16 @@ async def run_sender_forever(
         except Exception:  # a database hiccup must not stop the sender for good
             logger.exception("mail sender round failed")
         await asyncio.sleep(interval)
+
+
+# Sent mails are kept a little while (the development mailbox shows them), then deleted.
+SENT_MAIL_RETENTION = dt.timedelta(days=7)
+
+
+def purge_sent(*, engine: Engine, now: dt.datetime) -> int:
+    """Deletes mails an SMTP server accepted more than SENT_MAIL_RETENTION ago; returns the count."""
+    with session_scope(engine) as session:
+        result = session.execute(
+            delete(OutboxMail).where(col(OutboxMail.sent_at) <= now - SENT_MAIL_RETENTION)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

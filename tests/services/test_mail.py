@@ -399,3 +399,32 @@ def test_encrypt_hides_the_text_and_decrypt_restores_it():
     assert secrets_box.decrypt(token) == "https://exemple.fr/?jeton=XYZ"
     with pytest.raises(InvalidToken):
         secrets_box.decrypt("pas un jeton é")
+
+
+def test_sent_mails_are_deleted_after_a_week_and_unsent_ones_never(sqlite_engine):
+    import datetime as dt
+
+    from sqlalchemy import update as sql_update
+
+    from mespoints.db.engine import session_scope as scope
+    from mespoints.db.mail import OutboxMail
+    from mespoints.services import mail as mail_service
+    from mespoints.services.mail_templates import Message
+
+    now = dt.datetime(2026, 11, 22, 12, 0)
+    with scope(sqlite_engine) as session:
+        sent = mail_service.enqueue(
+            session, to="a@exemple.fr", message=Message("s", "t", "<p>t</p>"), now=now
+        )
+        recent = mail_service.enqueue(
+            session, to="b@exemple.fr", message=Message("s", "t", "<p>t</p>"), now=now
+        )
+        mail_service.enqueue(session, to="c@exemple.fr", message=Message("s", "t", "<p>t</p>"), now=now)
+        session.execute(sql_update(OutboxMail).where(OutboxMail.id == sent).values(sent_at=now))
+        session.execute(
+            sql_update(OutboxMail).where(OutboxMail.id == recent).values(sent_at=now + dt.timedelta(days=6))
+        )
+    later = now + dt.timedelta(days=7, seconds=1)
+    assert mail_service.purge_sent(engine=sqlite_engine, now=later) == 1
+    assert mail_service.purge_sent(engine=sqlite_engine, now=later) == 0
+    assert len(mail_service.list_mailbox(engine=sqlite_engine)) == 2
