@@ -1,7 +1,9 @@
 """The command line, `python -m mespoints …` (interfaces.md section 3).
 
 Every command applies the migrations first, so it works on a new, empty database, and reads the
-same MESPOINTS_* variables as the portal. Messages are in French.
+same MESPOINTS_* variables as the portal. Messages are in French. No command prints a traceback: an
+unexpected error (database out of reach, invalid configuration, a bug) is one French line on
+stderr and exit code 3.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from mespoints.db import migrate
 from mespoints.db.engine import get_engine, session_scope
@@ -21,6 +24,14 @@ from mespoints.db.engine import get_engine, session_scope
 EXIT_OK = 0
 EXIT_INVALID_LINES = 1
 EXIT_UNKNOWN_LICENCE = 2
+EXIT_UNEXPECTED = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+
+_EXIT_CODES_FR = (
+    "Codes de sortie : 0 succès ; 1 flux avec des lignes invalides ou illisible (import-feed) ;"
+    " 2 numéro de permis inconnu ou invalide, arguments ou configuration invalides ; 3 erreur"
+    " inattendue (base de données injoignable…), signalée en une ligne sur la sortie d'erreur."
+)
 
 _OS_ERRORS_FR: dict[type[OSError], str] = {
     FileNotFoundError: "fichier introuvable",
@@ -38,7 +49,9 @@ def _day(text: str) -> dt.date:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m mespoints", description="Mes Points Permis : commandes d'exploitation."
+        prog="python -m mespoints",
+        description="Mes Points Permis : commandes d'exploitation.",
+        epilog=_EXIT_CODES_FR,
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
@@ -48,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Importe un flux du fichier national. Les lignes valides sont enregistrées, les"
         " lignes invalides signalées avec leur numéro et ignorées. Code de sortie 0 si toutes les"
         " lignes sont valides, 1 sinon.",
+        epilog=_EXIT_CODES_FR,
     )
     feed.add_argument("path", metavar="FICHIER", help="chemin du flux (JSON Lines, UTF-8)")
     feed.set_defaults(handler=_import_feed)
@@ -56,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
         "licence",
         help="affiche le solde de points d'un permis",
         description="Affiche ce que le moteur de points répond pour ce permis à cette date.",
+        epilog=_EXIT_CODES_FR,
     )
     licence.add_argument("number", metavar="NUMERO", help="numéro de permis")
     licence.add_argument("--as-of", type=_day, metavar="AAAA-MM-JJ", help="date de situation (aujourd'hui)")
@@ -77,16 +92,31 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs one command; returns its exit code."""
+    """Runs one command; returns its exit code (never raises, except SystemExit for bad arguments)."""
     args = _parser().parse_args(argv)
-    engine = get_engine()
-    migrate.upgrade(engine)
     try:
+        engine = get_engine()
+        migrate.upgrade(engine)
         return int(args.handler(args, engine))
     except BrokenPipeError:
         # The reader went away (`… | head`): stop quietly, as Unix tools do.
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (kept open until exit)
         return EXIT_INVALID_LINES
+    except KeyboardInterrupt:
+        print("Commande interrompue.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - an operator reads one line, never a traceback
+        print(f"Erreur inattendue : {_unexpected_fr(error)} ({type(error).__name__}).", file=sys.stderr)
+        return EXIT_UNEXPECTED
+
+
+def _unexpected_fr(error: Exception) -> str:
+    """What went wrong, in French, without the error's own text (it may hold a database URL)."""
+    if isinstance(error, OperationalError | InterfaceError):
+        return "la base de données est injoignable ou refuse l'opération"
+    if isinstance(error, SQLAlchemyError):
+        return "la base de données a refusé l'opération"
+    return "la commande n'a pas pu aboutir"
 
 
 def _import_feed(args: argparse.Namespace, engine: Engine) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -12,7 +13,10 @@ from typing import Any
 import pytest
 
 from mespoints.cli import main
+from mespoints.db import migrate
 from mespoints.db.engine import get_engine
+from mespoints.domain.feed import FeedLicence
+from mespoints.domain.records import Infraction, Stage
 from mespoints.services import national_file
 from mespoints.settings import PROJECT_ROOT, get_settings
 
@@ -121,7 +125,7 @@ def test_licence_defaults_to_today_and_prints_a_french_table(database, tmp_path,
     capsys.readouterr()
     assert main(["licence", NUMBER]) == 0
     out = capsys.readouterr().out
-    assert "1 avril 2023" in out
+    assert "1er avril 2023" in out
     assert "Solde : 8 points sur 12" in out
 
 
@@ -142,6 +146,65 @@ def test_licence_with_a_malformed_date_is_refused_by_the_parser(database, capsys
         main(["licence", NUMBER, "--as-of", "01/06/2024"])
     assert stopped.value.code == 2
     assert "date invalide « 01/06/2024 » (attendu : AAAA-MM-JJ)" in capsys.readouterr().err
+
+
+def test_licence_json_answers_for_a_far_future_event_stored_before_the_feed_checked_dates(
+    database, capsys
+) -> None:
+    # The review's example, imported by an earlier version: the engine used to crash on it.
+    far = dt.datetime(9995, 1, 1, 10, 0)
+    record = FeedLicence(
+        "FUTUR12345", "card", "FUTUR", "Léa", dt.date(1990, 1, 1), dt.date(2010, 1, 1), False, None, (),
+        (Infraction("E1", far, far.date(), "C3", 2), Stage("S1", dt.date.max)),
+        dt.datetime(2024, 11, 2, 3, 0),
+    )  # fmt: skip
+    engine = get_engine()
+    migrate.upgrade(engine)
+    national_file.import_records(engine=engine, records=[record])
+    assert main(["licence", "FUTUR12345", "--as-of", "2025-01-01", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert [(item["date"], item["rule"]) for item in json.loads(out)["forecast"]] == [
+        ("9995-01-01", "withdrawal"),
+        ("9997-01-01", "full_restoration"),
+    ]
+    assert main(["licence", "FUTUR12345", "--as-of", "9999-12-31"]) == 0
+    assert "Solde : 12 points sur 12" in capsys.readouterr().out
+
+
+def test_an_unexpected_error_is_one_french_line_and_exit_code_3(database, capsys, monkeypatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom\nwith a second line")
+
+    monkeypatch.setattr("mespoints.services.national_file.load_licence_facts", broken)
+    assert main(["licence", NUMBER, "--json"]) == 3
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "Erreur inattendue : la commande n'a pas pu aboutir (RuntimeError).\n"
+
+
+def test_a_database_out_of_reach_is_one_french_line_and_exit_code_3(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "a-directory.db").mkdir()
+    monkeypatch.setenv("MESPOINTS_DATABASE_URL", f"sqlite:///{tmp_path / 'a-directory.db'}")
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    try:
+        assert main(["licence", NUMBER]) == 3
+    finally:
+        get_settings.cache_clear()
+        get_engine.cache_clear()
+    assert capsys.readouterr().err == (
+        "Erreur inattendue : la base de données est injoignable ou refuse l'opération (OperationalError).\n"
+    )
+
+
+def test_the_help_lists_the_exit_codes(capsys) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["--help"])
+    assert stopped.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "Codes de sortie : 0 succès" in help_text
+    assert "3 erreur inattendue" in help_text
 
 
 def test_demo_data_and_prepare_load_the_demo_file_once(database, capsys) -> None:
