@@ -40,6 +40,10 @@ VALID: dict[str, Any] = {
 }
 
 
+LICENCE_NUMBER_RULE = "licence_number : doit compter de 5 à 19 lettres et chiffres"
+DATE_RANGE = "doit être comprise entre 1900-01-01 et 2100-12-31"
+
+
 def parse(record: object) -> FeedLicence | list[str]:
     return parse_feed_line(json.dumps(record, ensure_ascii=False))
 
@@ -196,8 +200,8 @@ def test_the_example_of_the_review_in_the_far_future_is_rejected_with_its_reason
         }
     ]
     assert parse(record) == [
-        'events[0].committed_at : doit être comprise entre 1900-01-01 et 2100-12-31 (reçu "9995-01-01T10:00")',
-        'events[0].effective_on : doit être comprise entre 1900-01-01 et 2100-12-31 (reçu "9995-01-01")',
+        f'events[0].committed_at : {DATE_RANGE} (reçu "9995-01-01T10:00")',
+        f'events[0].effective_on : {DATE_RANGE} (reçu "9995-01-01")',
     ]
 
 
@@ -240,9 +244,6 @@ def _drop(path: str) -> Callable[[dict[str, Any]], None]:
 def _add_event(event: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
     return lambda record: record["events"].append(event)
 
-
-LICENCE_NUMBER_RULE = "licence_number : doit compter de 5 à 19 lettres et chiffres"
-DATE_RANGE = "doit être comprise entre 1900-01-01 et 2100-12-31"
 
 REJECTIONS = [
     ("licence_number_missing", _drop("licence_number"), "licence_number : champ manquant"),
@@ -355,7 +356,8 @@ REJECTIONS = [
     (
         "effective_before_committed",
         _set("events.0.effective_on", "2023-02-02"),
-        "events[0].effective_on : ne doit pas être antérieure au jour de committed_at, 2023-02-03 (reçu 2023-02-02)",
+        "events[0].effective_on : ne doit pas être antérieure au jour de committed_at, 2023-02-03"
+        " (reçu 2023-02-02)",
     ),
     (
         "effective_before_issue",
@@ -408,7 +410,8 @@ REJECTIONS = [
     (
         "stage_before_issue",
         _set("events.1.completed_on", "2009-06-01"),
-        "events[1].completed_on : ne doit pas être antérieure à la délivrance du permis, issued_on 2009-06-02",
+        "events[1].completed_on : ne doit pas être antérieure à la délivrance du permis,"
+        " issued_on 2009-06-02",
     ),
     ("stage_with_points", _set("events.1.points", 4), "events[1].points : champ inconnu"),
     ("updated_at_missing", _drop("updated_at"), "updated_at : champ manquant"),
@@ -466,8 +469,8 @@ def test_every_problem_of_a_line_is_reported_not_just_the_first() -> None:
         ),
         (
             "not json at all",
-            "JSON invalide (colonne 2) : valeur inattendue (true, false, null, nombre, chaîne, tableau ou objet"
-            " attendu)",
+            "JSON invalide (colonne 2) : valeur inattendue (true, false, null, nombre, chaîne, tableau ou"
+            " objet attendu)",
         ),
         ('{"points": 4,}', "JSON invalide (colonne 14) : virgule en trop"),
         ('{oops": 4}', "JSON invalide (colonne 2) : une clé doit être une chaîne entre guillemets"),
