@@ -14,9 +14,10 @@ from mespoints.components.forms import (
     submit_button,
 )
 from mespoints.components.text import button_link, duration_fr, fr, heading, link, paragraph, section
+from mespoints.domain.licence_format import LICENCE_FORMAT_LABELS
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from mespoints.services.accounts import ACTIVATION_VALIDITY
-from mespoints.state.signup import LAST_STEP, LICENCE_FORMATS, STEP_TITLES, SignupState
+from mespoints.state.signup import LAST_STEP, STEP_TITLES, SignupState
 from mespoints.template import page
 
 S = SignupState
@@ -214,7 +215,7 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
                 margin="0.15rem 0 0",
                 flex_shrink="0",
             ),
-            rx.el.label(LICENCE_FORMATS[value], html_for=radio_id, font_weight="600", cursor="pointer"),
+            rx.el.label(LICENCE_FORMAT_LABELS[value], html_for=radio_id, font_weight="600", cursor="pointer"),
             display="flex",
             gap="0.6rem",
             align_items="flex-start",

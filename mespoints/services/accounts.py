@@ -41,6 +41,7 @@ from mespoints import routes
 from mespoints.db.accounts import Account, AccountSession, AccountToken
 from mespoints.db.engine import session_scope
 from mespoints.domain import identity, password_policy
+from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import mail, mail_templates, national_file, rate_limit, security
 from mespoints.services import sessions as sessions_service
@@ -67,7 +68,6 @@ ACTIVATION = "activation"
 PASSWORD_RESET = "password_reset"
 EMAIL_CHANGE = "email_change"
 
-LICENCE_FORMATS = ("card", "three_part")
 
 MSG_LICENCE_MISMATCH = "Les informations saisies ne correspondent à aucun permis de conduire."
 MSG_INVALID_LOGIN = "Adresse électronique ou mot de passe incorrect."

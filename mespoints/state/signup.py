@@ -12,6 +12,7 @@ from mespoints import routes
 from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.domain import identity, password_policy
+from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import accounts, security
 from mespoints.services.clock import today, utcnow
@@ -25,7 +26,6 @@ STEP_TITLES = (
     "Conditions générales",
 )
 LAST_STEP = len(STEP_TITLES)
-LICENCE_FORMATS = {"card": "Format européen (carte de crédit)", "three_part": "Format 3 volets (cartonné)"}
 # Form field names, in page order; they are also the HTML ids the labels point at.
 FIELDS_BY_STEP = {
     1: ("nom", "prenoms", "date_naissance"),
