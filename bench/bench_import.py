@@ -1,12 +1,16 @@
 """Import benchmark (make bench): the national-file feed into SQLite, against raw sqlite3.
 
-    .venv/bin/python -m bench.bench_import [--licences 100000] [--events 3] [--batch-size N]
+    .venv/bin/python -m bench.bench_import [--licences 100000] [--events 3] [--batch-size N] [--workers N]
 
 1. writes a deterministic feed (bench/feedgen.py) into a temporary directory;
 2. imports it with mespoints.services.national_file.import_feed (validation included) into a fresh,
-   migrated SQLite file, and measures licences per second and the process's peak memory: the
-   resident-set high-water mark from resource.getrusage (ru_maxrss), taken right after the import,
-   before the baseline below loads its rows in memory;
+   migrated SQLite file, and measures licences per second and the import's peak memory, every
+   process counted: this process's resident-set high-water mark (resource.getrusage ru_maxrss, taken
+   right after the import, before the baseline below loads its rows in memory) plus the sum of the
+   high-water marks of its child processes (the import's workers and multiprocessing's resource
+   tracker), read from /proc/PID/status (VmHWM) every 50 ms during the import: an upper bound of
+   what they held together. (RUSAGE_CHILDREN is no use here: a child started with vfork inherits its
+   parent's high-water mark at exec.);
 3. inserts the very same rows with raw sqlite3 executemany (no validation, no upsert, ids known in
    advance, one commit per batch like the import) into another fresh, migrated file with the same
    connection settings, and prints the ratio import time / raw time.
@@ -24,14 +28,17 @@ import resource
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import feedgen
-from mespoints.db import migrate
-from mespoints.db.engine import make_engine
-from mespoints.services.national_file import DEFAULT_BATCH_SIZE, import_feed
+
+# The database layer is imported inside the functions: the import's worker processes are started
+# with "spawn", which re-imports the main module in each of them, and `python -m mespoints
+# import-feed`'s workers load only the feed parser (a main module named __main__ is not re-imported).
+# A heavy main module here would make the workers' memory and start-up look worse than they are.
 
 GOAL_LICENCES_PER_SECOND = 10_000
 GOAL_RATIO_TO_RAW = 5.0
@@ -41,11 +48,56 @@ _TABLES = ("holder", "licence", "licence_category", "licence_event")
 
 
 def peak_rss_mb() -> float:
-    """The process's resident-set high-water mark (Linux reports ru_maxrss in KiB)."""
+    """This process's resident-set high-water mark (Linux reports ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class ChildrenPeakMemory(threading.Thread):
+    """Samples the high-water mark (VmHWM) of every child process of this one until stopped."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peaks_kib: dict[int, int] = {}
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.05):
+            self.sample()
+
+    def sample(self) -> None:
+        me = str(os.getpid())
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = stat.read().rpartition(")")[2].split()[1]
+                if parent != me:
+                    continue
+                with open(f"/proc/{entry}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            peak = int(line.split()[1])
+                            self.peaks_kib[int(entry)] = max(peak, self.peaks_kib.get(int(entry), 0))
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended meanwhile
+
+    def stop(self) -> float:
+        """The sum of the children's high-water marks, in MB."""
+        self.stopping.set()
+        self.join()
+        return sum(self.peaks_kib.values()) / 1024
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def migrated_sqlite(path: Path) -> None:
+    from mespoints.db import migrate
+    from mespoints.db.engine import make_engine
+
     engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
@@ -158,10 +210,16 @@ def raw_insert(path: Path, rows: dict[str, list[tuple[Any, ...]]], batch_size: i
 
 
 def main(argv: list[str] | None = None) -> int:
+    from mespoints.db.engine import make_engine
+    from mespoints.services.national_file import DEFAULT_BATCH_SIZE, import_feed
+
     parser = argparse.ArgumentParser(prog="python -m bench.bench_import", description=__doc__.splitlines()[0])
     parser.add_argument("--licences", type=int, default=100_000)
     parser.add_argument("--events", type=int, default=3, help="events per licence")
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: the import's own choice)"
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="mespoints-bench-") as directory:
@@ -172,12 +230,19 @@ def main(argv: list[str] | None = None) -> int:
         imported_db = workdir / "import.sqlite"
         migrated_sqlite(imported_db)
         engine = make_engine(f"sqlite:///{imported_db}")
+        children_cpu_started = children_cpu_seconds()
+        children_memory = ChildrenPeakMemory()
+        children_memory.start()
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = import_feed(engine=engine, path=feed, batch_size=args.batch_size)
+        report = import_feed(engine=engine, path=feed, batch_size=args.batch_size, workers=args.workers)
         import_seconds = time.perf_counter() - started
         import_cpu_seconds = time.process_time() - cpu_started
+        workers_cpu_seconds = children_cpu_seconds() - children_cpu_started
+        children_peak_mb = children_memory.stop()
+        children_count = len(children_memory.peaks_kib)
         engine.dispose()
-        peak_mb = peak_rss_mb()
+        main_peak_mb = peak_rss_mb()
+        peak_mb = main_peak_mb + children_peak_mb
         rate = args.licences / import_seconds
         imported_counts = counts(imported_db)
 
@@ -193,11 +258,19 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"import (with validation): {import_seconds:.2f} s, {rate:,.0f} licences/s, batch {args.batch_size}"
     )
-    # CPU time well below the wall time means other processes shared the CPU: figures are pessimistic.
-    print(f"  CPU time of the import: {import_cpu_seconds:.2f} s; load average {os.getloadavg()[0]:.1f}")
+    # CPU time well above the wall time / CPUs means other processes shared them: figures are pessimistic.
+    print(
+        f"  CPU time: {import_cpu_seconds:.2f} s in this process, {workers_cpu_seconds:.2f} s in"
+        f" {report.workers} worker processes; {len(os.sched_getaffinity(0))} CPUs,"
+        f" load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"  lines {report.lines}, imported {report.imported}, rejected {report.rejected}")
     print(f"  rows: {imported_counts}")
-    print(f"peak memory (RSS high-water, resource.getrusage ru_maxrss, after import): {peak_mb:.0f} MB")
+    print(
+        f"peak memory of the import, every process (RSS high-water, ru_maxrss): {peak_mb:.0f} MB"
+        f" = this process {main_peak_mb:.0f} MB"
+        f" + {children_count} child process(es) {children_peak_mb:.0f} MB"
+    )
     print(f"raw sqlite3 executemany of the same rows: {raw_seconds:.2f} s; rows: {raw_counts}")
     print(f"ratio import / raw: {ratio:.2f}x")
 

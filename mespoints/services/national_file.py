@@ -1,10 +1,17 @@
 """The national licence file: importing its feed, and reading licences back.
 
 The import streams the feed (interfaces.md section 4) in batches: each batch of lines is validated
-(mespoints.domain.feed), then written in one transaction by a few upserts built with SQLAlchemy Core
-(INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL alike): executemany on SQLite, one
-INSERT ... SELECT FROM unnest(arrays) per table on PostgreSQL. Memory depends on the batch size,
-never on the file size (about 80 MB peak for 100,000 licences, bench/bench_import.py).
+(mespoints.domain.feed) and turned into rows (mespoints.services.national_file_rows), then written in
+one transaction by a few upserts built with SQLAlchemy Core (INSERT ... ON CONFLICT DO UPDATE on
+SQLite and PostgreSQL alike): executemany on SQLite, one INSERT ... SELECT FROM unnest(arrays) per
+table on PostgreSQL.
+
+A large file (PARALLEL_FROM_BYTES and more, on a machine with several CPUs) is parsed and validated
+by worker processes while this process writes: it reads chunks of raw lines with their numbers, hands
+them to the workers, and writes their rows and reports their rejections in the order of the file,
+with a bounded number of chunks in flight. The workers are started with "spawn", never forked: the
+importer may run inside a server holding database connections and threads. Memory depends on the
+batch size, never on the file size (bench/bench_import.py measures every process).
 
 What an import does to what is already stored:
 - a licence and its holder are upserted by licence number: the feed's values replace the stored ones;
@@ -21,9 +28,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
+import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,8 +53,23 @@ from mespoints.db.national_file import (
 from mespoints.domain.feed import FeedLicence, parse_feed_line
 from mespoints.domain.licence_number import normalize_licence_number, normalize_name
 from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
+from mespoints.services.national_file_rows import (
+    BatchRows,
+    Rejection,
+    Row,
+    batch_rows,
+    parse_lines,
+    reason_of,
+    stored_forms,
+)
 
 DEFAULT_BATCH_SIZE = 2_000
+# Smaller files are imported in-process: starting a worker costs about 0.3 s of CPU.
+PARALLEL_FROM_BYTES = 4_000_000
+MAX_WORKERS = 2
+# Chunks handed to the workers and not yet written, per worker: enough to keep them busy while this
+# process writes, few enough that memory stays flat whatever the file size.
+CHUNKS_AHEAD_PER_WORKER = 2
 # The report keeps the first rejections; on_rejected sees every one (the CLI prints them all).
 MAX_REPORTED_ERRORS = 1_000
 
@@ -79,8 +103,6 @@ _EVENT_COLUMNS = (
     "completed_on",
 )
 
-Row = tuple[Any, ...]
-
 
 @dataclass
 class ImportReport:
@@ -91,6 +113,8 @@ class ImportReport:
     rejected: int = 0
     # (line number, reason), the first MAX_REPORTED_ERRORS rejections.
     errors: list[tuple[int, str]] = field(default_factory=list)
+    # Processes that parsed and validated the lines while this one wrote; 0 when all ran in-process.
+    workers: int = 0
 
     @property
     def all_valid(self) -> bool:
@@ -113,14 +137,22 @@ def import_feed(
     path: str | os.PathLike[str],
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_rejected: Callable[[int, str], None] | None = None,
+    workers: int | None = None,
 ) -> ImportReport:
     """Imports the feed at path: valid lines are saved, invalid ones reported and skipped.
 
-    on_rejected(line_number, reason) is called for every rejected line as it is read. Raises OSError
-    when the file cannot be read; batches already written stay written.
+    on_rejected(line_number, reason) is called for every rejected line, in the order of the file.
+    workers: processes parsing the lines while this one writes; None chooses from the file's size
+    and the CPUs (automatic_workers), 0 does everything in-process. Raises OSError when the file
+    cannot be read; batches already written stay written.
     """
+    if workers is None:
+        workers = automatic_workers(path)
     report = ImportReport()
     writer = _BatchWriter(engine)
+    if workers > 0:
+        _import_in_workers(report, writer, read_feed(path), batch_size, on_rejected, workers)
+        return report
     batch: list[FeedLicence] = []
     for line_number, raw in read_feed(path):
         report.lines += 1
@@ -131,17 +163,78 @@ def import_feed(
                 writer.write(batch)
                 report.imported += len(batch)
                 batch = []
-            continue
-        reason = " ; ".join(result)  # French reasons, French punctuation
-        report.rejected += 1
-        if len(report.errors) < MAX_REPORTED_ERRORS:
-            report.errors.append((line_number, reason))
-        if on_rejected is not None:
-            on_rejected(line_number, reason)
+        else:
+            _reject(report, on_rejected, line_number, reason_of(result))
     if batch:
         writer.write(batch)
         report.imported += len(batch)
     return report
+
+
+def automatic_workers(path: str | os.PathLike[str]) -> int:
+    """How many worker processes import_feed uses for that file by default (0: in-process)."""
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        return 0  # read_feed raises the error
+    if size < PARALLEL_FROM_BYTES:
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return 0 if cpus < 2 else min(cpus, MAX_WORKERS)
+
+
+def _reject(
+    report: ImportReport, on_rejected: Callable[[int, str], None] | None, line_number: int, reason: str
+) -> None:
+    report.rejected += 1
+    if len(report.errors) < MAX_REPORTED_ERRORS:
+        report.errors.append((line_number, reason))
+    if on_rejected is not None:
+        on_rejected(line_number, reason)
+
+
+def _chunks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
+    chunk: list[tuple[int, bytes]] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _import_in_workers(
+    report: ImportReport,
+    writer: _BatchWriter,
+    lines: Iterator[tuple[int, bytes]],
+    batch_size: int,
+    on_rejected: Callable[[int, str], None] | None,
+    workers: int,
+) -> None:
+    """Workers parse and validate chunks of lines; this process writes their rows in file order."""
+    report.workers = workers
+    pending: deque[Future[tuple[BatchRows, list[Rejection], int]]] = deque()
+
+    def write_oldest() -> None:
+        rows, rejections, valid = pending.popleft().result()
+        for line_number, reason in rejections:
+            _reject(report, on_rejected, line_number, reason)
+        writer.write_rows(rows)
+        report.imported += valid
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        for chunk in _chunks(lines, batch_size):
+            report.lines += len(chunk)
+            pending.append(pool.submit(parse_lines, chunk, writer.dialect_name))
+            if len(pending) >= workers * CHUNKS_AHEAD_PER_WORKER:
+                write_oldest()
+        while pending:
+            write_oldest()
+    finally:
+        # On an error, chunks not started are dropped; the workers always exit before we return.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def import_records(
@@ -216,17 +309,12 @@ class _BatchWriter:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        name = engine.dialect.name
+        name = self.dialect_name = engine.dialect.name
+        self.date_text, self.datetime_text = stored_forms(name)
         if name == "postgresql":
             dialect: Any = postgresql.psycopg.dialect(paramstyle="pyformat")
-            self.date_text: Callable[[Any], Any] = _as_is
-            self.datetime_text: Callable[[Any], Any] = _as_is
-        elif name == "sqlite":
+        else:
             dialect = sqlite.dialect(paramstyle="qmark")
-            self.date_text = dt.date.isoformat
-            self.datetime_text = operator.methodcaller("isoformat", " ", "microseconds")
-        else:  # pragma: no cover - the portal runs on SQLite and PostgreSQL only
-            raise NotImplementedError(f"national-file import does not support {name}")
         self.upsert_holders = _Upsert(dialect, _holder, _HOLDER_COLUMNS, ("source_licence_number",))
         self.upsert_licences = _Upsert(dialect, _licence, _LICENCE_COLUMNS, ("licence_number",))
         self.insert_categories = _Upsert(dialect, _category, _CATEGORY_COLUMNS)
@@ -255,8 +343,14 @@ class _BatchWriter:
         )
 
     def write(self, batch: list[FeedLicence]) -> None:
-        """Writes one batch in one transaction; ids are looked up once per batch, not per row."""
-        holders, licences, categories, events = _rows(batch, self.date_text, self.datetime_text)
+        """Writes one batch of records in one transaction."""
+        self.write_rows(batch_rows(batch, self.date_text, self.datetime_text))
+
+    def write_rows(self, rows: BatchRows) -> None:
+        """Writes the rows of one batch in one transaction; ids are looked up once per batch."""
+        holders, licences, categories, events = rows
+        if not licences:
+            return
         numbers = [licence[0] for licence in licences]
         keys = self.keys(numbers)
         with self.engine.begin() as connection:
@@ -273,74 +367,6 @@ class _BatchWriter:
 def _id_map(connection: Connection, sql: str, keys: Any) -> dict[Any, int]:
     """{key: id} for the rows that query finds."""
     return {key: row_id for key, row_id in connection.exec_driver_sql(sql, keys).all()}
-
-
-def _as_is(value: Any) -> Any:
-    return value
-
-
-def _rows(
-    batch: list[FeedLicence], date_text: Callable[[Any], Any], datetime_text: Callable[[Any], Any]
-) -> tuple[list[Row], list[Row], list[tuple[str, Row]], list[tuple[str, Row]]]:
-    """The rows of one batch, a licence sent twice merged as documented in the module docstring.
-
-    Holders complete, licences without their holder_id, categories and events as (licence number,
-    the row without its licence_id): ids are known once the licences are written.
-    """
-    latest: dict[str, FeedLicence] = {}
-    events: dict[tuple[str, str], tuple[str, Row]] = {}
-    for record in batch:
-        number = record.licence_number
-        latest[number] = record
-        for event in record.events:
-            if type(event) is Infraction:
-                events[number, event.id] = (
-                    number,
-                    (
-                        event.id,
-                        "infraction",
-                        datetime_text(event.committed_at),
-                        date_text(event.effective_on),
-                        event.offence_class,
-                        event.points,
-                        event.label,
-                        event.place,
-                        None,
-                    ),
-                )
-            else:
-                events[number, event.id] = (
-                    number,
-                    (
-                        event.id,
-                        "stage",
-                        None,
-                        None,
-                        None,
-                        None,
-                        "",
-                        event.place,
-                        date_text(event.completed_on),  # type: ignore[union-attr]
-                    ),
-                )
-    holders = []
-    licences = []
-    categories = []
-    for number, record in latest.items():
-        holders.append((record.last_name, record.first_names, date_text(record.birth_date), number))
-        licences.append(
-            (
-                number,
-                record.format,
-                date_text(record.issued_on),
-                record.early_training,
-                record.probationary,
-                datetime_text(record.updated_at),
-            )
-        )
-        for category in record.categories:
-            categories.append((number, (category.category, date_text(category.obtained_on))))
-    return holders, licences, categories, list(events.values())
 
 
 def is_empty(engine: Engine) -> bool:
