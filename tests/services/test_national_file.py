@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import inspect
 import json
+import os
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -372,3 +373,81 @@ def test_memory_does_not_grow_with_the_size_of_the_file(tmp_path) -> None:
         engine.dispose()
     # Five times the lines, yet the same peak within noise: nothing kept per line.
     assert peaks[1] < peaks[0] * 1.5, peaks
+
+
+def _every_licence(engine: Engine, numbers: list[str]) -> list[tuple[Any, Any]]:
+    return [(licence(engine, number), facts(engine, number)) for number in numbers]
+
+
+def test_worker_processes_store_and_report_exactly_what_the_in_process_import_does(engine, tmp_path) -> None:
+    generated = list(feedgen.lines(40, seed=3))
+    numbers = [json.loads(line)["licence_number"] for line in generated]
+    resent = json.loads(generated[5])
+    resent["first_names"] = "Renvoyé"
+    resent["events"] = [infraction("EV-LATER", points=2)]
+    lines = [*generated[:10], "{not json", "", *generated[10:20], json.dumps(resent), "[]"]
+    lines += [json.dumps(record(events=[infraction("X", points=9)])), *generated[20:]]
+    feed = write_feed(tmp_path / "feed.jsonl", *lines)
+    reference = make_engine(f"sqlite:///{tmp_path / 'reference.db'}")
+    migrate.upgrade(reference)
+
+    seen: list[tuple[int, str]] = []
+    report = import_feed(
+        engine=engine,
+        path=feed,
+        batch_size=7,
+        workers=2,
+        on_rejected=lambda *rejection: seen.append(rejection),
+    )
+    expected = import_feed(engine=reference, path=feed, batch_size=7, workers=0)
+
+    assert (report.workers, expected.workers) == (2, 0)
+    assert (
+        (report.lines, report.imported, report.rejected)
+        == (44, 41, 3)
+        == (
+            expected.lines,
+            expected.imported,
+            expected.rejected,
+        )
+    )
+    assert [line for line, _ in report.errors] == [11, 24, 25]
+    assert seen == report.errors == expected.errors
+    assert licence(engine, numbers[5]).first_names == "Renvoyé"  # type: ignore[union-attr]
+    assert _every_licence(engine, numbers) == _every_licence(reference, numbers)
+    reference.dispose()
+
+    stored = dump(engine)
+    again = import_feed(engine=engine, path=feed, batch_size=7, workers=1)
+    assert (again.imported, again.rejected) == (41, 3)
+    assert dump(engine) == stored
+
+
+def test_a_failed_write_stops_the_worker_processes_and_leaves_earlier_batches_saved(
+    sqlite_engine, tmp_path, monkeypatch
+) -> None:
+    original = national_file._BatchWriter.write_rows
+    calls = []
+
+    def failing_second_batch(self, rows):  # type: ignore[no-untyped-def]
+        calls.append(len(rows[1]))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        original(self, rows)
+
+    monkeypatch.setattr(national_file._BatchWriter, "write_rows", failing_second_batch)
+    feed = feedgen.write_feed(tmp_path / "feed.jsonl", 100)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_feed(engine=sqlite_engine, path=feed, batch_size=10, workers=2)
+    assert len(dump(sqlite_engine)["licence"]) == 10
+
+
+def test_only_a_large_file_on_several_cpus_is_parsed_by_worker_processes(tmp_path) -> None:
+    small = write_feed(tmp_path / "small.jsonl", record())
+    large = tmp_path / "large.jsonl"
+    with large.open("wb") as sparse:
+        sparse.truncate(national_file.PARALLEL_FROM_BYTES)
+    cpus = len(os.sched_getaffinity(0))
+    assert national_file.automatic_workers(small) == 0
+    assert national_file.automatic_workers(tmp_path / "missing.jsonl") == 0
+    assert national_file.automatic_workers(large) == (min(cpus, national_file.MAX_WORKERS) if cpus > 1 else 0)
