@@ -38,7 +38,7 @@ run: setup
 ## Hot reload for designers (two ports: front end 3000, back end 8000).
 dev: setup
 	$(PY) -m mespoints demo-accounts
-	MESPOINTS_PORT=3000 $(VENV)/bin/reflex run --env dev --frontend-port 3000 --backend-port 8000
+	MESPOINTS_PORT=3000 MESPOINTS_BACKEND_PORT=8000 $(VENV)/bin/reflex run --env dev --frontend-port 3000 --backend-port 8000
 
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

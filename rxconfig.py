@@ -1,6 +1,5 @@
 """Reflex configuration: one port in production, bun and Node from the project's npm install."""
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,7 +17,10 @@ _settings = get_settings()  # validated once: a bad value stops here with one cl
 _base_url = _settings.base_url
 _base = urlsplit(_base_url)
 _origin = f"{_base.scheme}://{_base.netloc}"
-_port = int(os.environ.get("MESPOINTS_PORT", "3000"))
+_port = _settings.port
+# `make dev` (hot reload) runs the back end on a port of its own; production uses one port.
+_backend_port = _settings.backend_port or _port
+_api_url = _settings.backend_url
 _origins = sorted({_origin, f"http://localhost:{_port}", f"http://127.0.0.1:{_port}"})
 
 config = rx.Config(
@@ -27,9 +29,9 @@ config = rx.Config(
     show_built_with_reflex=False,
     bun_path=JS_TOOLS / ".bin" / "bun",
     frontend_port=_port,
-    backend_port=_port,
+    backend_port=_backend_port,
     # One port in production: the front end talks to the back end at the public address.
-    api_url=_base_url,
+    api_url=_api_url,
     deploy_url=_base_url,
     trusted_proxy_hops=_settings.trusted_proxy_hops,
     cors_allowed_origins=_origins,

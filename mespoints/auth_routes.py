@@ -34,7 +34,11 @@ def same_site(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    # The page's own host, or the public address (`make dev` serves pages from another port).
+    return urlsplit(origin).netloc in {
+        request.headers.get("host", ""),
+        urlsplit(get_settings().base_url).netloc,
+    }
 
 
 def forbidden() -> PlainTextResponse:
@@ -51,8 +55,10 @@ async def session_from_ticket(request: Request) -> Response:
         sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
     )
     if session_id is None:
-        return RedirectResponse(f"{routes.LOGIN}?erreur=session", status_code=303)
-    response = RedirectResponse(routes.safe_next(str(form.get("suite", ""))), status_code=303)
+        return RedirectResponse(get_settings().page_url(f"{routes.LOGIN}?erreur=session"), status_code=303)
+    response = RedirectResponse(
+        get_settings().page_url(routes.safe_next(str(form.get("suite", "")))), status_code=303
+    )
     response.set_cookie(
         sessions.SESSION_COOKIE,
         session_id,
@@ -72,7 +78,9 @@ async def logout(request: Request) -> Response:
     if session_id:
         sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
     closed = (await request.form()).get("ferme") == "1"
-    response = RedirectResponse(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}", status_code=303)
+    response = RedirectResponse(
+        get_settings().page_url(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}"), status_code=303
+    )
     response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
 

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # Reverse proxies in front of the portal whose X-Forwarded-For can be trusted (client IPs
     # for the per-IP login limit); 0 when the portal faces the browsers directly.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)
+    # The port the portal listens on; `make dev` (hot reload) puts the back end on its own port.
+    port: int = Field(default=3000, ge=1, le=65535)
+    backend_port: int | None = Field(default=None, ge=1, le=65535)
     # Tests and demos only: the day the portal takes as today.
     today: dt.date | None = None
 
@@ -63,6 +66,21 @@ class Settings(BaseSettings):
 
         host = urlsplit(self.base_url).hostname or ""
         return self.smtp_host is None and host in {"localhost", "127.0.0.1", "::1"}
+
+    @property
+    def backend_url(self) -> str:
+        """Where the browser reaches the back end: the public address, or the dev back end."""
+        if self.backend_port is None or self.backend_port == self.port:
+            return self.base_url
+        return f"http://localhost:{self.backend_port}"
+
+    def backend_route(self, path: str) -> str:
+        """A backend HTTP route as the browser must address it (relative on one port)."""
+        return path if self.backend_url == self.base_url else f"{self.backend_url}{path}"
+
+    def page_url(self, path: str) -> str:
+        """A page as a backend route must redirect to it (relative on one port)."""
+        return path if self.backend_url == self.base_url else f"{self.base_url}{path}"
 
     @property
     def uses_https(self) -> bool:

@@ -12,6 +12,7 @@ from mespoints import routes
 from mespoints.db.engine import get_engine
 from mespoints.services import sessions
 from mespoints.services.clock import utcnow
+from mespoints.settings import get_settings
 
 
 def session_id_of(state: rx.State) -> str | None:
@@ -47,7 +48,7 @@ def post_to_script(path: str, fields: dict[str, str] | None = None) -> str:
     """Full-page POST to a backend route (hidden form), so the browser follows its redirect."""
     return (
         "(() => { const f = document.createElement('form'); f.method = 'post'; "
-        f"f.action = {json.dumps(path)}; "
+        f"f.action = {json.dumps(get_settings().backend_route(path))}; "
         f"for (const [k, v] of Object.entries({json.dumps(fields or {})})) {{ "
         "const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; "
         "f.appendChild(i); } document.body.appendChild(f); f.submit(); })()"
