@@ -3,10 +3,11 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.forms import form_alert, input_field, submit_button
+from mespoints.components.link_request import link_request_form
 from mespoints.components.text import button_link, duration_fr, heading, paragraph, section
 from mespoints.services.accounts import ACTIVATION_VALIDITY
-from mespoints.state.activation import ActivationState, ResendActivationState
+from mespoints.state.activation import ActivationState
+from mespoints.state.link_request import ResendActivationState
 from mespoints.template import page
 
 
@@ -89,43 +90,15 @@ def activation() -> rx.Component:
     on_load=ResendActivationState.on_load,
 )
 def resend_activation() -> rx.Component:
-    S = ResendActivationState
     return rx.el.div(
         heading("Recevoir un nouveau lien d'activation"),
-        section(
-            rx.cond(
-                S.sent,
-                rx.fragment(
-                    rx.el.p(
-                        "Si un compte non activé existe pour cette adresse, un nouveau lien vient "
-                        "d'y être envoyé. "
-                        f"Il est valable {duration_fr(ACTIVATION_VALIDITY)} ; "
-                        "les liens précédents ne fonctionnent plus.",
-                        role="status",
-                        style=styles.alert_success,
-                        margin_bottom="1rem",
-                    ),
-                    button_link("Aller à la page de connexion", routes.LOGIN, primary=False),
-                ),
-                rx.el.form(
-                    form_alert(S.message),
-                    # No initial value from the state: it would arrive after the page shows and
-                    # mix with what the user has already typed. The browser keeps the field as typed.
-                    input_field(
-                        "email",
-                        "Adresse électronique",
-                        error=S.email_error,
-                        type_="email",
-                        autocomplete="email",
-                        hint="L'adresse utilisée lors de la création du compte.",
-                        spell_check=False,
-                    ),
-                    submit_button("Recevoir un nouveau lien"),
-                    on_submit=S.submit,
-                    reset_on_submit=False,
-                    no_validate=True,
-                ),
-            ),
+        link_request_form(
+            ResendActivationState,
+            intro=None,
+            hint="L'adresse utilisée lors de la création du compte.",
+            button="Recevoir un nouveau lien",
+            sent="Si un compte non activé existe pour cette adresse, un nouveau lien vient d'y être envoyé. "
+            f"Il est valable {duration_fr(ACTIVATION_VALIDITY)} ; les liens précédents ne fonctionnent plus.",
         ),
         max_width=styles.FORM_WIDTH,
     )

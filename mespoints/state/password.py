@@ -12,31 +12,6 @@ from mespoints.services.clock import utcnow
 from mespoints.state.auth import first_error
 
 
-class ForgottenPasswordState(rx.State):
-    email_error: str = ""
-    message: str = ""
-    sent: bool = False
-
-    @rx.event
-    def on_load(self) -> None:
-        self.email_error = self.message = ""
-        self.sent = False
-
-    @rx.event
-    def submit(self, form: dict):
-        email = str(form.get("email", "")).strip()[:254]
-        self.email_error = self.message = ""
-        outcome = accounts.request_password_reset(engine=get_engine(), email=email, now=utcnow())
-        if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
-            self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
-            return rx.call_script(focus_script("email"))
-        if outcome.status == accounts.RequestStatus.RATE_LIMITED:
-            self.message = outcome.message or ""
-            return None
-        self.sent = True
-        return None
-
-
 class ResetPasswordState(rx.State):
     # "", "done", "expired", "invalid"
     link_status: str = ""

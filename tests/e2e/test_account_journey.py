@@ -177,3 +177,14 @@ def test_private_pages_send_a_stranger_to_the_login_page(page, portal):
     page.goto("/tableau-de-bord")
     page.wait_for_url("**/connexion**")
     expect(page.get_by_test_id("solde")).to_have_count(0)
+
+
+def test_a_used_or_unknown_activation_link_offers_a_new_one_without_telling_who_has_an_account(page, portal):
+    page.goto("/activation?jeton=inconnu")
+    expect(page.get_by_text("Ce lien d'activation n'est pas valable ou a déjà été utilisé.")).to_be_visible()
+    page.get_by_role("link", name="Recevoir un nouveau lien").click()
+    page.wait_for_url("**/activation/nouveau-lien**")
+    page.get_by_label("Adresse électronique").fill("personne.inconnue@exemple.fr")
+    page.get_by_role("button", name="Recevoir un nouveau lien").click()
+    expect(page.get_by_role("status")).to_contain_text("Si un compte non activé existe pour cette adresse")
+    assert portal.mailbox.count_to("personne.inconnue@exemple.fr") == 0

@@ -1,0 +1,52 @@
+"""The « send me a link » forms: new activation link, forgotten password.
+
+Same answer whether or not the address has an account (no enumeration); errors next to the field.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints.components.forms import focus_script
+from mespoints.db.engine import get_engine
+from mespoints.services import accounts
+from mespoints.services.clock import utcnow
+from mespoints.state.auth import first_error
+
+
+class LinkRequestState(rx.State, mixin=True):
+    email_error: str = ""
+    message: str = ""
+    sent: bool = False
+
+    def _request(self, email: str) -> accounts.RequestOutcome:
+        raise NotImplementedError
+
+    @rx.event
+    def on_load(self) -> None:
+        self.email_error = self.message = ""
+        self.sent = False
+
+    @rx.event
+    def submit(self, form: dict):
+        email = str(form.get("email", "")).strip()[:254]
+        self.email_error = self.message = ""
+        outcome = self._request(email)
+        if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
+            self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
+            return rx.call_script(focus_script("email"))
+        if outcome.status == accounts.RequestStatus.RATE_LIMITED:
+            self.message = outcome.message or ""
+            return None
+        self.sent = True
+        return None
+
+
+class ResendActivationState(LinkRequestState, rx.State):
+    def _request(self, email: str) -> accounts.RequestOutcome:
+        return accounts.resend_activation(engine=get_engine(), email=email, now=utcnow())
+
+
+class ForgottenPasswordState(LinkRequestState, rx.State):
+    def _request(self, email: str) -> accounts.RequestOutcome:
+        return accounts.request_password_reset(engine=get_engine(), email=email, now=utcnow())
