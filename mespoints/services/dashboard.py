@@ -34,6 +34,7 @@ from mespoints.domain.points import (
 )
 from mespoints.domain.points_text import LETTER_MEANINGS_FR, RULE_LABELS_FR, format_date_fr, points_fr
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
+from mespoints.services.national_file import event_from_row
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -275,24 +276,8 @@ def read_licence(*, engine: Engine, licence_number: str) -> tuple[LicenceHeader,
     if not rows:
         return None
     first = rows[0]
-    events: list[Infraction | Stage] = []
-    for row in rows:
-        if row.event_id is None:
-            continue  # a licence without events: one row, event columns NULL
-        if row.kind == "infraction":
-            events.append(
-                Infraction(
-                    id=row.event_id,
-                    committed_at=row.committed_at,
-                    effective_on=row.effective_on,
-                    offence_class=row.offence_class,
-                    points=row.points,
-                    label=row.label,
-                    place=row.place,
-                )
-            )
-        else:
-            events.append(Stage(id=row.event_id, completed_on=row.completed_on, place=row.place))
+    # A licence without events gives one row whose event columns are NULL.
+    events = [event_from_row(row) for row in rows if row.event_id is not None]
     events.sort(key=lambda event: event.id)
     header = LicenceHeader(
         licence_number=first.licence_number, first_names=first.first_names, updated_at=first.updated_at

@@ -412,6 +412,21 @@ def get_licence(session: Session, licence_number: str) -> LicencePublic | None:
     )
 
 
+def event_from_row(row: Any) -> Event:
+    """The engine's event for a stored licence_event row (ORM object or Core row alike)."""
+    if row.kind == "infraction":
+        return Infraction(
+            id=row.event_id,
+            committed_at=row.committed_at,
+            effective_on=row.effective_on,
+            offence_class=row.offence_class,
+            points=row.points,
+            label=row.label,
+            place=row.place,
+        )
+    return Stage(id=row.event_id, completed_on=row.completed_on, place=row.place)
+
+
 def load_licence_facts(session: Session, licence_number: str) -> LicenceFacts | None:
     """What the points engine needs about that licence, or None when it is unknown."""
     number = normalize_licence_number(licence_number)
@@ -423,22 +438,7 @@ def load_licence_facts(session: Session, licence_number: str) -> LicenceFacts | 
     rows = session.exec(
         select(LicenceEvent).where(LicenceEvent.licence_id == licence.id).order_by(LicenceEvent.event_id)  # type: ignore[arg-type]
     ).all()
-    events: list[Event] = []
-    for row in rows:
-        if row.kind == "infraction":
-            events.append(
-                Infraction(
-                    id=row.event_id,
-                    committed_at=row.committed_at,  # type: ignore[arg-type]
-                    effective_on=row.effective_on,  # type: ignore[arg-type]
-                    offence_class=row.offence_class,  # type: ignore[arg-type]
-                    points=row.points,  # type: ignore[arg-type]
-                    label=row.label,
-                    place=row.place,
-                )
-            )
-        else:
-            events.append(Stage(id=row.event_id, completed_on=row.completed_on, place=row.place))  # type: ignore[arg-type]
+    events = [event_from_row(row) for row in rows]
     return LicenceFacts(
         issued_on=licence.issued_on,
         early_training=licence.early_training,
