@@ -13,6 +13,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 PORT ?= 3000
 export MESPOINTS_PORT := $(PORT)
 CHROMIUM := /usr/bin/chromium
+# With Redis, Reflex starts several granian workers (state shared); one per core, not 2×cores+1.
+ifdef REFLEX_REDIS_URL
+export GRANIAN_WORKERS ?= $(shell nproc)
+endif
 
 .PHONY: run dev test test-fast bench lint typecheck setup deps chromium clean
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,7 +14,11 @@ from tests.e2e.conftest import running_portal
 @pytest.fixture(scope="module")
 def redis_portal(tmp_path_factory, smtp_server, redis_url):
     workdir = tmp_path_factory.mktemp("redis-portal")
-    with running_portal(workdir, smtp_server, "redis-portal", REFLEX_REDIS_URL=redis_url) as started:
+    # What `make run` does with REFLEX_REDIS_URL set: one worker per core.
+    workers = str(max(2, os.cpu_count() or 2))
+    with running_portal(
+        workdir, smtp_server, "redis-portal", REFLEX_REDIS_URL=redis_url, GRANIAN_WORKERS=workers
+    ) as started:
         yield started
 
 
