@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import DBAPIError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -41,6 +42,14 @@ def same_site(request: Request) -> bool:
     }
 
 
+# A failing dependency: the user gets the « service indisponible » page, the log gets the trace.
+DEPENDENCY_ERRORS = (DBAPIError, OSError, TimeoutError)
+
+
+def unavailable() -> RedirectResponse:
+    return RedirectResponse(get_settings().page_url(routes.UNAVAILABLE), status_code=303)
+
+
 def forbidden() -> PlainTextResponse:
     log.warning("cross-site request refused on an authentication route")
     return PlainTextResponse("Requête refusée.", status_code=403)
@@ -51,9 +60,13 @@ async def session_from_ticket(request: Request) -> Response:
         return forbidden()
     form = await request.form()
     ticket = str(form.get("ticket", ""))
-    session_id = (
-        sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
-    )
+    try:
+        session_id = (
+            sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
+        )
+    except DEPENDENCY_ERRORS:
+        log.exception("login ticket: the database does not answer")
+        return unavailable()
     if session_id is None:
         return RedirectResponse(get_settings().page_url(f"{routes.LOGIN}?erreur=session"), status_code=303)
     response = RedirectResponse(
@@ -75,12 +88,17 @@ async def logout(request: Request) -> Response:
     if not same_site(request):
         return forbidden()
     session_id = request.cookies.get(sessions.SESSION_COOKIE)
-    if session_id:
-        sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
     closed = (await request.form()).get("ferme") == "1"
     response = RedirectResponse(
         get_settings().page_url(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}"), status_code=303
     )
+    if session_id:
+        try:
+            sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
+        except DEPENDENCY_ERRORS:
+            # The browser forgets the session anyway; the server's copy expires on its own.
+            log.exception("logout: the database does not answer")
+            response = unavailable()
     response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
 

@@ -5,20 +5,29 @@ from typing import Any, cast
 
 import reflex as rx
 from reflex_base.event import EventSpec
+from sqlalchemy.exc import DBAPIError
 
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import SecurityHeaders, backend_routes
 from mespoints.services.accounts import run_housekeeping_forever
 from mespoints.services.mail import run_sender_forever
+from mespoints.state.unavailable import unavailable_page_script
 from mespoints.template import PAGES
 
 log = logging.getLogger("mespoints")
 
 
 def on_backend_exception(exception: Exception) -> EventSpec:
-    """No stack trace ever reaches a user: log it, tell them in French, keep what they typed."""
+    """No stack trace ever reaches a user: the error is logged, the user reads French.
+
+    A failing dependency (the database) shows the « service indisponible » page, with a way
+    back to the page they were on; what they typed stays in their state. Anything else keeps
+    them on the page with a message.
+    """
     log.error("unhandled error in an event handler", exc_info=exception)
+    if isinstance(exception, (DBAPIError, OSError, TimeoutError)):
+        return rx.call_script(unavailable_page_script())
     return rx.toast.error(
         "Une erreur inattendue est survenue. Ce que vous avez saisi est conservé : réessayez dans "
         "quelques instants.",

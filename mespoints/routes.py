@@ -17,6 +17,7 @@ ACCESSIBILITY = "/accessibilite"
 PERSONAL_DATA = "/donnees-personnelles"
 TERMS = "/conditions-generales"
 MAILBOX = "/boite-de-test"
+UNAVAILABLE = "/service-indisponible"
 
 # Backend HTTP routes (Starlette), reached by full page loads only.
 HEALTH = "/health"

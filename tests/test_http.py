@@ -115,3 +115,40 @@ def test_the_development_mailbox_is_shown_only_to_this_machine():
 
     assert is_loopback("127.0.0.1") and is_loopback("::1")
     assert not is_loopback("192.168.1.20") and not is_loopback("") and not is_loopback("unknown")
+
+
+@pytest.fixture
+def broken_database(monkeypatch):
+    """The session routes pointed at a database that does not answer."""
+    import mespoints.auth_routes as auth_routes
+
+    broken = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    monkeypatch.setattr(auth_routes, "get_engine", lambda: broken)
+    return TestClient(http.backend_routes(), follow_redirects=False)
+
+
+def test_a_login_while_the_database_is_down_leads_to_the_unavailable_page(broken_database, caplog):
+    response = broken_database.post("/auth/session", data={"ticket": "t"})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/service-indisponible"
+    assert "set-cookie" not in response.headers
+    assert "the database does not answer" in caplog.text
+
+
+def test_a_logout_while_the_database_is_down_still_forgets_the_cookie(broken_database):
+    broken_database.cookies.set("mpp_session", "abc")
+    response = broken_database.post("/auth/logout")
+    assert response.headers["location"] == "/service-indisponible"
+    assert 'mpp_session=""' in response.headers["set-cookie"]
+
+
+def test_an_event_handler_failing_on_the_database_shows_the_unavailable_page(caplog):
+    from sqlalchemy.exc import OperationalError
+
+    from mespoints.mespoints import on_backend_exception
+
+    spec = on_backend_exception(OperationalError("SELECT 1", {}, Exception("connection refused")))
+    assert "/service-indisponible" in str(spec)
+    other = on_backend_exception(ValueError("bug"))
+    assert "/service-indisponible" not in str(other)
+    assert "unhandled error in an event handler" in caplog.text

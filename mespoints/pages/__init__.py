@@ -2,4 +2,15 @@
 
 
 def register_all() -> None:
-    from mespoints.pages import account, activation, dashboard, home, legal, login, mailbox, password, signup  # noqa: F401
+    from mespoints.pages import (  # noqa: F401
+        account,
+        activation,
+        dashboard,
+        home,
+        legal,
+        login,
+        mailbox,
+        password,
+        signup,
+        unavailable,
+    )

@@ -40,3 +40,11 @@ def test_health_answers_ok_with_the_database(portal):
     assert response.json()["status"] == "ok"
     assert response.headers["cache-control"] == "no-store"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_unavailable_page_explains_in_french_and_offers_a_way_back(page):
+    page.goto("/service-indisponible?retour=/inscription")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Service momentanément indisponible")
+    expect(page.get_by_role("link", name="Réessayer")).to_have_attribute("href", "/inscription")
+    page.goto("/service-indisponible?retour=https://evil.example/")
+    expect(page.get_by_role("link", name="Réessayer")).to_have_attribute("href", "/")

@@ -1,0 +1,25 @@
+"""The « service momentanément indisponible » page: where a failing dependency sends the user."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from mespoints import routes
+
+
+def unavailable_page_script() -> str:
+    """Full page load of the error page, remembering the page the user was on."""
+    return (
+        f"window.location.assign({json.dumps(routes.UNAVAILABLE)} + '?retour=' + "
+        "encodeURIComponent(window.location.pathname))"
+    )
+
+
+class UnavailableState(rx.State):
+    back_to: str = routes.HOME
+
+    @rx.event
+    def on_load(self) -> None:
+        self.back_to = routes.safe_next(self.router.url.query_parameters.get("retour"), default=routes.HOME)
