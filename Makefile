@@ -23,6 +23,8 @@ endif
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@# `.venv/bin/python -m mespoints …` works from any directory: the venv knows the project.
+	@echo "$(CURDIR)" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/mespoints-project.pth"
 	@touch $@
 
 $(JS)/.installed: tools/js/package.json tools/js/package-lock.json
