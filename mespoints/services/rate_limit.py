@@ -208,32 +208,6 @@ def _block_after(session: Session, *, key_hash: str, failures: int, now: dt.date
         )
 
 
-def record_login_failure(session: Session, *, email: str, now: dt.datetime) -> int:
-    """Count one failed login for this address (atomic increment); returns the consecutive count."""
-    key_hash = _login_key(email)
-    failures = _increment(session, key_hash=key_hash, now=now)
-    _block_after(session, key_hash=key_hash, failures=failures, now=now)
-    return failures
-
-
-def _increment(session: Session, *, key_hash: str, now: dt.datetime) -> int:
-    result = session.exec(
-        update(LoginThrottle)
-        .where(col(LoginThrottle.key_hash) == key_hash)
-        .values(failures=col(LoginThrottle.failures) + 1, last_failure_at=now)
-        .returning(col(LoginThrottle.failures))
-    ).scalar_one_or_none()
-    if result is not None:
-        return int(result)
-    try:
-        with session.begin_nested():
-            session.add(LoginThrottle(key_hash=key_hash, failures=1, last_failure_at=now))
-        return 1
-    except IntegrityError:
-        # Another worker inserted the row between our UPDATE and INSERT: increment it.
-        return _increment(session, key_hash=key_hash, now=now)
-
-
 def clear_login_failures(session: Session, *, email: str) -> None:
     """Forget failures and any block for this address (successful login, password reset)."""
     session.exec(delete(LoginThrottle).where(col(LoginThrottle.key_hash) == _login_key(email)))

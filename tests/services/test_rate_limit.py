@@ -55,36 +55,14 @@ def test_login_failures_block_the_address_and_clearing_forgets_them(sqlite_engin
     email = "julie.martin@exemple.fr"
     with session_scope(sqlite_engine) as session:
         for _ in range(5):
-            rate_limit.record_login_failure(session, email=email, now=NOW)
+            assert rate_limit.begin_login_attempt(session, email=email, now=NOW) is None
         assert rate_limit.login_blocked_for(session, email=email, now=NOW) == 15
         assert rate_limit.login_blocked_for(session, email=email, now=NOW + dt.timedelta(seconds=15)) is None
         assert rate_limit.login_blocked_for(session, email="autre@exemple.fr", now=NOW) is None
         rate_limit.clear_login_failures(session, email=email)
         assert rate_limit.login_blocked_for(session, email=email, now=NOW) is None
-        assert rate_limit.record_login_failure(session, email=email, now=NOW) == 1
-
-
-def test_concurrent_login_failures_are_all_counted(engine):
-    barrier = threading.Barrier(10)
-    errors: list[BaseException] = []
-
-    def fail() -> None:
-        try:
-            barrier.wait()
-            with session_scope(engine) as session:
-                rate_limit.record_login_failure(session, email="cible@exemple.fr", now=NOW)
-        except BaseException as error:  # noqa: BLE001
-            errors.append(error)
-
-    threads = [threading.Thread(target=fail) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert errors == []
-    with session_scope(engine) as session:
-        assert rate_limit.record_login_failure(session, email="cible@exemple.fr", now=NOW) == 11
+        assert rate_limit.begin_login_attempt(session, email=email, now=NOW) is None
+        assert rate_limit.login_blocked_for(session, email=email, now=NOW) is None
 
 
 def in_threads(count: int, action) -> list:  # type: ignore[no-untyped-def]
@@ -163,7 +141,7 @@ def test_a_released_event_no_longer_counts(sqlite_engine):
 def test_purge_removes_old_events_and_forgotten_login_records(sqlite_engine):
     hit(sqlite_engine)
     with session_scope(sqlite_engine) as session:
-        rate_limit.record_login_failure(session, email="a@exemple.fr", now=NOW)
+        rate_limit.begin_login_attempt(session, email="a@exemple.fr", now=NOW)
     with session_scope(sqlite_engine) as session:
         assert rate_limit.purge(session, now=NOW + dt.timedelta(minutes=30)) == 0
         assert rate_limit.purge(session, now=NOW + dt.timedelta(days=2)) == 2
