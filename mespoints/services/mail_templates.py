@@ -197,8 +197,8 @@ def email_change_verification(*, first_name: str, link: str) -> Message:
     )
 
 
-def email_changed_notice(*, first_name: str, new_email_masked: str, undo_link: str | None = None) -> Message:
-    """Sent to the old address once the change is done (undo_link: optional way back)."""
+def email_changed_notice(*, first_name: str, new_email_masked: str) -> Message:
+    """Sent to the old address once the change is done."""
     blocks: list[_Paragraph | _Button] = [
         _Paragraph(
             "L'adresse électronique de votre compte Mes Points Permis a été remplacée par "
@@ -209,8 +209,6 @@ def email_changed_notice(*, first_name: str, new_email_masked: str, undo_link: s
             "compte. Votre solde de points, lui, ne peut pas être modifié depuis le portail."
         ),
     ]
-    if undo_link:
-        blocks.append(_Button("Ce n'était pas moi : annuler le changement", undo_link))
     return _render("L'adresse électronique de votre compte a été modifiée", first_name, blocks)
 
 
