@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import SecurityHeaders, backend_routes
-from mespoints.services.accounts import run_housekeeping_forever
+from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
 from mespoints.services.mail import run_sender_forever
 from mespoints.state.unavailable import unavailable_page_script
 from mespoints.template import PAGES
@@ -42,8 +42,8 @@ app = rx.App(
     backend_exception_handler=on_backend_exception,
 )
 
-# Delivers the outbox through SMTP when MESPOINTS_SMTP_HOST is set (it returns at once otherwise).
-app.register_lifespan_task(run_sender_forever, engine=get_engine())
+# Turns form requests into mails (always), and delivers the outbox when MESPOINTS_SMTP_HOST is set.
+app.register_lifespan_task(run_sender_forever, engine=get_engine(), handlers=REQUEST_HANDLERS)
 # Hourly purge of dead sessions, used links, abandoned sign-ups, throttling traces, sent mails.
 app.register_lifespan_task(run_housekeeping_forever, engine=get_engine())
 

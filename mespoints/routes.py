@@ -12,6 +12,8 @@ PASSWORD_RESET = "/mot-de-passe/nouveau"
 DASHBOARD = "/tableau-de-bord"
 ACCOUNT = "/compte"
 EMAIL_CHANGE_CONFIRM = "/compte/confirmer-adresse"
+# « Ce n'était pas moi »: cancels an email change, from the link mailed to the old address.
+EMAIL_CHANGE_CANCEL = "/compte/annuler-changement-adresse"
 LEGAL_NOTICE = "/mentions-legales"
 ACCESSIBILITY = "/accessibilite"
 PERSONAL_DATA = "/donnees-personnelles"

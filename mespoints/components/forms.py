@@ -108,8 +108,3 @@ def form_alert(message: rx.Var, kind: str = "error") -> rx.Component:
         rx.el.div(message, role="alert", style=style, margin_bottom="1rem"),
         rx.fragment(),
     )
-
-
-def focus_script(field_id: str) -> str:
-    """JavaScript that moves the focus to a field (the first one in error, for keyboard users)."""
-    return f"document.getElementById({field_id!r})?.focus()"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import reflex as rx
@@ -64,12 +63,3 @@ def bullet_list(*items, **props) -> rx.Component:
 
 def section(*children, **props) -> rx.Component:
     return rx.el.section(*children, style=styles.card, margin_bottom="1.25rem", **props)
-
-
-def duration_fr(duration: dt.timedelta) -> str:
-    """« 12 heures », « 1 heure », « 30 minutes »: validity windows told from their one constant."""
-    minutes = int(duration.total_seconds() // 60)
-    if minutes % 60:
-        return f"{minutes} minute{'s' if minutes > 1 else ''}"
-    hours = minutes // 60
-    return f"{hours} heure{'s' if hours > 1 else ''}"

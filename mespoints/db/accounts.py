@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 class Account(SQLModel, table=True):
-    """One person's account: one per email, one per licence (unique constraints)."""
+    """One person's account: one per email; one activated account per licence.
+
+    Several sign-ups may claim one licence while none is activated: the licence is bound to the
+    account whose activation comes first (a unique index over activated accounts only).
+    """
 
     __tablename__ = "account"
     __table_args__ = (
         UniqueConstraint("email", name="uq_account_email"),
-        UniqueConstraint("licence_number", name="uq_account_licence_number"),
+        Index(
+            "uq_account_activated_licence",
+            "licence_number",
+            unique=True,
+            sqlite_where=text("activated_at IS NOT NULL"),
+            postgresql_where=text("activated_at IS NOT NULL"),
+        ),
+        Index("ix_account_licence_number", "licence_number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -51,7 +62,8 @@ class AccountToken(SQLModel, table=True):
     account_id: int = Field(
         sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=False)
     )
-    # "activation", "password_reset", "email_change" or "login_ticket" (services.accounts).
+    # "activation", "password_reset", "email_change", "email_change_undo" or "login_ticket"
+    # (services.accounts.tokens).
     purpose: str = Field(sa_column=Column(String(20), nullable=False))
     token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
     created_at: dt.datetime = Field(sa_type=DateTime())

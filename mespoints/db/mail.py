@@ -14,7 +14,13 @@ from sqlmodel import Field, SQLModel
 
 
 class OutboxMail(SQLModel, table=True):
-    """One message to send; sent_at stays empty until an SMTP server accepted it."""
+    """One message to send; sent_at stays empty until an SMTP server accepted it.
+
+    A row of kind REQUEST is not a message yet: it is a request someone made through a form (« mot
+    de passe oublié »…), which the sender turns into the right message, or into none (an unknown
+    address), and then deletes. Writing one such row whatever the address keeps the form's work,
+    and so its timing, the same for everybody.
+    """
 
     __tablename__ = "mail_outbox"
     __table_args__ = (Index("ix_mail_outbox_due", "sent_at", "next_attempt_at"),)
@@ -31,3 +37,10 @@ class OutboxMail(SQLModel, table=True):
     claimed_until: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(), nullable=True))
     sent_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(), nullable=True))
     last_error: str | None = Field(default=None, sa_column=Column(String(500), nullable=True))
+    kind: str = Field(
+        default="mail", sa_column=Column(String(10), nullable=False, default="mail", server_default="mail")
+    )
+
+
+MAIL = "mail"
+REQUEST = "request"

@@ -7,11 +7,15 @@ Each validator returns ``(normalized_value, None)`` when the value is acceptable
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
 
 import email_validator
+
+from mespoints.domain.licence_format import LICENCE_FORMATS
+from mespoints.domain.licence_number import normalize_licence_number
 
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
@@ -172,3 +176,70 @@ def _french_email_error(english: str) -> str:
     if "there must be something after the @-sign" in lowered or "should have a period" in lowered:
         return "Vérifiez la partie après le « @ », par exemple exemple.fr."
     return _EMAIL_INVALID
+
+
+MSG_LICENCE_FORMAT = "Indiquez le format de votre permis de conduire."
+MSG_LICENCE_NUMBER = "Le numéro de permis comporte de 5 à 19 lettres et chiffres."
+
+
+@dataclasses.dataclass(frozen=True)
+class Identity:
+    """A person as the sign-up wizard and the licence check know them, validated and normalized."""
+
+    last_name: str
+    first_names: str
+    birth_date: dt.date
+
+
+@dataclasses.dataclass(frozen=True)
+class LicenceClaim:
+    """« This licence is mine »: who claims it, and the licence's format and number."""
+
+    last_name: str
+    birth_date: dt.date
+    licence_format: str
+    licence_number: str
+
+
+def validate_identity(
+    *, last_name: object, first_names: object, birth_date: object, today: dt.date
+) -> tuple[Identity | None, dict[str, str]]:
+    """The one identity check (wizard step 1, sign-up, licence check): errors keyed
+    last_name, first_names, birth_date; an Identity when there are none."""
+    errors: dict[str, str] = {}
+    name, error = validate_name(last_name, field_label="nom")
+    if error:
+        errors["last_name"] = error
+    first, error = validate_name(first_names, field_label="prénom")
+    if error:
+        errors["first_names"] = error
+    birth, error = validate_birth_date(birth_date, today=today)
+    if error:
+        errors["birth_date"] = error
+    if errors or name is None or first is None or birth is None:
+        return None, errors
+    return Identity(last_name=name, first_names=first, birth_date=birth), {}
+
+
+def validate_licence_claim(
+    *, last_name: object, birth_date: object, licence_format: object, licence_number: object, today: dt.date
+) -> tuple[LicenceClaim | None, dict[str, str]]:
+    """Name, birth date, format and number of a licence someone says is theirs (step 5): errors
+    keyed last_name, birth_date, licence_format, licence_number; a LicenceClaim when none."""
+    errors: dict[str, str] = {}
+    name, error = validate_name(last_name, field_label="nom")
+    if error:
+        errors["last_name"] = error
+    birth, error = validate_birth_date(birth_date, today=today)
+    if error:
+        errors["birth_date"] = error
+    if licence_format not in LICENCE_FORMATS:
+        errors["licence_format"] = MSG_LICENCE_FORMAT
+    number = normalize_licence_number(licence_number) if isinstance(licence_number, str) else None
+    if not number:
+        errors["licence_number"] = MSG_LICENCE_NUMBER
+    if errors or name is None or birth is None or number is None:
+        return None, errors
+    return LicenceClaim(
+        last_name=name, birth_date=birth, licence_format=str(licence_format), licence_number=number
+    ), {}

@@ -6,7 +6,7 @@ from mespoints import routes, styles
 from mespoints.components.forms import checkbox_field, danger_button, form_alert, input_field, submit_button
 from mespoints.components.text import heading, link, paragraph, section
 from mespoints.domain.password_policy import MIN_LENGTH
-from mespoints.state.account import AccountState, EmailChangeConfirmState
+from mespoints.state.account import AccountState, EmailChangeCancelState, EmailChangeConfirmState
 from mespoints.template import page
 
 S = AccountState
@@ -214,10 +214,50 @@ def confirm_email_change() -> rx.Component:
                 ),
                 ("", rx.el.p("Vérification du lien…", aria_live="polite")),
                 rx.el.p(
-                    "Ce lien n'est pas valable ou a déjà été utilisé.", role="alert", style=styles.alert_error
+                    "Ce lien n'est pas valable ou a déjà été utilisé. Une demande de changement d'adresse "
+                    "est aussi annulée quand le mot de passe du compte change.",
+                    role="alert",
+                    style=styles.alert_error,
                 ),
             ),
             rx.el.p(link("Aller à la page de connexion", routes.LOGIN), margin="1rem 0 0"),
+        ),
+        max_width=styles.FORM_WIDTH,
+    )
+
+
+@page(
+    route=routes.EMAIL_CHANGE_CANCEL,
+    title="Annulation du changement d'adresse",
+    on_load=EmailChangeCancelState.on_load,
+)
+def cancel_email_change() -> rx.Component:
+    return rx.el.div(
+        heading("Ce n'était pas moi"),
+        section(
+            rx.match(
+                EmailChangeCancelState.result,
+                (
+                    "expired",
+                    rx.el.p(
+                        "Ce lien a expiré. Si quelqu'un a changé l'adresse de votre compte, choisissez un "
+                        "nouveau mot de passe depuis « Mot de passe oublié » avec l'adresse qui reçoit "
+                        "désormais les messages, ou écrivez au service indiqué dans les mentions légales.",
+                        role="alert",
+                        style=styles.alert_error,
+                    ),
+                ),
+                (
+                    "invalid",
+                    rx.el.p(
+                        "Ce lien n'est pas valable ou a déjà été utilisé.",
+                        role="alert",
+                        style=styles.alert_error,
+                    ),
+                ),
+                rx.el.p("Annulation en cours…", aria_live="polite"),
+            ),
+            rx.el.p(link("Mot de passe oublié", routes.PASSWORD_FORGOTTEN), margin="1rem 0 0"),
         ),
         max_width=styles.FORM_WIDTH,
     )

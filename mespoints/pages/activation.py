@@ -4,8 +4,8 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.link_request import link_request_form
-from mespoints.components.text import button_link, duration_fr, heading, paragraph, section
-from mespoints.services.accounts import ACTIVATION_VALIDITY
+from mespoints.components.text import button_link, heading, paragraph, section
+from mespoints.domain.account_policy import ACTIVATION_VALIDITY, duration_fr
 from mespoints.state.activation import ActivationState
 from mespoints.state.link_request import ResendActivationState
 from mespoints.template import page
@@ -74,6 +74,21 @@ def activation() -> rx.Component:
                             display="flex",
                             flex_wrap="wrap",
                             gap="0.75rem",
+                        ),
+                    ),
+                ),
+                (
+                    "licence_taken",
+                    rx.fragment(
+                        rx.el.p(
+                            "Votre compte n'a pas pu être activé.",
+                            role="alert",
+                            style=styles.alert_error,
+                            margin_bottom="1rem",
+                        ),
+                        paragraph(
+                            "Nous vous avons envoyé un courriel qui explique pourquoi et ce que vous "
+                            "pouvez faire."
                         ),
                     ),
                 ),

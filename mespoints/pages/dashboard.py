@@ -11,7 +11,7 @@ from mespoints.components.balance_chart import balance_chart
 from mespoints.components.forms import field_error, form_alert, submit_button
 from mespoints.components.points_gauge import points_gauge
 from mespoints.components.text import heading, section
-from mespoints.services.dashboard import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
+from mespoints.domain.notices import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
 from mespoints.state.dashboard import OFFENCE_OPTIONS, SIMULATION_RESULT_ID, DashboardState
 from mespoints.template import page
 

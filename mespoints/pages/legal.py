@@ -3,9 +3,13 @@
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.text import bullet_list, duration_fr, heading, paragraph
-from mespoints.services.accounts import ACTIVATION_VALIDITY
-from mespoints.services.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT
+from mespoints.components.text import bullet_list, heading, paragraph
+from mespoints.domain.account_policy import (
+    ACTIVATION_VALIDITY,
+    duration_fr,
+)
+from mespoints.domain.account_policy import SESSION_ABSOLUTE_TIMEOUT as ABSOLUTE_TIMEOUT
+from mespoints.domain.account_policy import SESSION_IDLE_TIMEOUT as IDLE_TIMEOUT
 from mespoints.template import page
 
 

@@ -5,9 +5,9 @@ import reflex as rx
 from mespoints import routes, styles
 from mespoints.components.forms import input_field, submit_button
 from mespoints.components.link_request import link_request_form
-from mespoints.components.text import button_link, duration_fr, heading, section
+from mespoints.components.text import button_link, heading, section
+from mespoints.domain.account_policy import PASSWORD_RESET_VALIDITY, duration_fr
 from mespoints.domain.password_policy import MIN_LENGTH
-from mespoints.services.accounts import PASSWORD_RESET_VALIDITY
 from mespoints.state.link_request import ForgottenPasswordState
 from mespoints.state.password import ResetPasswordState
 from mespoints.template import page
@@ -17,6 +17,13 @@ from mespoints.template import page
 def forgotten_password() -> rx.Component:
     return rx.el.div(
         heading("Mot de passe oublié"),
+        rx.cond(
+            ForgottenPasswordState.notice != "",
+            rx.el.p(
+                ForgottenPasswordState.notice, role="status", style=styles.alert_info, margin_bottom="1rem"
+            ),
+            rx.fragment(),
+        ),
         link_request_form(
             ForgottenPasswordState,
             intro="Indiquez l'adresse électronique de votre compte : nous vous enverrons un lien pour "

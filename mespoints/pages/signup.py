@@ -13,10 +13,10 @@ from mespoints.components.forms import (
     secondary_button,
     submit_button,
 )
-from mespoints.components.text import button_link, duration_fr, fr, heading, link, paragraph, section
+from mespoints.components.text import button_link, fr, heading, link, paragraph, section
+from mespoints.domain.account_policy import ACTIVATION_VALIDITY, duration_fr
 from mespoints.domain.licence_format import LICENCE_FORMAT_LABELS
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
-from mespoints.services.accounts import ACTIVATION_VALIDITY
 from mespoints.state.signup import LAST_STEP, STEP_TITLES, SignupState
 from mespoints.template import page
 

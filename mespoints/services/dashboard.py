@@ -38,21 +38,6 @@ from mespoints.services.national_file import event_from_row
 
 PARIS = ZoneInfo("Europe/Paris")
 
-NOTICE_FR = (
-    "sous réserve d'éventuelles autres infractions commises et non encore enregistrées dans le "
-    "système national des permis de conduire"
-)
-DELAY_NOTICE_FR = (
-    "Une infraction récente, un stage ou une récupération de points peuvent mettre plusieurs semaines "
-    "à apparaître dans votre dossier."
-)
-EFFECTIVE_DATE_EXPLANATION_FR = (
-    "Les points d'une infraction ne sont pas retirés le jour où elle est commise, mais à sa « date de "
-    "réalité » : le paiement de l'amende forfaitaire, l'émission du titre exécutoire de l'amende "
-    "forfaitaire majorée, l'exécution d'une composition pénale ou la condamnation définitive. Pour "
-    "chaque infraction, le tableau donne les deux dates."
-)
-
 # The « Et si… » simulator accepts days from the licence's issue up to this far after today.
 SIMULATION_HORIZON_YEARS = 5
 # R9: a 48N letter makes a stage compulsory within 4 months of its receipt.

@@ -9,8 +9,13 @@
   to expire, and the mail is sent again: at least once, never lost.
 - Without SMTP configured, mails stay in the outbox; ``list_mailbox`` shows them (development
   mailbox page).
-- ``run_sender_forever`` is an asyncio coroutine: the app registers it as a lifespan task when
-  MESPOINTS_SMTP_HOST is set.
+- ``enqueue_request`` adds a REQUEST row: what a form asked for (« mot de passe oublié »…), to be
+  turned into a message by ``process_requests`` (through the handler of its name), or into none
+  for an unknown address. The form's own work is then the same whoever asks: same statements,
+  same time. A request is processed once: the row is deleted in the transaction that queues
+  its message; a handler that fails leaves it for a later round (with back-off).
+- ``run_sender_forever`` is an asyncio coroutine the app registers as a lifespan task: it
+  processes requests always, and delivers mail when MESPOINTS_SMTP_HOST is set.
 """
 
 from __future__ import annotations
@@ -22,17 +27,18 @@ import logging
 import smtplib
 import ssl
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, and_, delete, or_, select, update
 from sqlmodel import Session, col
 
 from mespoints.db.engine import session_scope
-from mespoints.db.mail import OutboxMail
+from mespoints.db.mail import MAIL, REQUEST, OutboxMail
 from mespoints.services import secrets_box
 from mespoints.services.clock import utcnow
 from mespoints.services.mail_templates import Message
@@ -121,6 +127,75 @@ def enqueue(session: Session, *, to: str, message: Message, now: dt.datetime) ->
     return row.id
 
 
+def enqueue_request(session: Session, *, name: str, data: dict[str, Any], now: dt.datetime) -> int:
+    """Adds a request for ``process_requests`` (encrypted: it may hold an address or a hash)."""
+    payload = json.dumps({"request": name, "data": data}, ensure_ascii=False)
+    row = OutboxMail(
+        created_at=now,
+        recipient="",
+        subject="",
+        payload_encrypted=secrets_box.encrypt(payload),
+        attempts=0,
+        next_attempt_at=now,
+        kind=REQUEST,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+# A handler queues the messages a request calls for, in the session's transaction.
+RequestHandler = Callable[[Session, dict[str, Any], dt.datetime], None]
+
+
+def process_requests(
+    *, engine: Engine, now: dt.datetime, handlers: Mapping[str, RequestHandler], limit: int = 100
+) -> int:
+    """Turns due requests into messages; returns how many were processed.
+
+    Each request is deleted (``DELETE … RETURNING``: one sender wins it) in the transaction where
+    its handler runs, so it is processed once, or not at all and kept for a retry.
+    """
+    with engine.connect() as connection:
+        due_ids = list(
+            connection.execute(
+                select(_outbox.c.id)
+                .where(_outbox.c.kind == REQUEST, _due(now))
+                .order_by(_outbox.c.id)
+                .limit(limit)
+            ).scalars()
+        )
+    done = 0
+    for request_id in due_ids:
+        try:
+            with session_scope(engine) as session:
+                payload_encrypted = session.execute(
+                    delete(OutboxMail)
+                    .where(col(OutboxMail.id) == request_id, _due(now))
+                    .returning(col(OutboxMail.payload_encrypted))
+                ).scalar_one_or_none()
+                if payload_encrypted is None:
+                    continue  # another sender took it
+                payload = json.loads(secrets_box.decrypt(payload_encrypted))
+                handler = handlers[payload["request"]]
+                handler(session, payload["data"], now)
+            done += 1
+        except Exception as error:
+            logger.exception("request %s not processed", request_id)
+            with engine.begin() as connection:
+                connection.execute(
+                    update(_outbox)
+                    .where(_outbox.c.id == request_id)
+                    .values(
+                        attempts=_outbox.c.attempts + 1,
+                        next_attempt_at=now + backoff(1),
+                        last_error=error.__class__.__name__,
+                    )
+                )
+    return done
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """The wait before the next try after ``attempts`` failed ones (1 → 30 s, 2 → 60 s, …, ≤ 1 h)."""
     exponent = min(max(attempts - 1, 0), 20)
@@ -144,7 +219,7 @@ def deliver_due(
         candidate_ids = list(
             connection.execute(
                 select(_outbox.c.id)
-                .where(_due(now))
+                .where(_outbox.c.kind == MAIL, _due(now))
                 .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
                 .limit(limit)
             ).scalars()
@@ -279,7 +354,10 @@ def list_mailbox(*, engine: Engine, limit: int = 50) -> list[MailboxItem]:
     """The newest outbox messages, decrypted, for the development mailbox page."""
     with engine.connect() as connection:
         rows = connection.execute(
-            select(_outbox).order_by(_outbox.c.created_at.desc(), _outbox.c.id.desc()).limit(limit)
+            select(_outbox)
+            .where(_outbox.c.kind == MAIL)
+            .order_by(_outbox.c.created_at.desc(), _outbox.c.id.desc())
+            .limit(limit)
         ).all()
     items = []
     for row in rows:
@@ -302,23 +380,44 @@ def list_mailbox(*, engine: Engine, limit: int = 50) -> list[MailboxItem]:
     return items
 
 
-async def run_sender_forever(
-    *, engine: Engine, interval: float = 2.0, transport: Transport | None = None
-) -> None:
-    """Delivers due mails every ``interval`` seconds until cancelled (an asyncio coroutine).
+def sender_round(
+    *,
+    engine: Engine,
+    now: dt.datetime,
+    transport: Transport | None,
+    handlers: Mapping[str, RequestHandler] | None = None,
+) -> int:
+    """One round of the sender: requests become messages, then due messages go out (with SMTP)."""
+    done = process_requests(engine=engine, now=now, handlers=handlers) if handlers else 0
+    if transport is not None:
+        done += deliver_due(engine=engine, now=now, transport=transport)
+    return done
 
-    Register it as a lifespan task: ``app.register_lifespan_task(functools.partial(
-    run_sender_forever, engine=get_engine()))``. Each round runs in a worker thread, so the
-    event loop never waits on SMTP. Returns at once when no SMTP server is configured.
+
+async def run_sender_forever(
+    *,
+    engine: Engine,
+    interval: float = 1.0,
+    transport: Transport | None = None,
+    handlers: Mapping[str, RequestHandler] | None = None,
+) -> None:
+    """Runs ``sender_round`` every ``interval`` seconds until cancelled (an asyncio coroutine).
+
+    Register it as a lifespan task. Each round runs in a worker thread, so the event loop never
+    waits on the database or SMTP. Without an SMTP server it still turns requests into messages,
+    which then wait in the outbox (the development mailbox shows them).
     """
     if transport is None:
         transport = SmtpTransport.from_settings(get_settings())
         if transport is None:
             logger.info("no SMTP server configured: mails stay in the outbox")
-            return
+    if transport is None and not handlers:
+        return
     while True:
         try:
-            await asyncio.to_thread(deliver_due, engine=engine, now=utcnow(), transport=transport)
+            await asyncio.to_thread(
+                sender_round, engine=engine, now=utcnow(), transport=transport, handlers=handlers
+            )
         except Exception:  # a database hiccup must not stop the sender for good
             logger.exception("mail sender round failed")
         await asyncio.sleep(interval)

@@ -197,8 +197,35 @@ def email_change_verification(*, first_name: str, link: str) -> Message:
     )
 
 
-def email_changed_notice(*, first_name: str, new_email_masked: str) -> Message:
-    """Sent to the old address once the change is done."""
+def email_change_requested(
+    *, first_name: str, new_email_masked: str, cancel_link: str, validity_text: str
+) -> Message:
+    """Sent to the CURRENT address as soon as a change is requested, with « Ce n'était pas moi »."""
+    return _render(
+        "Demande de changement de l'adresse électronique de votre compte",
+        first_name,
+        [
+            _Paragraph(
+                "Une demande de remplacement de l'adresse électronique de votre compte Mes Points "
+                f"Permis par {new_email_masked} vient d'être faite. Si c'est vous, vous n'avez rien "
+                "à faire : le changement aura lieu quand le lien envoyé à la nouvelle adresse sera "
+                "suivi."
+            ),
+            _Paragraph(
+                "Si ce n'était pas vous, quelqu'un connaît votre mot de passe. Ce lien annule le "
+                "changement (même s'il a déjà eu lieu), ferme toutes les sessions ouvertes sur "
+                f"votre compte et vous permet de choisir un nouveau mot de passe. Il est valable "
+                f"{validity_text} et ne sert qu'une fois."
+            ),
+            _Button("Ce n'était pas moi", cancel_link),
+        ],
+    )
+
+
+def email_changed_notice(
+    *, first_name: str, new_email_masked: str, cancel_link: str, validity_text: str
+) -> Message:
+    """Sent to the old address once the change is done, with « Ce n'était pas moi »."""
     blocks: list[_Paragraph | _Button] = [
         _Paragraph(
             "L'adresse électronique de votre compte Mes Points Permis a été remplacée par "
@@ -206,10 +233,42 @@ def email_changed_notice(*, first_name: str, new_email_masked: str) -> Message:
         ),
         _Paragraph(
             "Si vous n'êtes pas à l'origine de ce changement, quelqu'un a pu accéder à votre "
-            "compte. Votre solde de points, lui, ne peut pas être modifié depuis le portail."
+            "compte. Ce lien vous rend votre adresse, ferme toutes les sessions ouvertes sur "
+            f"votre compte et vous permet de choisir un nouveau mot de passe (valable "
+            f"{validity_text}, une seule fois). Votre solde de points, lui, ne peut pas être "
+            "modifié depuis le portail."
         ),
+        _Button("Ce n'était pas moi", cancel_link),
     ]
     return _render("L'adresse électronique de votre compte a été modifiée", first_name, blocks)
+
+
+def signup_licence_taken(*, first_name: str, login_link: str, reset_link: str) -> Message:
+    """Sent to a sign-up's address when its licence is (or gets) bound to another account."""
+    return _render(
+        "Votre inscription n'a pas pu aboutir",
+        first_name,
+        [
+            _Paragraph(
+                "Votre demande d'inscription à Mes Points Permis n'a pas pu aboutir : le permis "
+                "de conduire indiqué est déjà rattaché à un autre compte. Un permis ne peut être "
+                "rattaché qu'à un seul compte, celui qui a été activé le premier."
+            ),
+            _Paragraph(
+                "Si ce compte est le vôtre (créé avec une autre adresse électronique), connectez-vous "
+                "avec lui, ou choisissez un nouveau mot de passe depuis cette autre adresse :"
+            ),
+            _Button("Me connecter", login_link),
+            _Button("Mot de passe oublié", reset_link),
+            _Paragraph(
+                "Si vous n'avez jamais créé de compte, quelqu'un a pu utiliser les informations "
+                "imprimées sur votre permis. La connexion avec FranceConnect, qui vérifie votre "
+                "identité, vous permettra de reprendre votre permis ; vous pouvez aussi écrire au "
+                "service indiqué dans les mentions légales du portail. Votre solde de points, lui, "
+                "ne peut pas être modifié depuis le portail."
+            ),
+        ],
+    )
 
 
 def account_closed(*, first_name: str) -> Message:

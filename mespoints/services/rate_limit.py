@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import ipaddress
 import math
 
 from sqlalchemy import delete, func, or_, text, update
@@ -43,6 +44,8 @@ class Limit:
 # Wizard step 5 and sign-up: 5 failed licence checks an hour per browser and per licence number.
 LICENCE_CHECK_PER_BROWSER = Limit("licence-check-browser", 5, dt.timedelta(hours=1))
 LICENCE_CHECK_PER_LICENCE = Limit("licence-check-licence", 5, dt.timedelta(hours=1))
+# …and 20 an hour per client network (`ip_key`): a browser key is the client's to change at will.
+LICENCE_CHECK_PER_IP = Limit("licence-check-ip", 20, dt.timedelta(hours=1))
 # Mails a stranger can trigger towards one address (activation resend, password reset).
 ACTIVATION_RESEND_PER_EMAIL = Limit("activation-resend", 3, dt.timedelta(hours=1))
 PASSWORD_RESET_PER_EMAIL = Limit("password-reset", 3, dt.timedelta(hours=1))
@@ -58,6 +61,21 @@ LOGIN_MAX_DELAY = dt.timedelta(minutes=15)
 
 # Purge horizon: longer than every window above.
 _LONGEST_WINDOW = dt.timedelta(hours=1)
+
+
+def ip_key(ip: str) -> str:
+    """The key of a client address for per-IP limits: an IPv4 address as it is, an IPv6 address by
+    its /64 network (one subscriber usually holds a whole /64, and can pick any address in it).
+    An IPv4-mapped IPv6 address counts as its IPv4 address; anything unreadable as itself."""
+    try:
+        address = ipaddress.ip_address(ip.strip().split("%", 1)[0])
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def _key_hash(limit_or_bucket: str, key: str) -> str:

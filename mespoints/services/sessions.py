@@ -19,12 +19,14 @@ from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import Account, AccountSession, AccountToken
 from mespoints.db.engine import session_scope
+from mespoints.domain import account_policy
 from mespoints.services.security import hash_token, new_token
 
 SESSION_COOKIE = "mpp_session"
-IDLE_TIMEOUT = dt.timedelta(minutes=30)
-ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
-TICKET_VALIDITY = dt.timedelta(seconds=60)
+# The windows themselves live in the domain (pages tell them too).
+IDLE_TIMEOUT = account_policy.SESSION_IDLE_TIMEOUT
+ABSOLUTE_TIMEOUT = account_policy.SESSION_ABSOLUTE_TIMEOUT
+TICKET_VALIDITY = account_policy.LOGIN_TICKET_VALIDITY
 # last_seen_at is written at most this often, so most requests only read.
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 

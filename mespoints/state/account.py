@@ -5,19 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.forms import focus_script
-from mespoints.components.text import duration_fr
 from mespoints.db.engine import get_engine
+from mespoints.domain.account_policy import EMAIL_CHANGE_VALIDITY, duration_fr
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
+from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.state.auth import (
     current_session,
     first_error,
     holds_personal_data,
-    post_to_script,
     session_id_of,
     to_login,
 )
+from mespoints.state.scripts import focus_script, post_to_script, reset_form_script
 
 EMPTY = {
     "new_email": "",
@@ -59,36 +59,37 @@ class AccountState(rx.State):
         return rx.call_script(focus_script(focus))
 
     @rx.event
-    def change_email(self, form: dict):
+    async def change_email(self, form: dict):
         info = self._session()
         if info is None:
             return to_login(routes.ACCOUNT)
         self.errors, self.email_notice, self.message = dict(EMPTY), "", ""
-        outcome = accounts.request_email_change(
+        outcome = await run_cpu_bound(  # argon2: never on the event loop
+            accounts.request_email_change,
             engine=get_engine(),
             account_id=info.account_id,
             new_email=str(form.get("new_email", "")),
             password=str(form.get("email_password", "")),
             now=utcnow(),
         )
-        if outcome.status == accounts.ChangeStatus.FIELD_ERRORS:
+        if outcome.status == accounts.Status.FIELD_ERRORS:
             problems = {
                 "new_email": first_error(outcome.errors, "new_email"),
                 "email_password": first_error(outcome.errors, "password"),
             }
             return self._fail(problems, "new_email" if problems["new_email"] else "email_password")
-        if outcome.status == accounts.ChangeStatus.THROTTLED:
+        if outcome.status == accounts.Status.RATE_LIMITED:
             return self._fail({"email_password": outcome.message or ""}, "email_password")
         self.email_notice = (
             "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. "
             "Votre adresse actuelle reste "
             f"celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable "
-            f"{duration_fr(accounts.EMAIL_CHANGE_VALIDITY)})."
+            f"{duration_fr(EMAIL_CHANGE_VALIDITY)}). Un message a aussi été envoyé à votre adresse actuelle."
         )
         return None
 
     @rx.event
-    def change_password(self, form: dict):
+    async def change_password(self, form: dict):
         info = self._session()
         if info is None:
             return to_login(routes.ACCOUNT)
@@ -99,7 +100,8 @@ class AccountState(rx.State):
                 {"new_password_confirmation": "Les deux mots de passe ne sont pas identiques."},
                 "new_password_confirmation",
             )
-        outcome = accounts.change_password(
+        outcome = await run_cpu_bound(
+            accounts.change_password,
             engine=get_engine(),
             account_id=info.account_id,
             current_password=str(form.get("current_password", "")),
@@ -107,9 +109,9 @@ class AccountState(rx.State):
             current_session_id=session_id_of(self),
             now=utcnow(),
         )
-        if outcome.status == accounts.ChangeStatus.THROTTLED:
+        if outcome.status == accounts.Status.RATE_LIMITED:
             return self._fail({"current_password": outcome.message or ""}, "current_password")
-        if outcome.status == accounts.ChangeStatus.FIELD_ERRORS:
+        if outcome.status == accounts.Status.FIELD_ERRORS:
             problems = {
                 "current_password": first_error(outcome.errors, "current_password"),
                 "new_password": first_error(outcome.errors, "new_password"),
@@ -118,10 +120,10 @@ class AccountState(rx.State):
                 problems, "current_password" if problems["current_password"] else "new_password"
             )
         self.password_notice = "Votre mot de passe a été modifié. Vos autres sessions ont été fermées."
-        return rx.call_script("document.getElementById('form-mot-de-passe')?.reset()")
+        return rx.call_script(reset_form_script("form-mot-de-passe"))
 
     @rx.event
-    def close_account(self, form: dict):
+    async def close_account(self, form: dict):
         info = self._session()
         if info is None:
             return to_login(routes.ACCOUNT)
@@ -131,13 +133,14 @@ class AccountState(rx.State):
                 {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."},
                 "close_confirm",
             )
-        outcome = accounts.close_account(
+        outcome = await run_cpu_bound(
+            accounts.close_account,
             engine=get_engine(),
             account_id=info.account_id,
             password=str(form.get("close_password", "")),
             now=utcnow(),
         )
-        if outcome.status != accounts.ChangeStatus.DONE:
+        if outcome.status != accounts.Status.DONE:
             message = outcome.message or first_error(outcome.errors, "password")
             return self._fail({"close_password": message}, "close_password")
         self.reset()
@@ -158,3 +161,20 @@ class EmailChangeConfirmState(rx.State):
         self.result = str(
             accounts.confirm_email_change(engine=get_engine(), token=token, now=utcnow()).status
         )
+
+
+class EmailChangeCancelState(rx.State):
+    """« Ce n'était pas moi »: cancels the change, ends every session, then « mot de passe oublié »."""
+
+    # "", "expired" or "invalid" (a good link leads on to « mot de passe oublié »)
+    result: str = ""
+
+    @rx.event
+    def on_load(self):
+        token = self.router.url.query_parameters.get("jeton", "")
+        outcome = accounts.cancel_email_change(engine=get_engine(), token=token, now=utcnow())
+        if outcome.status == accounts.Status.DONE:
+            self.result = ""
+            return rx.redirect(f"{routes.PASSWORD_FORGOTTEN}?info=annule")
+        self.result = str(outcome.status)
+        return None

@@ -10,7 +10,7 @@ from mespoints.services.clock import utcnow
 
 
 class ActivationState(rx.State):
-    # "activated", "expired" or "invalid"
+    # "activated", "expired", "invalid" or "licence_taken"
     result: str = ""
     _last_token: str = ""
 
@@ -20,4 +20,5 @@ class ActivationState(rx.State):
         if token and token == self._last_token:
             return  # a reload of the same link keeps the first answer
         self._last_token = token
-        self.result = str(accounts.activate(engine=get_engine(), token=token, now=utcnow()))
+        status = accounts.activate(engine=get_engine(), token=token, now=utcnow()).status
+        self.result = "activated" if status == accounts.Status.DONE else str(status)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from http.cookies import CookieError, SimpleCookie
 
 import reflex as rx
@@ -12,7 +11,7 @@ from mespoints import routes
 from mespoints.db.engine import get_engine
 from mespoints.services import sessions
 from mespoints.services.clock import utcnow
-from mespoints.settings import get_settings
+from mespoints.state.scripts import post_to_script
 
 
 def session_id_of(state: rx.State) -> str | None:
@@ -37,22 +36,6 @@ def current_session(state: rx.State) -> sessions.SessionInfo | None:
 
 def to_login(next_path: str) -> EventSpec:
     return rx.redirect(f"{routes.LOGIN}?suite={next_path}")
-
-
-def login_with_ticket_script(ticket: str, next_path: str) -> str:
-    """Full-page POST of the one-time ticket: keeps it out of URLs and access logs."""
-    return post_to_script(routes.SESSION_TICKET, {"ticket": ticket, "suite": next_path})
-
-
-def post_to_script(path: str, fields: dict[str, str] | None = None) -> str:
-    """Full-page POST to a backend route (hidden form), so the browser follows its redirect."""
-    return (
-        "(() => { const f = document.createElement('form'); f.method = 'post'; "
-        f"f.action = {json.dumps(get_settings().backend_route(path))}; "
-        f"for (const [k, v] of Object.entries({json.dumps(fields or {})})) {{ "
-        "const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; "
-        "f.appendChild(i); } document.body.appendChild(f); f.submit(); })()"
-    )
 
 
 # States that hold personal data; logout empties them before the cookie goes.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import dashboard
 from mespoints.services.clock import today
@@ -19,6 +18,7 @@ from mespoints.services.dashboard import (
     StatusInfo,
 )
 from mespoints.state.auth import current_session, holds_personal_data, to_login
+from mespoints.state.scripts import focus_script
 
 # The official scale, for the simulator's list (static: the page builds its options once).
 OFFENCE_OPTIONS: list[tuple[str, str]] = dashboard.offence_choices()

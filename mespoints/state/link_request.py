@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
 from mespoints.state.auth import first_error
+from mespoints.state.scripts import focus_script
 
 
 class LinkRequestState(rx.State, mixin=True):
@@ -19,7 +19,7 @@ class LinkRequestState(rx.State, mixin=True):
     message: str = ""
     sent: bool = False
 
-    def _request(self, email: str) -> accounts.RequestOutcome:
+    def _request(self, email: str) -> accounts.Outcome:
         raise NotImplementedError
 
     @rx.event
@@ -32,10 +32,10 @@ class LinkRequestState(rx.State, mixin=True):
         email = str(form.get("email", "")).strip()[:254]
         self.email_error = self.message = ""
         outcome = self._request(email)
-        if outcome.status == accounts.RequestStatus.FIELD_ERRORS:
+        if outcome.status == accounts.Status.FIELD_ERRORS:
             self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
             return rx.call_script(focus_script("email"))
-        if outcome.status == accounts.RequestStatus.RATE_LIMITED:
+        if outcome.status == accounts.Status.RATE_LIMITED:
             self.message = outcome.message or ""
             return None
         self.sent = True
@@ -43,10 +43,26 @@ class LinkRequestState(rx.State, mixin=True):
 
 
 class ResendActivationState(LinkRequestState, rx.State):
-    def _request(self, email: str) -> accounts.RequestOutcome:
+    def _request(self, email: str) -> accounts.Outcome:
         return accounts.resend_activation(engine=get_engine(), email=email, now=utcnow())
 
 
+CANCELLED_NOTICE = (
+    "Le changement d'adresse électronique est annulé et toutes les sessions ouvertes sur votre "
+    "compte sont fermées. Choisissez maintenant un nouveau mot de passe : quelqu'un d'autre connaît "
+    "l'actuel."
+)
+
+
 class ForgottenPasswordState(LinkRequestState, rx.State):
-    def _request(self, email: str) -> accounts.RequestOutcome:
+    notice: str = ""
+
+    @rx.event
+    def on_load(self) -> None:
+        self.email_error = self.message = ""
+        self.sent = False
+        info = self.router.url.query_parameters.get("info", "")
+        self.notice = CANCELLED_NOTICE if info == "annule" else ""
+
+    def _request(self, email: str) -> accounts.Outcome:
         return accounts.request_password_reset(engine=get_engine(), email=email, now=utcnow())

@@ -5,11 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts, sessions
 from mespoints.services.clock import utcnow
-from mespoints.state.auth import login_with_ticket_script
+from mespoints.services.cpu_guard import run_cpu_bound
+from mespoints.state.scripts import focus_script, login_with_ticket_script
 
 SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous à nouveau."
 
@@ -31,7 +31,7 @@ class LoginState(rx.State):
         }.get(params.get("erreur", params.get("info", "")), "")
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         email = str(form.get("email", "")).strip()[:254]
         password = str(form.get("password", ""))
         self.email_error = "" if email else "Indiquez votre adresse électronique."
@@ -39,14 +39,15 @@ class LoginState(rx.State):
         self.message = ""
         if self.email_error or self.password_error:
             return rx.call_script(focus_script("email" if self.email_error else "password"))
-        result = accounts.authenticate(
+        result = await run_cpu_bound(  # argon2: never on the event loop
+            accounts.authenticate,
             engine=get_engine(),
             email=email,
             password=password,
             ip=self.router.session.client_ip or None,
             now=utcnow(),
         )
-        if result.status != accounts.LoginStatus.OK or result.account_id is None:
+        if result.status != accounts.Status.DONE or result.account_id is None:
             self.message = result.message or accounts.MSG_INVALID_LOGIN
             return rx.call_script(focus_script("password"))
         ticket = sessions.create_login_ticket(engine=get_engine(), account_id=result.account_id, now=utcnow())

@@ -5,11 +5,12 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
+from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.state.auth import first_error
+from mespoints.state.scripts import focus_script
 
 
 class ResetPasswordState(rx.State):
@@ -28,7 +29,7 @@ class ResetPasswordState(rx.State):
         )
 
     @rx.event
-    def submit(self, form: dict):
+    async def submit(self, form: dict):
         password = str(form.get("password", ""))
         confirmation = str(form.get("password_confirmation", ""))
         self.password_error = "" if password else "Choisissez un nouveau mot de passe."
@@ -41,13 +42,17 @@ class ResetPasswordState(rx.State):
             return rx.call_script(
                 focus_script("password" if self.password_error else "password_confirmation")
             )
-        outcome = accounts.reset_password(
-            engine=get_engine(), token=self._token, new_password=password, now=utcnow()
+        outcome = await run_cpu_bound(  # zxcvbn and argon2: never on the event loop
+            accounts.reset_password,
+            engine=get_engine(),
+            token=self._token,
+            new_password=password,
+            now=utcnow(),
         )
-        if outcome.status == accounts.TokenStatus.FIELD_ERRORS:
+        if outcome.status == accounts.Status.FIELD_ERRORS:
             self.password_error = first_error(outcome.errors, "new_password")
             return rx.call_script(focus_script("password"))
-        if outcome.status != accounts.TokenStatus.DONE:
+        if outcome.status != accounts.Status.DONE:
             self.link_status = str(outcome.status)
             return None
         self._token = ""

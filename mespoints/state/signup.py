@@ -1,7 +1,9 @@
 """Sign-up wizard: six steps, each validated on « Suivant », kept on reload (never the password).
 
 The password is hashed as soon as step 3 accepts it: the wizard's state (kept on disk or in
-Redis between events) only ever holds the argon2id hash, never the password itself.
+Redis between events) only ever holds the argon2id hash, never the password itself. The policy
+check (zxcvbn) and the hash (argon2) run in a thread (services.cpu_guard), never on the event
+loop, and each client and each network may ask for them only so often.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes
-from mespoints.components.forms import focus_script
 from mespoints.db.engine import get_engine
 from mespoints.domain import identity, password_policy
 from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
-from mespoints.services import accounts, security
+from mespoints.services import accounts, rate_limit, security
 from mespoints.services.clock import today, utcnow
+from mespoints.services.cpu_guard import Window, first_wait, run_cpu_bound
+from mespoints.state.scripts import focus_script
 
 STEP_TITLES = (
     "Identité",
@@ -38,6 +41,26 @@ FIELDS_BY_STEP = {
 EMPTY_ERRORS = {name: "" for names in FIELDS_BY_STEP.values() for name in names}
 PASSWORD_AGAIN = "Pour votre sécurité, saisissez à nouveau votre mot de passe."
 RADIO_ID = {"card": "format-card", "three_part": "format-three_part"}
+# How often one browser / one network may have a password checked and hashed (step 3)…
+PASSWORD_STEP_PER_CLIENT = Window(10, 60)
+PASSWORD_STEP_PER_NETWORK = Window(60, 60)
+# …and measured by the strength meter (debounced by the page; a fast typist stays far below).
+METER_PER_CLIENT = Window(40, 10)
+METER_PER_NETWORK = Window(400, 10)
+IDENTITY_FIELDS = {"last_name": "nom", "first_names": "prenoms", "birth_date": "date_naissance"}
+
+
+def _check_and_hash(  # type: ignore[no-untyped-def]
+    password: str, confirmation: str, *, last_name: str, first_names: str, birth_date, email: str
+) -> tuple[list[str], str | None]:
+    """Step 3's CPU-heavy part, run in a thread: the policy's messages; the hash once the
+    password passes and its confirmation matches."""
+    messages = password_policy.check_password(
+        password, last_name=last_name, first_names=first_names, birth_date=birth_date, email=email
+    )
+    if messages or confirmation != password:
+        return messages, None
+    return messages, security.hash_password(password)
 
 
 class SignupState(rx.State):
@@ -90,11 +113,11 @@ class SignupState(rx.State):
         self._keep({name: value})
 
     @rx.event
-    def next(self, form: dict):
+    async def next(self, form: dict):
         self._keep(form)
         self.errors = dict(EMPTY_ERRORS)
         self.message = ""
-        problems = self._validate_step(form)
+        problems = await self._validate_step(form)
         if problems:
             self.errors = {**EMPTY_ERRORS, **problems}
             first = next(name for name in FIELDS_BY_STEP[self.step] if problems.get(name))
@@ -109,13 +132,18 @@ class SignupState(rx.State):
         self.show_password = not self.show_password
 
     @rx.event
-    def measure_password(self, value: str) -> None:
-        """Live strength meter (zxcvbn); the value is not kept."""
+    async def measure_password(self, value: str) -> None:
+        """Live strength meter (zxcvbn, in a thread); the value is not kept. Beyond its limits the
+        meter keeps its last reading."""
         if not value:
             self.strength_score, self.strength_label = -1, ""
             return
-        self.strength_score, self.strength_label = password_policy.strength(
-            value, [self.last_name, self.first_names, self.email, self.birth_date]
+        if self._cpu_wait(METER_PER_CLIENT, METER_PER_NETWORK) is not None:
+            return
+        self.strength_score, self.strength_label = await run_cpu_bound(
+            password_policy.strength,
+            value[: password_policy.MAX_LENGTH * 2],
+            [self.last_name, self.first_names, self.email, self.birth_date],
         )
 
     # ----- internals --------------------------------------------------------------------------
@@ -136,23 +164,31 @@ class SignupState(rx.State):
         if "cgu" in form or self.step == LAST_STEP:
             self.terms_accepted = form.get("cgu") not in (None, False, "", "false")
 
-    def _validate_step(self, form: dict) -> dict[str, str]:
+    def _cpu_wait(self, per_client: Window, per_network: Window) -> int | None:
+        client_ip = self.router.session.client_ip or ""
+        return first_wait(
+            per_client.hit(self.router.session.client_token or client_ip),
+            per_network.hit(rate_limit.ip_key(client_ip)) if client_ip else None,
+        )
+
+    async def _validate_step(self, form: dict) -> dict[str, str]:
         problems: dict[str, str] = {}
         if self.step == 1:
-            name, error = identity.validate_name(self.last_name, field_label="nom")
-            problems["nom"] = error or ""
-            self.last_name = name or self.last_name
-            first, error = identity.validate_name(self.first_names, field_label="prénom")
-            problems["prenoms"] = error or ""
-            self.first_names = first or self.first_names
-            _, error = identity.validate_birth_date(self.birth_date, today=today())
-            problems["date_naissance"] = error or ""
+            person, errors = identity.validate_identity(
+                last_name=self.last_name,
+                first_names=self.first_names,
+                birth_date=self.birth_date,
+                today=today(),
+            )
+            if person is not None:
+                self.last_name, self.first_names = person.last_name, person.first_names
+            problems = {IDENTITY_FIELDS[field]: message for field, message in errors.items()}
         elif self.step == 2:
             email, error = identity.validate_email(self.email)
             problems["email"] = error or ""
             self.email = email or self.email
         elif self.step == 3:
-            problems.update(self._accept_password(form))
+            problems.update(await self._accept_password(form))
         elif self.step == 4:
             if self.licence_format not in LICENCE_FORMATS:
                 problems["format"] = accounts.MSG_LICENCE_FORMAT
@@ -162,15 +198,20 @@ class SignupState(rx.State):
             problems["cgu"] = accounts.MSG_TERMS
         return {name: text for name, text in problems.items() if text}
 
-    def _accept_password(self, form: dict) -> dict[str, str]:
+    async def _accept_password(self, form: dict) -> dict[str, str]:
         password = str(form.get("password", ""))
         confirmation = str(form.get("password_confirmation", ""))
         if not password and not confirmation and self.password_chosen:
             return {}  # keeps the password already chosen in this sign-up
         if not password:
             return {"password": "Choisissez un mot de passe."}
-        messages = password_policy.check_password(
-            password,
+        wait = self._cpu_wait(PASSWORD_STEP_PER_CLIENT, PASSWORD_STEP_PER_NETWORK)
+        if wait is not None:
+            return {"password": accounts.too_many_attempts_message(wait)}
+        messages, password_hash = await run_cpu_bound(
+            _check_and_hash,
+            password[: password_policy.MAX_LENGTH * 4],
+            confirmation[: password_policy.MAX_LENGTH * 4],
             last_name=self.last_name,
             first_names=self.first_names,
             birth_date=identity.validate_birth_date(self.birth_date, today=today())[0],
@@ -178,9 +219,9 @@ class SignupState(rx.State):
         )
         if messages:
             return {"password": " ".join(messages)}
-        if confirmation != password:
+        if password_hash is None:
             return {"password_confirmation": "Les deux mots de passe ne sont pas identiques."}
-        self._password_hash = security.hash_password(password)
+        self._password_hash = password_hash
         self._password_checked_for = self._personal_data()
         self.password_chosen = True
         return {}
@@ -198,8 +239,9 @@ class SignupState(rx.State):
             licence_format=self.licence_format,
             licence_number=number,
             now=utcnow(),
+            ip=self.router.session.client_ip or None,
         )
-        if result.status == accounts.LicenceCheckStatus.OK:
+        if result.status == accounts.Status.DONE:
             return ""
         if result.errors:
             return " ".join(message for messages in result.errors.values() for message in messages)
@@ -227,13 +269,14 @@ class SignupState(rx.State):
                 terms_accepted=self.terms_accepted,
             ),
             now=utcnow(),
+            ip=self.router.session.client_ip or None,
         )
-        if outcome.status == accounts.RegisterStatus.CHECK_MAILBOX:
+        if outcome.status == accounts.Status.CHECK_MAILBOX:
             email = self.email
             self.reset()
             self.done_email = email
             return rx.redirect(routes.SIGNUP_DONE)
-        if outcome.status == accounts.RegisterStatus.FIELD_ERRORS:
+        if outcome.status == accounts.Status.FIELD_ERRORS:
             return self._back_to_first_error(outcome.errors)
         self.step = 5
         self.errors = {**EMPTY_ERRORS, "numero_permis": outcome.message or accounts.MSG_LICENCE_MISMATCH}

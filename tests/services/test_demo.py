@@ -28,4 +28,4 @@ def test_demo_accounts_log_in_at_once_and_loading_twice_changes_nothing(sqlite_e
         result = accounts.authenticate(
             engine=sqlite_engine, email=person.email, password=person.password, ip="127.0.0.1", now=utcnow()
         )
-        assert result.status == accounts.LoginStatus.OK, person.email
+        assert result.status == accounts.Status.DONE, person.email

@@ -330,7 +330,13 @@ ALL_TEMPLATES = [
     mail_templates.password_reset(first_name="<b>Zoé</b>", link=LINK),
     mail_templates.password_changed(first_name="<b>Zoé</b>", reset_link=LINK),
     mail_templates.email_change_verification(first_name="<b>Zoé</b>", link=LINK),
-    mail_templates.email_changed_notice(first_name="<b>Zoé</b>", new_email_masked="z***@exemple.fr"),
+    mail_templates.email_changed_notice(
+        first_name="<b>Zoé</b>", new_email_masked="z***@exemple.fr", cancel_link=LINK, validity_text="7 jours"
+    ),
+    mail_templates.email_change_requested(
+        first_name="<b>Zoé</b>", new_email_masked="z***@exemple.fr", cancel_link=LINK, validity_text="7 jours"
+    ),
+    mail_templates.signup_licence_taken(first_name="<b>Zoé</b>", login_link=LINK, reset_link=LINK),
     mail_templates.account_closed(first_name="<b>Zoé</b>"),
 ]
 
@@ -357,7 +363,9 @@ def test_the_activation_mail_says_until_when_the_link_works():
 
 
 def test_the_email_changed_notice_names_only_the_masked_new_address():
-    notice = mail_templates.email_changed_notice(first_name="Julie", new_email_masked="j***@exemple.fr")
+    notice = mail_templates.email_changed_notice(
+        first_name="Julie", new_email_masked="j***@exemple.fr", cancel_link=LINK, validity_text="7 jours"
+    )
     assert "j***@exemple.fr" in notice.text and "j***@exemple.fr" in notice.html
     assert "Julie" in notice.text
 

@@ -1,0 +1,73 @@
+"""CPU-heavy work (argon2, zxcvbn) off the event loop, bounded and rate-limited.
+
+Reflex runs a plain event handler on the worker's event loop: 25 ms of argon2 there stalls every
+client of that worker. `run_cpu_bound` runs such work through `asyncio.to_thread`, at most
+CPU_SLOTS at a time per worker (the others wait without holding a thread), so a crowd of password
+submissions queues behind a few threads while simple events go on. `Window` limits how often one
+client or one network may ask for such work; it is kept in memory, per worker, because what it
+protects is that worker's processor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import math
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+CPU_SLOTS = max(1, os.cpu_count() or 1)
+_semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _slots() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    semaphore = _semaphores.get(loop)
+    if semaphore is None:
+        semaphore = _semaphores[loop] = asyncio.Semaphore(CPU_SLOTS)
+    return semaphore
+
+
+async def run_cpu_bound(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """`function(*args, **kwargs)` in a thread, once one of the CPU_SLOTS is free."""
+    async with _slots():
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+
+class Window:
+    """At most `max_events` per key within `seconds` (sliding), in this process's memory."""
+
+    def __init__(self, max_events: int, seconds: float, max_keys: int = 100_000) -> None:
+        self.max_events = max_events
+        self.seconds = seconds
+        self.max_keys = max_keys
+        self._events: collections.OrderedDict[str, collections.deque[float]] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, now: float | None = None) -> int | None:
+        """Counts one event and returns None, or the whole seconds to wait (nothing counted)."""
+        moment = time.monotonic() if now is None else now
+        with self._lock:
+            times = self._events.pop(key, None) or collections.deque()
+            while times and times[0] <= moment - self.seconds:
+                times.popleft()
+            if len(times) >= self.max_events:
+                self._events[key] = times
+                return max(1, math.ceil(times[0] + self.seconds - moment))
+            times.append(moment)
+            self._events[key] = times  # most recent last: the oldest keys are dropped first
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
+            return None
+
+
+def first_wait(*waits: int | None) -> int | None:
+    """The longest of the waits that apply, or None when every limit allows."""
+    applying = [wait for wait in waits if wait is not None]
+    return max(applying) if applying else None
