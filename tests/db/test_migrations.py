@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import mespoints.db.tables  # noqa: F401  (registers every table)
 from mespoints.db import migrate
 from mespoints.db.engine import make_engine
+from mespoints.domain.feed import FeedLicence, parse_feed_line
+from mespoints.services import national_file
 
 NATIONAL_FILE_TABLES = {"holder", "licence", "licence_category", "licence_event"}
 
@@ -56,3 +64,83 @@ def _tables_of(difference: object) -> list[str]:
         elif isinstance(name, str):
             names.append(name)
     return names
+
+
+def _to(engine, revision: str, *, down: bool = False) -> None:  # type: ignore[no-untyped-def]
+    config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_the_repository_has_one_migration_head() -> None:
+    heads = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
+    assert len(heads) == 1
+
+
+def test_every_table_matches_its_migrations(engine) -> None:
+    # On SQLite and PostgreSQL: autogenerate finds nothing to change anywhere.
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+def test_binding_licences_at_activation_keeps_accounts_and_mails_across_the_migration(engine) -> None:
+    _to(engine, "0003", down=True)
+    _seed_0003(engine)
+    _to(engine, "head")
+
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT email FROM account")).scalars().all() == ["julie@exemple.fr"]
+        assert connection.execute(text("SELECT kind FROM mail_outbox")).scalars().all() == ["mail"]
+        # A second, pending sign-up for the same licence is now possible…
+        connection.execute(text(_ACCOUNT_INSERT.format(email="autre@exemple.fr", activated="NULL")))
+    # …but not a second activated account.
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE account SET activated_at = created_at"))
+
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM account WHERE email = 'autre@exemple.fr'"))
+    _to(engine, "0003", down=True)
+    _to(engine, "head")
+
+
+_ACCOUNT_INSERT = (
+    "INSERT INTO account (email, password_hash, last_name, first_names, birth_date, licence_number, "
+    "created_at, activated_at) VALUES ('{email}', 'x', 'MARTIN', 'Julie', '1990-05-17', 'AB12345', "
+    "'2025-01-01 00:00:00', {activated})"
+)
+
+
+def _seed_0003(engine) -> None:  # type: ignore[no-untyped-def]
+    """One licence, one activated account bound to it, one mail: what a 0003 database holds."""
+    national_file.import_records(engine=engine, records=[_licence("AB12345")])
+    with engine.begin() as connection:
+        connection.execute(
+            text(_ACCOUNT_INSERT.format(email="julie@exemple.fr", activated="'2025-01-01 00:00:00'"))
+        )
+        connection.execute(
+            text(
+                "INSERT INTO mail_outbox (created_at, recipient, subject, payload_encrypted, attempts, "
+                "next_attempt_at) VALUES ('2025-01-01 00:00:00', 'julie@exemple.fr', 's', 'p', 0, "
+                "'2025-01-01 00:00:00')"
+            )
+        )
+
+
+def _licence(number: str):  # type: ignore[no-untyped-def]
+    line = {
+        "licence_number": number,
+        "format": "card",
+        "last_name": "MARTIN",
+        "first_names": "Julie",
+        "birth_date": "1990-05-17",
+        "issued_on": "2009-06-02",
+        "early_training": False,
+        "categories": [{"category": "B", "obtained_on": "2009-06-02"}],
+        "events": [],
+        "updated_at": "2024-11-02T03:00:00+00:00",
+    }
+    record = parse_feed_line(json.dumps(line))
+    assert isinstance(record, FeedLicence), record
+    return record

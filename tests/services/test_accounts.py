@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import importlib
 import json
@@ -21,9 +20,10 @@ from sqlalchemy.types import String, Text
 from mespoints.db.accounts import Account, AccountSession, AccountToken, LoginThrottle, RateLimitEvent
 from mespoints.db.engine import session_scope
 from mespoints.domain.feed import FeedLicence, parse_feed_line
-from mespoints.services import accounts, mail, national_file, rate_limit, security, sessions
+from mespoints.services import accounts, national_file, rate_limit, security, sessions
 from mespoints.services.accounts import Outcome, SignupDraft, Status
 from mespoints.settings import get_settings
+from tests.services.conftest import SentMail
 
 # Plain logic: once on SQLite is enough (the engine fixture otherwise runs both databases).
 SQLITE_ONLY = pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
@@ -37,41 +37,7 @@ LICENCE = "120575100123"
 T = TypeVar("T")
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashing():
-    """Documented test hook (security.use_argon2_cost): cheapest argon2id, production restored after."""
-    previous = security.use_argon2_cost(security.TEST_COST)
-    yield
-    security.use_argon2_cost(previous)
-
-
-@dataclasses.dataclass
-class SentMail:
-    to: str
-    subject: str
-    text: str
-
-    @property
-    def token(self) -> str:
-        found = re.search(r"jeton=([A-Za-z0-9_-]+)", self.text)
-        assert found, self.text
-        return found.group(1)
-
-
-@pytest.fixture
-def outbox(monkeypatch) -> list[SentMail]:
-    """Every mail the services queue, in order (the real enqueue still writes the outbox row)."""
-    sent: list[SentMail] = []
-    real_enqueue = mail.enqueue
-    lock = threading.Lock()
-
-    def spy(session, *, to, message, now):  # type: ignore[no-untyped-def]
-        with lock:
-            sent.append(SentMail(to=to, subject=message.subject, text=message.text))
-        return real_enqueue(session, to=to, message=message, now=now)
-
-    monkeypatch.setattr(mail, "enqueue", spy)
-    return sent
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 def settled(use_case: Callable[..., Outcome]) -> Callable[..., Outcome]:
@@ -504,7 +470,7 @@ def login(
     password: str = PASSWORD,
     ip: str | None = "203.0.113.7",
     now: dt.datetime = NOW,
-) -> accounts.LoginResult:
+) -> Outcome:
     return accounts.authenticate(engine=engine, email=email, password=password, ip=ip, now=now)
 
 
