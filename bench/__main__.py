@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHES = ("bench.bench_import", "bench.bench_engine", "bench.bench_dashboard")
+BENCHES = ("bench.bench_import", "bench.bench_engine", "bench.bench_dashboard", "bench.bench_accounts")
 
 
 def main() -> int:
