@@ -6,6 +6,9 @@ from mespoints import routes
 from mespoints.components.text import bullet_list, heading, paragraph
 from mespoints.domain.account_policy import (
     ACTIVATION_VALIDITY,
+    EMAIL_CHANGE_CANCEL_VALIDITY,
+    EMAIL_CHANGE_VALIDITY,
+    PASSWORD_RESET_VALIDITY,
     duration_fr,
 )
 from mespoints.domain.account_policy import SESSION_ABSOLUTE_TIMEOUT as ABSOLUTE_TIMEOUT
@@ -126,6 +129,29 @@ def personal_data() -> rx.Component:
             "la page « Mon compte ». Les informations de votre permis elles-mêmes proviennent du système "
             "national des permis de conduire : leur rectification se demande auprès de la préfecture ou de "
             "l'Agence nationale des titres sécurisés. Vous pouvez aussi adresser une réclamation à la CNIL."
+        ),
+        subheading("Comment votre compte est protégé"),
+        bullet_list(
+            "Personne ne peut savoir par le portail si une adresse électronique ou un permis a un compte : "
+            "l'inscription, « Mot de passe oublié » et « Recevoir un nouveau lien » répondent la même "
+            "chose, dans le même temps, pour tout le monde. Ce qui diffère vous est dit par courriel, à "
+            "votre adresse seulement.",
+            "Un permis n'est rattaché qu'à un seul compte : celui qui est activé le premier. Si quelqu'un "
+            "tente de s'inscrire avec votre permis, vous en êtes averti par courriel.",
+            "Les liens envoyés par courriel ne servent qu'une fois et expirent vite (activation : "
+            f"{duration_fr(ACTIVATION_VALIDITY)}, nouveau mot de passe : "
+            f"{duration_fr(PASSWORD_RESET_VALIDITY)}, nouvelle adresse : "
+            f"{duration_fr(EMAIL_CHANGE_VALIDITY)}) ; le portail n'en garde qu'une empreinte.",
+            "Quand un changement d'adresse électronique est demandé, votre adresse actuelle est prévenue "
+            "tout de suite, avec un lien « Ce n'était pas moi » (valable "
+            f"{duration_fr(EMAIL_CHANGE_CANCEL_VALIDITY)}) qui annule le changement, même déjà fait, "
+            "ferme toutes les sessions et vous mène au choix d'un nouveau mot de passe.",
+            "Un nouveau mot de passe (changé ou réinitialisé) annule toute demande de changement "
+            "d'adresse en cours et ferme les autres sessions.",
+            "Après plusieurs mots de passe erronés, la connexion est ralentie pour cette adresse et pour le "
+            "réseau d'où viennent les essais.",
+            "Les courriels en attente d'envoi sont chiffrés ; les demandes faites par formulaire le sont "
+            "aussi et sont effacées dès qu'elles sont traitées.",
         ),
         subheading("Cookies"),
         paragraph(

@@ -16,16 +16,15 @@ import time
 from playwright.sync_api import expect
 
 CROWD = 20
-DONE_AT = """([selector, text]) => new Promise((resolve) => {
+# Notes in window.doneAt the moment `text` first shows in `selector` (the page's own clock).
+WATCH = """([selector, text]) => {
+  window.doneAt = null;
   const check = () => {
     const element = document.querySelector(selector);
-    if (element && element.textContent.includes(text)) { resolve(Date.now()); return true; }
-    return false;
+    if (window.doneAt === null && element && element.textContent.includes(text)) window.doneAt = Date.now();
   };
-  if (check()) return;
-  const observer = new MutationObserver(() => { if (check()) observer.disconnect(); });
-  observer.observe(document.body, { subtree: true, childList: true, characterData: true });
-})"""
+  new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true });
+}"""
 CLICK_AT = """([selector, at]) => { setTimeout(() => document.querySelector(selector).click(),
   Math.max(0, at - Date.now())); }"""
 
@@ -57,16 +56,19 @@ def test_a_simple_event_is_answered_while_twenty_clients_hash_their_passwords(br
     start = last.evaluate("Date.now()") + 1500
 
     # Everyone waits for the same moment; the simple event is sent 50 ms after the crowd's.
-    done = [page.evaluate_handle(DONE_AT, ["#etape-titre", "Étape 4 sur 6"]) for _, page in crowd]
-    last_done = last.evaluate_handle(DONE_AT, ["body", "Masquer les mots de passe"])
+    for _, page in crowd:
+        page.evaluate(WATCH, ["#etape-titre", "Étape 4 sur 6"])
+    last.evaluate(WATCH, ["body", "Masquer les mots de passe"])
     for _, page in crowd:
         page.evaluate(CLICK_AT, ["form button[type=submit]", start])
     show = last.get_by_role("button", name="Afficher les mots de passe")
     show.evaluate("(button) => button.setAttribute('data-simple', '1')")
     last.evaluate(CLICK_AT, ["[data-simple='1']", start + 50])
 
-    crowd_times = [handle.json_value() for handle in done]
-    simple_time = last_done.json_value()
+    for _, page in [*crowd, (last_context, last)]:
+        page.wait_for_function("window.doneAt !== null", timeout=120_000)
+    crowd_times = [page.evaluate("window.doneAt") for _, page in crowd]
+    simple_time = last.evaluate("window.doneAt")
 
     answered_after = sum(moment > simple_time for moment in crowd_times)
     print(

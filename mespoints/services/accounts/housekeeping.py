@@ -14,6 +14,7 @@ from mespoints.db.accounts import Account, AccountToken
 from mespoints.db.engine import session_scope
 from mespoints.services import mail, rate_limit
 from mespoints.services import sessions as sessions_service
+from mespoints.services.accounts import tokens
 from mespoints.services.clock import utcnow
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,7 @@ def stale_unactivated(now: dt.datetime) -> ColumnElement[bool]:
     """Accounts never activated and with no activation link still valid."""
     live_link = exists().where(
         col(AccountToken.account_id) == Account.id,
-        col(AccountToken.purpose) == "activation",
+        col(AccountToken.purpose) == tokens.ACTIVATION,
         col(AccountToken.used_at).is_(None),
         col(AccountToken.expires_at) > now,
     )
