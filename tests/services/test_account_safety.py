@@ -289,7 +289,6 @@ def test_clients_are_counted_by_ipv4_address_or_ipv6_64_network(ip, key):
     assert rate_limit.ip_key(ip) == key
 
 
-@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_the_per_ip_login_limit_counts_a_whole_ipv6_64(engine, outbox):
     signed_up(engine, outbox)
     for attempt in range(rate_limit.LOGIN_FAILURES_PER_IP.max_events):
@@ -303,7 +302,6 @@ def test_the_per_ip_login_limit_counts_a_whole_ipv6_64(engine, outbox):
     assert login(engine, ip="2001:db8:5:7::1").status is Status.DONE  # another network
 
 
-@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_the_licence_check_counts_per_network_whatever_browser_key_is_sent(engine, outbox):
     add_licences(engine, LICENCE)
     refused = 0
