@@ -164,9 +164,13 @@ def test_licence_json_answers_for_a_far_future_event_stored_before_the_feed_chec
     assert main(["licence", "FUTUR12345", "--as-of", "2025-01-01", "--json"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert [(item["date"], item["rule"]) for item in json.loads(out)["forecast"]] == [
-        ("9995-01-01", "withdrawal"),
-        ("9997-01-01", "full_restoration"),
+    # The forecast holds no withdrawal: the file knows the offence only from its effective day.
+    assert json.loads(out)["forecast"] == []
+    assert main(["licence", "FUTUR12345", "--as-of", "9995-01-01", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [(item["date"], item["rule"]) for item in answer["history"]][-1] == ("9995-01-01", "withdrawal")
+    assert [(item["date"], item["rule"]) for item in answer["forecast"]] == [
+        ("9997-01-01", "full_restoration")
     ]
     assert main(["licence", "FUTUR12345", "--as-of", "9999-12-31"]) == 0
     assert "Solde : 12 points sur 12" in capsys.readouterr().out

@@ -26,13 +26,21 @@ from mespoints.domain.points import (
     Assessment,
     Change,
     Letter,
+    Rule,
+    Status,
     add_months,
     add_years,
     assess,
     simulate,
     simulated_offence,
 )
-from mespoints.domain.points_text import LETTER_MEANINGS_FR, RULE_LABELS_FR, format_date_fr, points_fr
+from mespoints.domain.points_text import (
+    LETTER_MEANINGS_FR,
+    RULE_EXPLANATIONS_FR,
+    RULE_LABELS_FR,
+    format_date_fr,
+    points_fr,
+)
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
 from mespoints.services.national_file import event_from_row
 
@@ -180,6 +188,8 @@ class SimulationResult:
     forecast: list[ForecastRow]
     # R4: invalidated before the offence would take effect; it would withdraw nothing, change nothing.
     already_invalidated: bool = False
+    # The fine and what may follow, as the scale in force on the offence's day has them.
+    fine_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -327,10 +337,11 @@ def simulation_result(
     withdrawn = -sum(
         change.points
         for change in (*assessment.history, *assessment.forecast)
-        if change.event_id == SIMULATION_EVENT_ID and change.rule == "withdrawal"
+        if change.event_id == SIMULATION_EVENT_ID and change.rule is Rule.WITHDRAWAL
     )
+    in_force = offence.on(committed_on)
     letters = [letter for letter in assessment.letters if letter.event_id == SIMULATION_EVENT_ID]
-    invalidated = assessment.status == "invalidated"
+    invalidated = assessment.status is Status.INVALIDATED
     day_label = format_date_fr(committed_on)
     # R4: a licence invalidated by recorded offences on or before that day loses nothing more.
     invalidated_on = assessment.invalidated_on
@@ -338,12 +349,20 @@ def simulation_result(
         invalidated_on is not None
         and invalidated_on <= committed_on
         and not any(
-            change.rule == "invalidation" and change.event_id == SIMULATION_EVENT_ID
+            change.rule is Rule.INVALIDATION and change.event_id == SIMULATION_EVENT_ID
             for change in assessment.history
         )
     )
     nothing_changes = "ne retirerait aucun point et ne changerait rien à votre situation."
-    if already_invalidated and invalidated_on is not None and invalidated_on <= as_of:
+    if in_force.points == 0:
+        # Décret 2023-1150: such an offence carries no point any more; it blocks no restoration either.
+        already_invalidated = False
+        summary = (
+            f"Commise le {day_label}, cette infraction n'entraîne aucun retrait de points : seule l'amende "
+            "est due. Elle ne retarde aucune récupération de points. Votre solde resterait de "
+            f"{points_label(assessment.balance, assessment.maximum)}."
+        )
+    elif already_invalidated and invalidated_on is not None and invalidated_on <= as_of:
         summary = (
             f"Votre permis est déjà invalidé depuis le {format_date_fr(invalidated_on)} (solde nul) : "
             f"cette infraction {nothing_changes}"
@@ -376,7 +395,42 @@ def simulation_result(
         letters=[_letter_row(letter, events) for letter in letters],
         forecast=[_forecast_row(change, events) for change in assessment.forecast],
         already_invalidated=already_invalidated,
+        fine_label=fine_label(offence, committed_on),
     )
+
+
+def fine_label(offence: ScaleEntry, committed_on: dt.date) -> str:
+    """« Contravention de 4e classe : amende forfaitaire de 135 € (90 € minorée, 375 € majorée). »"""
+    version = offence.on(committed_on)
+    fine = version.fine
+    if version.offence_class == "DELIT":
+        text = "Délit"
+        if fine.maximum:
+            text += f" : jusqu'à {fine.maximum:,} € d'amende".replace(",", "\u202f")
+        if fine.forfaitaire:
+            text += (
+                f" ; amende forfaitaire délictuelle de {fine.forfaitaire} € ({fine.minoree} € minorée, "
+                f"{fine.majoree} € majorée)"
+            )
+    else:
+        text = f"Contravention de {version.offence_class[1]}e classe"
+        if fine.forfaitaire:
+            text += f" : amende forfaitaire de {fine.forfaitaire} €"
+            if fine.minoree:
+                text += f" ({fine.minoree} € minorée, {fine.majoree} € majorée)"
+        elif fine.maximum:
+            text += f" : jusqu'à {fine.maximum:,} € d'amende".replace(",", "\u202f")
+    follows = [
+        label
+        for wanted, label in (
+            (offence.suspension, "une suspension du permis"),
+            (offence.confiscation, "la confiscation du véhicule"),
+        )
+        if wanted
+    ]
+    if follows:
+        text += f". Peut aussi entraîner {' et '.join(follows)}"
+    return f"{text} (article {offence.article} du Code de la route)."
 
 
 def _parse_offence(code: str) -> tuple[ScaleEntry | None, str]:
@@ -435,8 +489,8 @@ def _events_by_id(facts: LicenceFacts) -> dict[str, Infraction | Stage]:
 def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> HistoryRow:
     event = events.get(change.event_id or "")
     label, place, detail = _rule_label(change.rule), "", ""
-    if isinstance(event, Infraction) and change.rule == "withdrawal":
-        label = event.label or _rule_label("withdrawal")
+    if isinstance(event, Infraction) and change.rule is Rule.WITHDRAWAL:
+        label = event.label or _rule_label(Rule.WITHDRAWAL)
         place = event.place
         detail = (
             f"Infraction commise le {format_date_fr(event.committed_at.date())} ; points retirés le "
@@ -481,7 +535,7 @@ def _forecast_row(change: Change, events: dict[str, Infraction | Stage]) -> Fore
 
 def _credit_label(change: Change, event: Infraction | Stage | None) -> str:
     """The rule in plain French; for R6, with its actual period (2 or 3 years)."""
-    if change.rule == "full_restoration" and isinstance(event, Infraction):
+    if change.rule is Rule.FULL_RESTORATION and isinstance(event, Infraction):
         short = add_years(event.effective_on, FULL_RESTORATION_YEARS) == change.date
         years = FULL_RESTORATION_YEARS if short else FULL_RESTORATION_YEARS_SERIOUS  # R6
         return f"Récupération de la totalité des points après {years} ans sans infraction"
@@ -489,9 +543,13 @@ def _credit_label(change: Change, event: Infraction | Stage | None) -> str:
 
 
 def _because_of(change: Change, event: Infraction) -> str:
-    if change.rule == "full_restoration":
+    if change.rule is Rule.RESTORATION_CANCELLED:
+        return (
+            f"Infraction enregistrée ce jour : {_about_infraction(event)} {RULE_EXPLANATIONS_FR[change.rule]}"
+        )
+    if change.rule is Rule.FULL_RESTORATION:
         return f"Dernière infraction : {_about_infraction(event)}"  # R6 counts from the last one
-    if change.rule in ("six_month", "ten_year"):
+    if change.rule in (Rule.SIX_MONTH, Rule.TEN_YEAR):
         return f"Infraction concernée : {_about_infraction(event)}"
     return _about_infraction(event)
 

@@ -1,4 +1,4 @@
-"""The points engine, rule by rule (docs/points-rules.md R1…R10), with days on both sides of each edge."""
+"""The points engine, rule by rule (docs/law.md R1…R10), with days on both sides of each edge."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def codes(assessment: Assessment) -> list[tuple[dt.date, str, str | None]]:
     return [(letter.date, letter.code, letter.event_id) for letter in assessment.letters]
 
 
-# Worked example of docs/points-rules.md
+# Worked example of docs/law.md
 
 
 WORKED_EXAMPLE = definitive(
@@ -202,12 +202,31 @@ def test_the_probation_reports_its_next_increment() -> None:
 
 def test_an_infraction_committed_the_day_before_an_anniversary_stops_every_increment() -> None:
     committed = dt.datetime(2025, 6, 14, 23, 0)
-    facts = probationary(offence("X", D(2025, 7, 20), "C3", 1, committed_at=committed))
-    assert balance(facts, D(2025, 6, 15)) == 6
+    facts = probationary(offence("X", D(2025, 6, 14), "C3", 1, committed_at=committed))
+    assert balance(facts, D(2025, 6, 15)) == 5
     result = assess(facts, D(2026, 6, 15))
     assert "probation_increment" not in [c.rule for c in result.history]
     assert result.probation.increments_stopped
     assert result.probation.next_increment_on is None
+
+
+def test_an_increment_granted_before_a_blocking_infraction_took_effect_is_cancelled_that_day() -> None:
+    # The file did not know X on the anniversary: it granted the increment, and corrects it when X
+    # takes effect (« What the file knows on a day »), never on an earlier day.
+    committed = dt.datetime(2025, 6, 14, 23, 0)
+    facts = probationary(offence("X", D(2025, 7, 20), "C3", 1, committed_at=committed))
+    assert (balance(facts, D(2025, 6, 15)), assess(facts, D(2025, 6, 15)).maximum) == (8, 8)
+    day_before = assess(facts, D(2025, 7, 19))
+    assert (day_before.balance, day_before.maximum, day_before.probation.increments_stopped) == (8, 8, False)
+    day_of = assess(facts, D(2025, 7, 20))
+    assert steps(day_of) == [
+        (D(2025, 6, 15), 2, 8, "probation_increment", None),
+        (D(2025, 7, 20), -2, 6, "restoration_cancelled", "X"),
+        (D(2025, 7, 20), -1, 5, "withdrawal", "X"),
+    ]
+    assert (day_of.maximum, day_of.probation.increments_stopped) == (6, True)
+    later = assess(facts, D(2026, 6, 15))
+    assert [(c.date, c.rule) for c in later.history[3:]] == [(D(2026, 1, 20), "six_month")]
 
 
 def test_an_infraction_committed_on_the_anniversary_stops_only_later_increments() -> None:
@@ -218,11 +237,11 @@ def test_an_infraction_committed_on_the_anniversary_stops_only_later_increments(
     assert [c.rule for c in assess(facts, D(2027, 6, 14)).history].count("probation_increment") == 1
 
 
-def test_the_probation_is_reported_frozen_from_the_day_the_infraction_was_committed() -> None:
+def test_the_probation_is_reported_frozen_from_the_day_the_file_knows_the_infraction() -> None:
     committed = dt.datetime(2025, 9, 1, 10, 0)
     facts = probationary(offence("X", D(2025, 10, 1), "C4", 2, committed_at=committed))
-    assert not assess(facts, D(2025, 8, 31)).probation.increments_stopped
-    assert assess(facts, D(2025, 9, 1)).probation.increments_stopped
+    assert not assess(facts, D(2025, 9, 30)).probation.increments_stopped
+    assert assess(facts, D(2025, 10, 1)).probation.increments_stopped
 
 
 def test_when_probation_ends_below_twelve_the_maximum_becomes_twelve_but_the_balance_does_not_jump() -> None:
@@ -331,18 +350,31 @@ def test_another_infraction_the_day_before_the_six_months_prevents_the_restorati
     assert balance(facts, D(2024, 7, 15)) == 10
 
 
-def test_another_infraction_on_the_six_month_day_does_not_prevent_the_restoration() -> None:
-    facts = definitive(offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 15), "C3", 1))
+def test_another_infraction_committed_on_the_six_month_day_does_not_prevent_the_restoration() -> None:
+    on_the_day = dt.datetime(2024, 7, 15, 8, 0)
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 15), "C3", 1, committed_at=on_the_day)
+    )
     assert steps(assess(facts, D(2024, 7, 15)))[-2:] == [
         (D(2024, 7, 15), 1, 12, "six_month", "A"),
         (D(2024, 7, 15), -1, 11, "withdrawal", "B"),
     ]
 
 
-def test_two_one_point_infractions_on_the_same_day_are_not_restored_after_six_months() -> None:
+def test_two_one_point_infractions_committed_before_their_common_effective_day_are_both_restored() -> None:
+    # Conseil d'État, 4 December 2017, n° 402423: committed before the six months, they block nothing.
     facts = definitive(
         offence("A", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 1, 8, 0)),
         offence("B", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 2, 8, 0)),
+    )
+    assert balance(facts, D(2024, 7, 14)) == 10
+    assert balance(facts, D(2024, 7, 15)) == 12
+
+
+def test_two_one_point_infractions_committed_on_their_common_effective_day_block_each_other() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2024, 1, 15, 8, 0)),
+        offence("B", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2024, 1, 15, 9, 0)),
     )
     assert balance(facts, D(2024, 7, 15)) == 10
 
@@ -373,10 +405,12 @@ def test_a_day_past_the_end_of_the_calendar_is_never() -> None:
 def test_an_offence_of_the_far_future_takes_effect_but_its_restorations_never_come() -> None:
     # The review's example: imported before the feed checked the range, it crashed the engine.
     facts = definitive(offence("E1", D(9995, 1, 1), "C3", 2, committed_at=dt.datetime(9995, 1, 1, 10, 0)))
-    today = assess(facts, D(2025, 1, 1))
-    assert (today.balance, [(c.date, c.points, c.rule) for c in today.forecast]) == (
-        12,
-        [(D(9995, 1, 1), -2, "withdrawal"), (D(9997, 1, 1), 2, "full_restoration")],
+    # Unknown to the file until it takes effect: the forecast holds no withdrawal.
+    assert (assess(facts, D(2025, 1, 1)).balance, assess(facts, D(2025, 1, 1)).forecast) == (12, ())
+    that_day = assess(facts, D(9995, 1, 1))
+    assert (that_day.balance, [(c.date, c.points, c.rule) for c in that_day.forecast]) == (
+        10,
+        [(D(9997, 1, 1), 2, "full_restoration")],
     )
     assert assess(facts, dt.date.max).balance == 12
 
@@ -415,8 +449,14 @@ def test_a_later_infraction_postpones_the_full_restoration() -> None:
     assert balance(facts, D(2027, 3, 1)) == 12
 
 
-def test_an_infraction_on_the_anniversary_takes_effect_after_the_full_restoration() -> None:
-    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2), offence("B", D(2026, 1, 15), "C3", 3))
+def test_an_infraction_committed_before_the_period_and_taking_effect_on_the_anniversary_comes_after_it() -> (
+    None
+):
+    before_the_period = dt.datetime(2024, 1, 10, 8, 0)
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 2),
+        offence("B", D(2026, 1, 15), "C3", 3, committed_at=before_the_period),
+    )
     assert steps(assess(facts, D(2026, 1, 15)))[-2:] == [
         (D(2026, 1, 15), 2, 12, "full_restoration", "A"),
         (D(2026, 1, 15), -3, 9, "withdrawal", "B"),
@@ -610,7 +650,7 @@ def test_within_a_day_restorations_come_first_then_withdrawals_then_stages() -> 
     facts = definitive(
         offence("A", D(2024, 1, 15), "C3", 1),
         stage("S", D(2024, 7, 14)),
-        offence("C", D(2024, 7, 15), "C4", 3),
+        offence("C", D(2024, 7, 15), "C4", 3, committed_at=dt.datetime(2024, 7, 15, 7, 0)),
     )
     assert steps(assess(facts, D(2024, 7, 15)))[-3:] == [
         (D(2024, 7, 15), 1, 12, "six_month", "A"),

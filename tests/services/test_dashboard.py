@@ -478,7 +478,8 @@ def test_the_dashboard_of_facts_with_centuries_of_forecast_still_draws_its_chart
 
     far = dt.datetime(9995, 1, 1, 10, 0)
     facts = LicenceFacts(issued_on=dt.date(1998, 6, 2), events=(Infraction("E1", far, far.date(), "C3", 2),))
-    assessment = dashboard.assess(facts, AS_OF)
+    # The file knows the offence from its effective day: assessed that day, it forecasts 9997.
+    assessment = dashboard.assess(facts, far.date())
     chart = dashboard.balance_chart(assessment, facts)
 
     assert 1 <= len(chart.x_ticks) <= 7
