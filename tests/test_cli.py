@@ -24,7 +24,7 @@ NUMBER = "120575100123"
 
 
 def worked_example(number: str = NUMBER) -> dict[str, Any]:
-    """The worked example of docs/points-rules.md: a definitive licence, a C4 then a C3 infraction."""
+    """The worked example of docs/law.md: a definitive licence, a C4 then a C3 infraction."""
     return {
         "licence_number": number,
         "format": "card",

@@ -530,6 +530,8 @@ class _Life:
     ) -> None:
         points = min(points, self.maximum - self.balance)  # never above the applicable maximum
         if points <= 0:
+            if self.balance == self.maximum:
+                self.serious_since_maximum = False  # R6
             return
         self.balance += points
         self.changes.append(Change(day, points, self.balance, rule, event_id))
@@ -629,6 +631,8 @@ class _Life:
         committed_today = 0
         for index in range(first, last):
             infraction = plan.infractions[index]
+            if self.balance == self.maximum:
+                self.serious_since_maximum = False  # R6: at its maximum just before this one
             committed_today += plan.committed_days[index] == day
             group = plan.groups[index]
             already = self.group_withdrawn.get(group, 0)

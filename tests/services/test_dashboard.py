@@ -26,7 +26,7 @@ def record(number: str = NUMBER, **overrides: Any) -> FeedLicence:
         "issued_on": "1998-06-02",
         "early_training": False,
         "categories": [{"category": "B", "obtained_on": "1998-06-02"}],
-        # The worked example of docs/points-rules.md.
+        # The worked example of docs/law.md.
         "events": [
             {
                 "id": "INF-1",
