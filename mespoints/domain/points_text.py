@@ -23,6 +23,18 @@ RULE_LABELS_FR: dict[str, str] = {
     Rule.RESTORATION_CANCELLED: "annulation d'une récupération de points accordée trop tôt",
 }
 
+# The anchor of each rule on the public page « Comprendre le calcul de vos points » (routes.UNDERSTANDING).
+RULE_ANCHORS: dict[str, str] = {
+    Rule.WITHDRAWAL: "retrait-de-points",
+    Rule.INVALIDATION: "invalidation",
+    Rule.PROBATION_INCREMENT: "majoration-probatoire",
+    Rule.SIX_MONTH: "recuperation-apres-six-mois",
+    Rule.FULL_RESTORATION: "recuperation-totale",
+    Rule.TEN_YEAR: "restitution-apres-dix-ans",
+    Rule.STAGE: "stage-de-sensibilisation",
+    Rule.RESTORATION_CANCELLED: "annulation-d-une-recuperation",
+}
+
 # What a worried driver needs to read next to a row of each rule (the dashboard shows it).
 RULE_EXPLANATIONS_FR: dict[str, str] = {
     Rule.RESTORATION_CANCELLED: (

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, bindparam, select
 
+from mespoints import routes
 from mespoints.db.national_file import Holder, Licence, LicenceEvent
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry, entry_by_code
@@ -36,6 +37,7 @@ from mespoints.domain.points import (
 )
 from mespoints.domain.points_text import (
     LETTER_MEANINGS_FR,
+    RULE_ANCHORS,
     RULE_EXPLANATIONS_FR,
     RULE_LABELS_FR,
     format_date_fr,
@@ -86,6 +88,8 @@ class HistoryRow:
     detail: str  # e.g. the day an infraction was committed
     points: str  # signed: "-4", "+1", "0"
     balance_after: str
+    rule_label: str = ""  # the rule in a few words, a link to its explanation
+    rule_href: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class ForecastRow:
     detail: str  # which infraction or stage it comes from
     points: str
     balance_after: str
+    rule_label: str = ""
+    rule_href: str = ""
 
 
 @dataclass(frozen=True)
@@ -466,6 +472,11 @@ def points_label(balance: int, maximum: int) -> str:
     return f"{points_fr(balance)} sur {maximum}"
 
 
+def rule_href(rule: str) -> str:
+    """Where the public page « Comprendre le calcul de vos points » explains the rule."""
+    return f"{routes.UNDERSTANDING}#{RULE_ANCHORS[rule]}"
+
+
 def _rule_label(rule: str) -> str:
     label = RULE_LABELS_FR[rule]
     return label[:1].upper() + label[1:]
@@ -511,6 +522,8 @@ def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> Histo
         detail=detail,
         points=_signed(change.points),
         balance_after=str(change.balance_after),
+        rule_label=_rule_label(change.rule),
+        rule_href=rule_href(change.rule),
     )
 
 
@@ -530,6 +543,8 @@ def _forecast_row(change: Change, events: dict[str, Infraction | Stage]) -> Fore
         detail=detail,
         points=_signed(change.points),
         balance_after=str(change.balance_after),
+        rule_label=_rule_label(change.rule),
+        rule_href=rule_href(change.rule),
     )
 
 
