@@ -10,7 +10,7 @@ import datetime as dt
 
 from babel.dates import get_month_names
 
-from mespoints.domain.points import Assessment, Change, Rule, Status
+from mespoints.domain.points import Assessment, Change, LetterCode, Rule, Status
 
 RULE_LABELS_FR: dict[str, str] = {
     Rule.WITHDRAWAL: "retrait de points",
@@ -47,18 +47,22 @@ RULE_EXPLANATIONS_FR: dict[str, str] = {
 }
 
 LETTER_MEANINGS_FR: dict[str, str] = {
-    "48": "Information : des points ont été retirés de votre permis.",
-    "48N": (
+    LetterCode.INFORMATION: "Information : des points ont été retirés de votre permis.",
+    LetterCode.PROBATION_STAGE: (
         "Permis probatoire : retrait d'au moins 3 points ; un stage de sensibilisation "
         "est obligatoire dans les 4 mois."
     ),
-    "48M": "Il vous reste 6 points ou moins : un stage de sensibilisation vous est recommandé.",
-    "48SI": (
+    LetterCode.STAGE_RECOMMENDED: (
+        "Il vous reste 6 points ou moins : un stage de sensibilisation vous est recommandé."
+    ),
+    LetterCode.INVALIDATION: (
         "Votre solde est nul : votre permis est invalidé et doit être remis à la préfecture "
         "dans les 10 jours."
     ),
-    "46": "Information : des points vous ont été restitués avec le temps.",
-    "47": "Information : des points vous ont été restitués après un stage de sensibilisation.",
+    LetterCode.RESTORED_BY_TIME: "Information : des points vous ont été restitués avec le temps.",
+    LetterCode.RESTORED_BY_STAGE: (
+        "Information : des points vous ont été restitués après un stage de sensibilisation."
+    ),
 }
 
 STATUS_LABELS_FR: dict[str, str] = {Status.VALID: "valide", Status.INVALIDATED: "invalidé"}

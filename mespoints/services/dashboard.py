@@ -27,6 +27,7 @@ from mespoints.domain.points import (
     Assessment,
     Change,
     Letter,
+    LetterCode,
     Rule,
     Status,
     add_months,
@@ -676,7 +677,7 @@ def _probation(assessment: Assessment, facts: LicenceFacts) -> ProbationInfo:
         lines.append(
             f"Votre maximum est déjà de {MAXIMUM_POINTS} points : aucune majoration n'est plus nécessaire."
         )
-    if any(letter.code == "48N" for letter in assessment.letters):
+    if any(letter.code is LetterCode.PROBATION_STAGE for letter in assessment.letters):
         lines.append(
             "En période probatoire, un retrait de 3 points ou plus oblige à suivre un stage de "
             f"sensibilisation dans les {COMPULSORY_STAGE_MONTHS} mois (lettre 48N)."
@@ -730,7 +731,7 @@ def _stage(assessment: Assessment, facts: LicenceFacts) -> StageInfo:
 
 def _compulsory_stage_deadline(assessment: Assessment, facts: LicenceFacts) -> dt.date | None:
     """R9: the end of the 4 months after the last 48N letter, if no stage was finished since."""
-    letters_48n = [letter for letter in assessment.letters if letter.code == "48N"]
+    letters_48n = [letter for letter in assessment.letters if letter.code is LetterCode.PROBATION_STAGE]
     if not letters_48n:
         return None
     sent_on = letters_48n[-1].date
