@@ -420,19 +420,22 @@ class _Life:
         if self.invalidated_on is not None:
             return _NEVER
         plan = self.plan
-        candidates = [
-            plan.effective_days[self.next_infraction]
-            if self.next_infraction < len(plan.infractions)
-            else _NEVER,
-            plan.stage_days[self.next_stage] if self.next_stage < len(plan.stages) else _NEVER,
-            plan.increments[self.next_increment] if self.next_increment < len(plan.increments) else _NEVER,
-            self.six_month_due[0][0] if self.six_month_due else _NEVER,
-            self.ten_year_due[0][0] if self.ten_year_due else _NEVER,
-            self.full_restoration.due_on if self.full_restoration else _NEVER,
-        ]
-        if self.end_pending and plan.ends_on is not None:
-            candidates.append(plan.ends_on)
-        return min(candidates)
+        day = _NEVER
+        if self.next_infraction < len(plan.effective_days):
+            day = plan.effective_days[self.next_infraction]
+        if self.next_stage < len(plan.stage_days) and plan.stage_days[self.next_stage] < day:
+            day = plan.stage_days[self.next_stage]
+        if self.next_increment < len(plan.increments) and plan.increments[self.next_increment] < day:
+            day = plan.increments[self.next_increment]
+        if self.six_month_due and self.six_month_due[0][0] < day:
+            day = self.six_month_due[0][0]
+        if self.ten_year_due and self.ten_year_due[0][0] < day:
+            day = self.ten_year_due[0][0]
+        if self.full_restoration is not None and self.full_restoration.due_on < day:
+            day = self.full_restoration.due_on
+        if self.end_pending and plan.ends_on is not None and plan.ends_on < day:
+            day = plan.ends_on
+        return day
 
     def live_until(self, last_day: dt.date) -> None:
         """Replays every day up to and including `last_day` (never `_NEVER` itself)."""
