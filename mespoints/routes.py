@@ -18,6 +18,7 @@ LEGAL_NOTICE = "/mentions-legales"
 ACCESSIBILITY = "/accessibilite"
 PERSONAL_DATA = "/donnees-personnelles"
 TERMS = "/conditions-generales"
+UNDERSTANDING = "/comprendre-le-calcul"
 MAILBOX = "/boite-de-test"
 UNAVAILABLE = "/service-indisponible"
 

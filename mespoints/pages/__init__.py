@@ -13,4 +13,5 @@ def register_all() -> None:
         password,
         signup,
         unavailable,
+        understanding,
     )
