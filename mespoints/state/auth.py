@@ -23,7 +23,7 @@ def session_id_of(state: rx.State) -> str | None:
         jar.load(raw)
     except CookieError:
         return None
-    morsel = jar.get(sessions.SESSION_COOKIE)
+    morsel = jar.get(sessions.session_cookie_name(https=get_settings().uses_https))
     return morsel.value if morsel else None
 
 
