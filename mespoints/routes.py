@@ -103,6 +103,11 @@ def safe_next(target: str | None, default: str = DASHBOARD) -> str:
     if not target or len(target) > _MAX_TARGET_LENGTH:
         return default
     path, has_query, query = target.partition("?")
-    if path not in PAGE_PATHS or (has_query and not _query_is_safe(query)):
+    if not _is_page(path) or (has_query and not _query_is_safe(query)):
         return default
     return target
+
+
+def _is_page(path: str) -> bool:
+    # The production build serves pages as folders: `window.location.pathname` ends with "/".
+    return path in PAGE_PATHS or (path.endswith("/") and path[:-1] in PAGE_PATHS - {HOME})

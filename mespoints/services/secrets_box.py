@@ -38,6 +38,7 @@ __all__ = [
     "encrypt",
     "load_or_create_key_file",
     "make_box",
+    "stretch_passphrase",
 ]
 
 
