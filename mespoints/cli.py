@@ -172,10 +172,12 @@ def _licence(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _demo_data(args: argparse.Namespace, engine: Engine) -> int:
-    from mespoints.services.demo import load_demo_data
+    from mespoints.services.demo import DEMO_ACCOUNTS_REFUSED, demo_accounts_allowed, load_demo_data
 
     report = load_demo_data(engine)
     print(f"Données de démonstration chargées : {report.imported} permis.")
+    if not demo_accounts_allowed():
+        print(DEMO_ACCOUNTS_REFUSED)
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -60,16 +60,23 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+class PlainLoginRefused(smtplib.SMTPException):
+    """SMTP credentials would cross the network in clear: the portal never sends them so."""
+
+
 @dataclass(frozen=True)
 class SmtpTransport:
-    """Plain SMTP, with STARTTLS and login when configured. One connection per message."""
+    """SMTP with STARTTLS or implicit TLS, and login only over TLS. One connection per message."""
 
     host: str
     port: int = 25
     starttls: bool = False
+    implicit_tls: bool = False
     user: str | None = None
     password: str | None = None
     timeout: float = SMTP_TIMEOUT_SECONDS
+    # The system's trusted authorities when None; tests give one that trusts their own server.
+    tls_context: ssl.SSLContext | None = field(default=None, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpTransport | None:
@@ -79,15 +86,25 @@ class SmtpTransport:
             host=settings.smtp_host,
             port=settings.smtp_port,
             starttls=settings.smtp_starttls,
+            implicit_tls=settings.smtp_ssl,
             user=settings.smtp_user,
             password=settings.smtp_password,
         )
 
     def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
-            if self.starttls:
-                client.starttls(context=ssl.create_default_context())
+        context = self.tls_context or ssl.create_default_context()
+        client = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            if self.implicit_tls
+            else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        )
+        with client:
+            if self.starttls and not self.implicit_tls:
+                # Raises when the server does not offer STARTTLS: never falls back to clear text.
+                client.starttls(context=context)
             if self.user:
+                if not isinstance(client.sock, ssl.SSLSocket):
+                    raise PlainLoginRefused("SMTP login refused on a connection without TLS")
                 client.login(self.user, self.password or "")
             refused = client.send_message(message)
             if refused:  # only one recipient: a partial refusal is a refusal

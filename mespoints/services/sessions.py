@@ -2,7 +2,7 @@
 
 Flow: a successful login (services.accounts.authenticate) → `create_login_ticket` → the browser
 goes to an HTTP route with the ticket → `redeem_login_ticket` returns a NEW session id, set by
-that route in an HttpOnly cookie named SESSION_COOKIE → every request calls `resolve_session`.
+that route in an HttpOnly cookie (`session_cookie_name`) → every request calls `resolve_session`.
 
 A session id is 256 bits from `secrets.token_urlsafe(32)`; only its SHA-256 is stored. A session
 ends on logout (`end_session`), on password change or reset (`end_all_sessions`), after
@@ -23,6 +23,8 @@ from mespoints.domain import account_policy
 from mespoints.services.security import hash_token, new_token
 
 SESSION_COOKIE = "mpp_session"
+# On https: only this very host may set it, Secure and Path=/ (no subdomain can plant a session).
+SECURE_SESSION_COOKIE = "__Host-mpp_session"
 # The windows themselves live in the domain (pages tell them too).
 IDLE_TIMEOUT = account_policy.SESSION_IDLE_TIMEOUT
 ABSOLUTE_TIMEOUT = account_policy.SESSION_ABSOLUTE_TIMEOUT
@@ -31,6 +33,12 @@ TICKET_VALIDITY = account_policy.LOGIN_TICKET_VALIDITY
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 
 LOGIN_TICKET = "login_ticket"
+
+
+def session_cookie_name(*, https: bool) -> str:
+    """The session cookie's name: __Host- prefixed on https; plain on http (local development),
+    where browsers refuse the prefix since the cookie cannot be Secure."""
+    return SECURE_SESSION_COOKIE if https else SESSION_COOKIE
 
 
 @dataclasses.dataclass(frozen=True)
