@@ -27,7 +27,20 @@ def version_id(item: tuple[ScaleEntry, ScaleVersion]) -> str:
 def test_the_scale_covers_every_common_offence_that_withdraws_points_with_unique_codes() -> None:
     codes = [entry.code for entry in OFFENCE_SCALE]
     assert len(codes) == len(set(codes))
-    assert len(codes) >= 50
+    # As broad as service-public.fr's simulator (about 70 offences with points): today's rule of at
+    # least 70 entries withdraws points.
+    assert sum(1 for entry in OFFENCE_SCALE if entry.points >= 1) >= 70
+
+
+def test_every_entry_has_an_article_and_a_source() -> None:
+    missing = [entry.code for entry in OFFENCE_SCALE if not entry.article.strip() or not entry.source.strip()]
+    assert missing == []
+
+
+def test_a_yellow_light_is_not_on_the_scale() -> None:
+    # R412-31: not stopping at a steady yellow light is a class-2 contravention without points.
+    assert all("R412-31" not in entry.article for entry in OFFENCE_SCALE)
+    assert "FEU_ORANGE" not in {entry.code for entry in OFFENCE_SCALE}
 
 
 @pytest.mark.parametrize("entry", OFFENCE_SCALE, ids=lambda entry: entry.code)
@@ -112,6 +125,19 @@ def test_speeding_by_fifty_kmh_or_more_committed_since_29_december_2025_is_a_del
         ("CHANGEMENT_DIRECTION", "C2", 3, "R412-10"),
         ("CONDUITE_MALGRE_SUSPENSION", "DELIT", 6, "L224-16"),
         ("DELIT_FUITE", "DELIT", 6, "L231-1"),
+        ("ECLAIRAGE_NUIT", "C4", 4, "R416-11"),
+        ("STATIONNEMENT_NUIT_SANS_ECLAIRAGE", "C4", 3, "R416-12"),
+        ("PRIORITE_GIRATOIRE", "C4", 4, "R415-10"),
+        ("PRIORITE_BRETELLE_AUTOROUTE", "C4", 4, "R421-3"),
+        ("PASSAGE_A_NIVEAU", "C4", 4, "R422-3"),
+        ("DEPASSEMENT_INTERDIT", "C4", 3, "R414-11"),
+        ("LIGNE_BANDE_ARRET_URGENCE", "C4", 1, "R412-22"),
+        ("AUTOROUTE_BANDE_CENTRALE", "C4", 2, "R421-5"),
+        ("AUTOROUTE_MARCHE_ARRIERE", "C4", 4, "R421-6"),
+        ("ACCES_INTERDIT_DESCENTE_TUNNEL", "C5", 3, "R411-17"),
+        ("ANTIDEMARRAGE_ETHYLOTEST", "C5", 6, "R234-5"),
+        ("REFUS_VERIFICATIONS", "DELIT", 6, "L233-2"),
+        ("USURPATION_PLAQUES", "DELIT", 6, "L317-4-1"),
     ],
 )
 def test_the_scale_follows_the_code_de_la_route(
@@ -124,3 +150,15 @@ def test_the_scale_follows_the_code_de_la_route(
 def test_an_unknown_code_is_refused() -> None:
     with pytest.raises(KeyError, match="INCONNU"):
         entry_by_code("INCONNU")
+
+
+def test_false_plates_and_plate_usurpation_carry_their_own_maximum() -> None:
+    assert entry_by_code("FAUSSES_PLAQUES").current.fine.maximum == 3750  # L317-2: 5 years, 3,750 €
+    assert entry_by_code("USURPATION_PLAQUES").current.fine.maximum == 30000  # L317-4-1: 7 years
+
+
+def test_refusing_to_stop_is_punished_more_heavily_when_committed_since_the_2022_law() -> None:
+    entry = entry_by_code("REFUS_OBTEMPERER")  # loi 2022-52
+    assert entry.on(D(2022, 1, 25)).fine.maximum == 7500
+    assert entry.on(D(2022, 1, 26)).fine.maximum == 15000
+    assert entry.on(D(2022, 1, 25)).points == entry.on(D(2022, 1, 26)).points == 6
