@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 _outbox = OutboxMail.__table__  # type: ignore[attr-defined]
 
 BACKOFF_BASE_SECONDS = 30
+# A request that keeps failing (a bug, not a passing outage: ~2 hours of back-off) is dropped.
+MAX_REQUEST_ATTEMPTS = 8
 BACKOFF_MAX_SECONDS = 3600
 # Longer than any SMTP exchange (timeout below); a crashed sender's rows come back after it.
 CLAIM_SECONDS = 300
@@ -198,19 +200,39 @@ def process_requests(
                 handler = handlers[payload["request"]]
                 handler(session, payload["data"], now)
             done += 1
-        except Exception as error:
-            logger.exception("request %s not processed", request_id)
-            with engine.begin() as connection:
-                connection.execute(
-                    update(_outbox)
-                    .where(_outbox.c.id == request_id)
-                    .values(
-                        attempts=_outbox.c.attempts + 1,
-                        next_attempt_at=now + backoff(1),
-                        last_error=error.__class__.__name__,
-                    )
-                )
+        except Exception as error:  # noqa: BLE001 (kept for a later round, then dropped; logged)
+            _request_failed(engine, request_id=request_id, now=now, error=error)
     return done
+
+
+def _request_failed(engine: Engine, *, request_id: int, now: dt.datetime, error: Exception) -> None:
+    """Retries later with back-off; after MAX_REQUEST_ATTEMPTS the request is dropped. The log
+    names the error's class only: a request's data (an address, a hash) never reaches it."""
+    with engine.begin() as connection:
+        attempts = connection.execute(
+            select(_outbox.c.attempts).where(_outbox.c.id == request_id)
+        ).scalar_one_or_none()
+        if attempts is None:
+            return
+        attempts += 1
+        if attempts >= MAX_REQUEST_ATTEMPTS:
+            connection.execute(delete(_outbox).where(_outbox.c.id == request_id))
+            logger.error(
+                "request %s dropped after %s attempts (%s)", request_id, attempts, error.__class__.__name__
+            )
+            return
+        connection.execute(
+            update(_outbox)
+            .where(_outbox.c.id == request_id)
+            .values(
+                attempts=attempts,
+                next_attempt_at=now + backoff(attempts),
+                last_error=error.__class__.__name__,
+            )
+        )
+    logger.warning(
+        "request %s not processed (attempt %s): %s", request_id, attempts, error.__class__.__name__
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -54,17 +54,24 @@ class SessionInfo:
 
 def create_login_ticket(*, engine: Engine, account_id: int, now: dt.datetime) -> str:
     """A raw one-time ticket for this account, valid TICKET_VALIDITY; only its hash is stored."""
-    raw, token_hash = new_token()
     with session_scope(engine) as session:
-        session.add(
-            AccountToken(
-                account_id=account_id,
-                purpose=LOGIN_TICKET,
-                token_hash=token_hash,
-                created_at=now,
-                expires_at=now + TICKET_VALIDITY,
-            )
+        return add_login_ticket(session, account_id=account_id, now=now)
+
+
+def add_login_ticket(session: Session, *, account_id: int, now: dt.datetime) -> str:
+    """`create_login_ticket` in the caller's transaction (login hands it out in the transaction
+    that checked the password is still the one verified)."""
+    raw, token_hash = new_token()
+    session.add(
+        AccountToken(
+            account_id=account_id,
+            purpose=LOGIN_TICKET,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + TICKET_VALIDITY,
         )
+    )
+    session.flush()
     return raw
 
 
