@@ -48,7 +48,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="MESPOINTS_", extra="ignore")
 
     database_url: str = Field(default=f"sqlite:///{DATA_DIR / 'mespoints.db'}")
-    base_url: str = "http://localhost:3000"
+    # Unset: http://localhost:PORT, the port served (interfaces §2), so `PORT=3400 make run` works.
+    base_url: str = ""
     smtp_host: str | None = None
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_starttls: bool = False
@@ -75,7 +76,7 @@ class Settings(BaseSettings):
     @field_validator("base_url")
     @classmethod
     def _base_url_is_http(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
+        if value and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
@@ -89,6 +90,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _closed_by_default(self) -> Self:
         """What must hold before the portal serves anyone: nothing fails open (issue 7, item 7)."""
+        if not self.base_url:
+            self.base_url = f"http://localhost:{self.port}"
         if self.smtp_ssl and self.smtp_starttls:
             raise _refused(
                 "MESPOINTS_SMTP_SSL",

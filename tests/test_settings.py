@@ -30,7 +30,16 @@ def start_up(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_default_base_url_follows_the_port_served(monkeypatch):
+    monkeypatch.delenv("MESPOINTS_BASE_URL", raising=False)
+    monkeypatch.setenv("MESPOINTS_PORT", "3400")
+    assert Settings().base_url == "http://localhost:3400"
+    monkeypatch.setenv("MESPOINTS_BASE_URL", "http://127.0.0.1:3000/")
+    assert Settings().base_url == "http://127.0.0.1:3000"
+
+
 def test_defaults_follow_the_interfaces_document(monkeypatch):
+    monkeypatch.delenv("MESPOINTS_PORT", raising=False)
     for name in ("MESPOINTS_DATABASE_URL", "MESPOINTS_BASE_URL", "MESPOINTS_SMTP_HOST", "MESPOINTS_TODAY"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
