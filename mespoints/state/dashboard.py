@@ -6,16 +6,14 @@ import reflex as rx
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
+from mespoints.domain.situation import ProbationInfo, StageInfo, StatusInfo
 from mespoints.services import dashboard
 from mespoints.services.clock import today
 from mespoints.services.dashboard import (
-    BalanceChart,
+    BalanceSeries,
     ForecastRow,
     HistoryRow,
     LetterRow,
-    ProbationInfo,
-    StageInfo,
-    StatusInfo,
 )
 from mespoints.state.auth import current_session, holds_personal_data, to_login
 from mespoints.state.scripts import focus_script
@@ -44,9 +42,7 @@ class DashboardState(rx.State):
     forecast: rx.Field[list[ForecastRow]] = rx.field(default_factory=list)
     letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
     stage: StageInfo = StageInfo(available_now=False, points_now=0, possible_from="")
-    chart: BalanceChart = BalanceChart(
-        history_path="", forecast_path="", today_path="", grid_path="", x_ticks=[], y_ticks=[], summary=""
-    )
+    chart: BalanceSeries = BalanceSeries(days=1, today=0, history=[], forecast=[], years=[], summary="")
     # « Et si… »
     simulation_min: str = ""
     simulation_max: str = ""
