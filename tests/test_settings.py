@@ -5,7 +5,9 @@ import sys
 
 import pytest
 
-from mespoints.settings import Settings, get_settings
+from mespoints.settings import Settings, get_settings, parse_attestation_keys
+
+KEYS = "k2:" + "A" * 43 + ",k1:" + "B" * 43
 
 
 def test_defaults_follow_the_interfaces_document(monkeypatch):
@@ -52,5 +54,32 @@ def test_each_malformed_variable_is_refused(monkeypatch, capsys, variable, value
 
 def test_the_development_mailbox_exists_only_without_smtp_on_a_local_address():
     assert Settings(base_url="http://localhost:3000").mailbox_enabled
-    assert not Settings(base_url="https://points.example.fr").mailbox_enabled
+    assert not Settings(base_url="https://points.example.fr", attestation_keys=KEYS).mailbox_enabled
     assert not Settings(base_url="http://localhost:3000", smtp_host="127.0.0.1").mailbox_enabled
+
+
+def test_attestation_keys_are_required_on_a_public_address_and_refused_when_malformed(monkeypatch):
+    assert Settings(base_url="http://localhost:3000").attestation_keys is None  # generated under data/
+    with pytest.raises(ValueError, match="MESPOINTS_ATTESTATION_KEYS : obligatoire"):
+        Settings(base_url="https://points.example.fr")
+    for bad, reason in [
+        ("sans-deux-points", "identifiant:clé en base64"),
+        ("k1:pas du base64 !", "n'est pas du base64 valide"),
+        ("k1:" + "A" * 20, "doit faire 32 octets"),
+        (f"k1:{'A' * 43},k1:{'B' * 43}", "donné deux fois"),
+    ]:
+        with pytest.raises(ValueError, match=reason):
+            Settings(base_url="https://points.example.fr", attestation_keys=bad)
+    assert [kid for kid, _ in parse_attestation_keys(KEYS)] == ["k2", "k1"]  # the first signs
+
+
+def test_a_public_address_without_attestation_keys_stops_start_up_with_one_french_line():
+    result = subprocess.run(
+        [sys.executable, "-c", "from mespoints.settings import get_settings; get_settings()"],
+        env={"MESPOINTS_BASE_URL": "https://points.example.fr", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Configuration invalide : MESPOINTS_ATTESTATION_KEYS : obligatoire")

@@ -37,8 +37,7 @@ from mespoints.db.alerts import NO_EVENT, AccountPreference, AlertKey, JobLease,
 from mespoints.db.engine import session_scope
 from mespoints.domain.points import Change, assess
 from mespoints.domain.situation import ALERT_TITLES_FR, alert_sentence, balance_sentence
-from mespoints.services import mail, mail_templates
-from mespoints.services.clock import today, utcnow
+from mespoints.services import clock, mail, mail_templates
 from mespoints.services.licences import read_licence
 from mespoints.settings import get_settings
 
@@ -317,7 +316,9 @@ async def run_daily_job_forever(*, engine: Engine, interval: float = DAILY_JOB_I
     holder = secrets.token_hex(8)
     while True:
         try:
-            await asyncio.to_thread(daily_round, engine=engine, holder=holder, today=today(), now=utcnow())
+            await asyncio.to_thread(
+                daily_round, engine=engine, holder=holder, today=clock.today(), now=clock.utcnow()
+            )
         except Exception:
             logger.exception("daily alerts round failed")
         await asyncio.sleep(interval)

@@ -23,9 +23,12 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import Engine
 
+from mespoints.db.engine import session_scope
 from mespoints.domain import attestation as attestation_domain
 from mespoints.domain.attestation import Attestation, Verdict
+from mespoints.services import rate_limit
 from mespoints.settings import ATTESTATION_KEYS_FILE, get_settings, parse_attestation_keys
 
 # A code longer than this is refused before any decoding (a pasted novel, an attack).
@@ -123,3 +126,24 @@ def verify(code: str, ring: KeyRing, *, today: dt.date) -> Verification:
     if attestation_domain.is_expired(attestation, today):
         return Verification(Verdict.EXPIRED, attestation)
     return Verification(Verdict.VALID, attestation)
+
+
+# The public page: how many codes one client network may check, against scraping.
+VERIFY_PER_IP = rate_limit.Limit("verify-ip", 60, dt.timedelta(hours=1))
+
+
+@dataclass(frozen=True)
+class Check:
+    """What the public page shows: a verdict (with the attestation when authentic), or a wait."""
+
+    verification: Verification | None = None
+    retry_after: int | None = None  # seconds, when this network checked too many codes
+
+
+def check_code(*, engine: Engine, code: str, ip: str, today: dt.date, now: dt.datetime) -> Check:
+    """Checks a code for the public page, counted against the client's network (rate_limit.ip_key)."""
+    with session_scope(engine) as session:
+        wait = rate_limit.hit(session, limit=VERIFY_PER_IP, key=rate_limit.ip_key(ip or "inconnue"), now=now)
+    if wait is not None:
+        return Check(retry_after=wait)
+    return Check(verification=verify(code, keyring(), today=today))
