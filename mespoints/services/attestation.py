@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from mespoints.db.engine import session_scope
 from mespoints.domain import attestation as attestation_domain
 from mespoints.domain.attestation import Attestation, Verdict
+from mespoints.domain.points_text import format_date_fr
 from mespoints.services import rate_limit
 from mespoints.settings import ATTESTATION_KEYS_FILE, get_settings, parse_attestation_keys
 
@@ -147,3 +148,42 @@ def check_code(*, engine: Engine, code: str, ip: str, today: dt.date, now: dt.da
     if wait is not None:
         return Check(retry_after=wait)
     return Check(verification=verify(code, keyring(), today=today))
+
+
+@dataclass(frozen=True)
+class AttestedLine:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class CheckView:
+    """What the public page says, in plain French."""
+
+    verdict: str  # a Verdict, or "rate_limited"
+    title: str
+    lines: list[AttestedLine]  # the attested content: only for an authentic, valid attestation
+    dates: str = ""  # an expired one: when it was issued and until when it was valid
+
+
+def check_view(check: Check) -> CheckView:
+    if check.verification is None:
+        wait = rate_limit.minutes_text(check.retry_after or 60)
+        return CheckView(
+            verdict="rate_limited",
+            title=f"Trop de vérifications depuis votre réseau. Réessayez dans {wait}.",
+            lines=[],
+        )
+    verification = check.verification
+    title = attestation_domain.VERDICTS_FR[verification.verdict]
+    attested = verification.attestation
+    if verification.verdict is Verdict.VALID and attested is not None:
+        lines = [AttestedLine(label, value) for label, value in attestation_domain.lines_fr(attested)]
+        return CheckView(verdict=verification.verdict, title=title, lines=lines)
+    if verification.verdict is Verdict.EXPIRED and attested is not None:
+        dates = (
+            f"Délivrée le {format_date_fr(attested.issued_on)}, elle n'était valable que jusqu'au "
+            f"{format_date_fr(attested.valid_until)}. Demandez à son titulaire une attestation récente."
+        )
+        return CheckView(verdict=verification.verdict, title=title, lines=[], dates=dates)
+    return CheckView(verdict=Verdict.NOT_AUTHENTIC, title=title, lines=[])

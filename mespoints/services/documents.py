@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -441,3 +442,33 @@ def _licence_as_imported(licence: LicenceRecord) -> dict[str, Any]:
         "events": events,
         "updated_at": _iso(licence.updated_at),
     }
+
+
+# --- What the « Mes documents » page shows ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentsView:
+    has_licence: bool
+    releve_allowed: bool
+    # Backend routes as the browser reaches them (another port under `make dev`).
+    attestation_href: str
+    releve_href: str
+    calendar_href: str
+    # Where a password session goes to open a FranceConnect one (the login page offers it).
+    franceconnect_href: str
+    valid_until_label: str  # « 22 mars 2027 »: an attestation issued today is valid until then
+
+
+def documents_view(
+    session_info: SessionInfo, *, today: dt.date, backend_route: Callable[[str], str]
+) -> DocumentsView:
+    return DocumentsView(
+        has_licence=bool(session_info.licence_number),
+        releve_allowed=releve_allowed(session_info),
+        attestation_href=backend_route(routes.ATTESTATION_PDF),
+        releve_href=backend_route(routes.RELEVE_PDF),
+        calendar_href=backend_route(routes.CALENDAR_ICS),
+        franceconnect_href=f"{routes.LOGIN}?suite={routes.DOCUMENTS}",
+        valid_until_label=format_date_fr(attestation_domain.valid_until(today)),
+    )

@@ -15,6 +15,7 @@ from mespoints.services.dashboard import (
     HistoryRow,
     LetterRow,
 )
+from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
 from mespoints.state.scripts import focus_script
 
@@ -43,6 +44,8 @@ class DashboardState(rx.State):
     letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
     stage: StageInfo = StageInfo(available_now=False, points_now=0, possible_from="")
     chart: BalanceSeries = BalanceSeries(days=1, today=0, history=[], forecast=[], years=[], summary="")
+    # « Ajouter à mon agenda »: the backend route as the browser reaches it.
+    calendar_href: str = ""
     # « Et si… »
     simulation_min: str = ""
     simulation_max: str = ""
@@ -64,7 +67,9 @@ class DashboardState(rx.State):
         self.reset()
         info = current_session(self)
         if info is None:
-            return to_login(routes.DASHBOARD)
+            # Back to the page asked for (« Mon solde », « Historique »…) after login.
+            return to_login(routes.safe_next(self.router.url.path.rstrip("/") or routes.DASHBOARD))
+        self.calendar_href = get_settings().backend_route(routes.CALENDAR_ICS)
         data = dashboard.load_dashboard(
             engine=get_engine(), licence_number=info.licence_number, as_of=today()
         )
