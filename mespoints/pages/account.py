@@ -95,6 +95,7 @@ def my_data() -> rx.Component:
         rx.el.a(
             "Télécharger mes données",
             href=S.data_export_href,
+            reload_document=True,  # a backend route, not a page: a real navigation
             style=styles.button_secondary,
             display="inline-block",
             text_decoration="none",

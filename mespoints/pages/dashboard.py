@@ -382,6 +382,7 @@ def calendar_link() -> rx.Component:
             rx.el.a(
                 "Ajouter à mon agenda",
                 href=S.calendar_href,
+                reload_document=True,  # a backend route, not a page: a real navigation
                 style=styles.button_secondary,
                 display="inline-block",
                 text_decoration="none",
@@ -446,9 +447,9 @@ def history() -> rx.Component:
     return driver_page("Historique de mes points", balance_section(), history_section())
 
 
-@page(route=routes.DASHBOARD_FORECAST, title="Calendrier prévisionnel", on_load=S.on_load, driver=True)
+@page(route=routes.DASHBOARD_FORECAST, title="Mon calendrier prévisionnel", on_load=S.on_load, driver=True)
 def forecast() -> rx.Component:
-    return driver_page("Calendrier prévisionnel", balance_section(), forecast_section(), chart_section())
+    return driver_page("Mon calendrier prévisionnel", balance_section(), forecast_section(), chart_section())
 
 
 @page(route=routes.DASHBOARD_LETTERS, title="Mes courriers", on_load=S.on_load, driver=True)

@@ -15,10 +15,17 @@ V = S.view
 
 
 def download(text: str, href: rx.Var, *, primary: bool = True) -> rx.Component:
-    """A real link to a backend route (a full navigation: the file downloads, the page stays)."""
+    """A link to a backend route: a full navigation, so the file downloads and the page stays."""
     style = styles.button_primary if primary else styles.button_secondary
     return rx.el.a(
-        text, href=href, style=style, display="inline-block", text_decoration="none", margin="0.25rem 0"
+        text,
+        href=href,
+        # rx.el.a is a React Router link: without this, the router would look for a page there.
+        reload_document=True,
+        style=style,
+        display="inline-block",
+        text_decoration="none",
+        margin="0.25rem 0",
     )
 
 
