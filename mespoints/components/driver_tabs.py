@@ -35,7 +35,8 @@ def _tab(text: str, href: str) -> rx.Component:
             border_radius=styles.RADIUS,
             font_weight="600",
             text_decoration=rx.cond(current, "none", "underline"),
-            _hover=styles.link_hover,
+            # The colours stay (white on blue for the current page), only the underline thickens.
+            _hover={"text_decoration": "underline", "text_decoration_thickness": "2px"},
         ),
         list_style="none",
     )

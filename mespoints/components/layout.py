@@ -90,6 +90,8 @@ def notifications_link(unread: rx.Var) -> rx.Component:
                     background=styles.ERROR,
                     color=styles.SURFACE,
                     font_size="0.85rem",
+                    display="inline-block",
+                    text_decoration="none",
                 ),
                 rx.fragment(),
             ),

@@ -17,6 +17,7 @@ def notification(row: rx.Var) -> rx.Component:
                 rx.cond(row.unread, rx.el.span("Non lue : ", style=styles.visually_hidden), rx.fragment()),
                 row.title,
                 font_size="1.1rem",
+                font_weight="700",
                 margin="0 0 0.35rem",
             ),
             rx.el.p(row.when, color=styles.MUTED, font_size="0.9rem", margin="0 0 0.5rem"),

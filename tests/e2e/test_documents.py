@@ -47,6 +47,8 @@ def test_a_driver_downloads_the_attestation_and_its_qr_code_is_verified_in_the_b
     navigation.get_by_role("link", name="Mes documents").click()
     page.wait_for_url("**/documents")
     expect(navigation.get_by_role("link", name="Mes documents")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="Attestation de droits à conduire")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "documents.png"), full_page=True)
 
     content = download(page, "Télécharger mon attestation")
     (ARTIFACTS / "attestation.pdf").write_bytes(content)
@@ -67,6 +69,7 @@ def test_a_driver_downloads_the_attestation_and_its_qr_code_is_verified_in_the_b
     expect(verdict).to_contain_text("valide")
     expect(verdict).to_contain_text("MARTIN-DÉMO Julie Anne")
     expect(verdict).to_contain_text("8 points sur 12")
+    check.screenshot(path=str(ARTIFACTS / "verifier-valide.png"), full_page=True)
 
     # The same code with one character changed, pasted into the form: not authentic, nothing shown.
     code = parse_qs(urlsplit(url).query)["code"][0]
@@ -159,6 +162,7 @@ def _feed_line(number: str, *events: dict) -> str:
             "first_names": "Camille",
             "birth_date": "1985-03-04",
             "issued_on": "2005-06-01",
+            "early_training": False,
             "categories": [{"category": "B", "obtained_on": "2005-06-01"}],
             "events": list(events),
             "updated_at": "2026-11-20T03:00:00+00:00",
@@ -233,5 +237,6 @@ def test_importing_a_feed_with_a_new_withdrawal_sends_exactly_one_alert_and_agai
     expect(page.get_by_test_id("notifications-non-lues")).to_contain_text("1")
     page.get_by_role("link", name=re.compile("^Notifications")).click()
     expect(page.get_by_role("heading", name="Un retrait de points a été enregistré")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "notifications.png"), full_page=True)
     page.get_by_role("button", name="Marquer comme lue").click()
     expect(page.get_by_test_id("notifications-non-lues")).to_have_count(0)
