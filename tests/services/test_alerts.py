@@ -311,3 +311,23 @@ def test_the_alert_key_is_unique_by_licence_event_rule_and_day(holder) -> None:
             text(f"INSERT INTO alert_key ({columns}) VALUES {values}"),
             {"a": account_id},
         )
+
+
+def test_a_stage_credit_brought_by_an_import_is_alerted_once(holder, tmp_path, outbox) -> None:
+    engine, _ = holder
+    withdrawal = {**LATE, "id": "W", "committed_at": "2024-08-20T10:00:00", "effective_on": "2024-09-05"}
+    importing(
+        engine, feed(tmp_path / "second.jsonl", line(NUMBER, ONE_POINT, withdrawal)), dt.date(2024, 9, 10)
+    )
+    outbox.clear()
+    stage = {"id": "S1", "kind": "stage", "completed_on": "2024-10-01", "place": "Villeurbanne (69)"}
+    third = feed(tmp_path / "third.jsonl", line(NUMBER, ONE_POINT, withdrawal, stage))
+
+    importing(engine, third, dt.date(2024, 10, 5))
+    importing(engine, third, dt.date(2024, 10, 6))
+    assert alerts.daily_round(engine=engine, holder="w", today=dt.date(2024, 10, 7), now=NOW) == 0
+
+    (mail,) = outbox
+    assert mail.subject == "Les points de votre stage ont été crédités"
+    assert "2 points vous ont été crédités le 2 octobre 2024" in mail.text
+    assert "Villeurbanne" not in mail.text

@@ -277,3 +277,38 @@ def test_the_data_export_holds_everything_about_the_account_and_no_secret(demo) 
     assert data["licence"]["licence_number"] == DEFINITIVE
     assert {event["id"] for event in data["licence"]["events"]} and data["licence"]["categories"]
     assert "$argon2" not in content.decode() and "f" * 64 not in content.decode()
+
+
+def test_the_public_check_is_limited_per_network(sqlite_engine) -> None:
+    now = dt.datetime(2026, 11, 22, 9, 0)
+    for _ in range(attestation.VERIFY_PER_IP.max_events):
+        check = attestation.check_code(
+            engine=sqlite_engine, code="abc", ip="203.0.113.7", today=TODAY, now=now
+        )
+        assert check.verification is not None and check.verification.verdict is Verdict.NOT_AUTHENTIC
+    refused = attestation.check_code(engine=sqlite_engine, code="abc", ip="203.0.113.7", today=TODAY, now=now)
+    assert refused.verification is None and refused.retry_after is not None
+    view = attestation.check_view(refused)
+    assert view.verdict == "rate_limited" and view.lines == [] and "Réessayez dans" in view.title
+    # Another network is not held up.
+    other = attestation.check_code(engine=sqlite_engine, code="abc", ip="198.51.100.1", today=TODAY, now=now)
+    assert other.verification is not None
+    # An hour later the network may check again.
+    later = now + attestation.VERIFY_PER_IP.window + dt.timedelta(seconds=1)
+    assert attestation.check_code(
+        engine=sqlite_engine, code="abc", ip="203.0.113.7", today=TODAY, now=later
+    ).verification
+
+
+def test_the_page_shows_content_only_for_a_valid_code_and_dates_only_for_an_expired_one(demo) -> None:
+    code = code_of(attestation_pdf(demo))
+    valid = attestation.check_view(attestation.Check(attestation.verify(code, RING, today=TODAY)))
+    assert "authentique et valide" in valid.title
+    assert ("Titulaire", "MARTIN-DÉMO Julie Anne") in [(line.label, line.value) for line in valid.lines]
+    later = dt.date(2027, 3, 23)
+    expired = attestation.check_view(attestation.Check(attestation.verify(code, RING, today=later)))
+    assert "authentique" in expired.title and "expirée" in expired.title
+    assert expired.lines == [] and "22 novembre 2026" in expired.dates and "22 mars 2027" in expired.dates
+    altered = code[:-1] + ("A" if code[-1] != "A" else "B")
+    forged = attestation.check_view(attestation.Check(attestation.verify(altered, RING, today=TODAY)))
+    assert "n'est pas authentique" in forged.title and forged.lines == [] and forged.dates == ""
