@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 from mespoints.db import migrate
-from mespoints.db.engine import get_engine, session_scope
+from mespoints.db.engine import get_engine
 
 EXIT_OK = 0
 EXIT_INVALID_LINES = 1
@@ -120,13 +120,23 @@ def _unexpected_fr(error: Exception) -> str:
 
 
 def _import_feed(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints.services import alerts
+    from mespoints.services.clock import today, utcnow
     from mespoints.services.national_file import import_feed
 
     def report_line(line_number: int, reason: str) -> None:
         print(f"ligne {line_number} : {reason}", file=sys.stderr)
 
     try:
-        report = import_feed(engine=engine, path=args.path, on_rejected=report_line)
+        report = import_feed(
+            engine=engine,
+            path=args.path,
+            on_rejected=report_line,
+            # R223-3-1: each new change of a holder's history is alerted once, batch by batch.
+            on_written=lambda numbers: alerts.alert_licences(
+                engine=engine, licence_numbers=numbers, today=today(), now=utcnow()
+            ),
+        )
     except OSError as error:
         reason = _OS_ERRORS_FR.get(type(error)) or error.strerror or str(error)
         print(f"Impossible de lire le fichier « {args.path} » : {reason}", file=sys.stderr)
@@ -151,18 +161,17 @@ def _licence(args: argparse.Namespace, engine: Engine) -> int:
     from mespoints.domain.points import assess
     from mespoints.domain.points_text import render_table_fr
     from mespoints.services.clock import today
-    from mespoints.services.national_file import load_licence_facts
+    from mespoints.services.licences import read_licence
 
     number = normalize_licence_number(args.number)
     if number is None:
         print(f"Numéro de permis invalide : « {args.number} » (5 à 19 lettres et chiffres).", file=sys.stderr)
         return EXIT_UNKNOWN_LICENCE
-    with session_scope(engine) as session:
-        facts = load_licence_facts(session, number)
-    if facts is None:
+    licence = read_licence(engine, number)
+    if licence is None:
         print(f"Numéro de permis inconnu du fichier national : {number}.", file=sys.stderr)
         return EXIT_UNKNOWN_LICENCE
-    assessment = assess(facts, args.as_of or today())
+    assessment = assess(licence.facts, args.as_of or today())
     if args.json:
         answer = {"licence_number": number, **assessment.to_dict()}
         print(json.dumps(answer, ensure_ascii=False, indent=2))

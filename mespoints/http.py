@@ -1,4 +1,4 @@
-"""Backend HTTP routes (health, session ticket, logout) and the security-headers middleware."""
+"""Backend HTTP routes (health, session ticket, logout, downloads) and the security-headers middleware."""
 
 from __future__ import annotations
 
@@ -32,8 +32,9 @@ async def health(_request: Request) -> JSONResponse:
 def _extra_routes() -> list[Route]:
     # Imported lazily so the health route works even before the account tables exist.
     from mespoints.auth_routes import ROUTES
+    from mespoints.document_routes import ROUTES as DOCUMENT_ROUTES
 
-    return ROUTES
+    return [*ROUTES, *DOCUMENT_ROUTES]
 
 
 def backend_routes() -> Starlette:

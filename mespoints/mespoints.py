@@ -11,6 +11,7 @@ from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import SecurityHeaders, backend_routes
 from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
+from mespoints.services.alerts import run_daily_job_forever
 from mespoints.services.mail import run_sender_forever
 from mespoints.state.unavailable import unavailable_page_script
 from mespoints.template import PAGES
@@ -46,6 +47,8 @@ app = rx.App(
 app.register_lifespan_task(run_sender_forever, engine=get_engine(), handlers=REQUEST_HANDLERS)
 # Hourly purge of dead sessions, used links, abandoned sign-ups, throttling traces, sent mails.
 app.register_lifespan_task(run_housekeeping_forever, engine=get_engine())
+# R223-3-1: once a day, one worker at a time, alerts what the calendar brought (restorations…).
+app.register_lifespan_task(run_daily_job_forever, engine=get_engine())
 
 pages.register_all()
 for registered in PAGES:

@@ -14,11 +14,14 @@ LOGGED_OUT = "/deconnexion"
 PASSWORD_FORGOTTEN = "/mot-de-passe/oublie"
 PASSWORD_RESET = "/mot-de-passe/nouveau"
 DASHBOARD = "/tableau-de-bord"
-# The driver's other tabs after login (interfaces.md section 5); a mail may link to any of them.
-HISTORY = "/tableau-de-bord/historique"
-FORECAST = "/tableau-de-bord/previsionnel"
-LETTERS = "/tableau-de-bord/courriers"
+# The driver's pages share one navigation (interfaces.md section 5); a mail may link to any of them.
+DASHBOARD_HISTORY = "/tableau-de-bord/historique"
+DASHBOARD_FORECAST = "/tableau-de-bord/previsionnel"
+DASHBOARD_LETTERS = "/tableau-de-bord/courriers"
 DOCUMENTS = "/documents"
+NOTIFICATIONS = "/notifications"
+# Public: checks an attestation's code (the QR code holds VERIFY?code=…).
+VERIFY = "/verifier"
 ACCOUNT = "/compte"
 EMAIL_CHANGE_CONFIRM = "/compte/confirmer-adresse"
 # « Ce n'était pas moi »: cancels an email change, from the link mailed to the old address.
@@ -37,6 +40,11 @@ SESSION_TICKET = "/auth/session"
 LOGOUT = "/auth/logout"
 FRANCECONNECT_CALLBACK = "/auth/franceconnect/callback"
 FRANCECONNECT_LOGGED_OUT = "/auth/franceconnect/logged-out"
+# Downloads for the signed-in driver (HttpOnly session cookie), generated on request, never stored.
+ATTESTATION_PDF = "/documents/attestation.pdf"
+RELEVE_PDF = "/documents/releve-integral.pdf"
+CALENDAR_ICS = "/documents/agenda.ics"
+DATA_EXPORT = "/compte/mes-donnees.json"
 
 # Every page of the portal: the only places a `suite` or `retour` parameter may lead to.
 PAGE_PATHS: frozenset[str] = frozenset(
@@ -51,10 +59,12 @@ PAGE_PATHS: frozenset[str] = frozenset(
         PASSWORD_FORGOTTEN,
         PASSWORD_RESET,
         DASHBOARD,
-        HISTORY,
-        FORECAST,
-        LETTERS,
+        DASHBOARD_HISTORY,
+        DASHBOARD_FORECAST,
+        DASHBOARD_LETTERS,
         DOCUMENTS,
+        NOTIFICATIONS,
+        VERIFY,
         ACCOUNT,
         EMAIL_CHANGE_CONFIRM,
         EMAIL_CHANGE_CANCEL,

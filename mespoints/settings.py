@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import functools
+import re
 import stat
 import sys
 from pathlib import Path
@@ -36,6 +39,43 @@ def key_file_problem(path: Path) -> str | None:
     return None
 
 
+# Where the attestation keys are generated when MESPOINTS_ATTESTATION_KEYS is unset (local only).
+ATTESTATION_KEYS_FILE = DATA_DIR / "attestation.keys"
+_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def parse_attestation_keys(text: str) -> list[tuple[str, bytes]]:
+    """`kid:base64,kid:base64…` → [(key id, 32-byte Ed25519 private key)], the signing key first.
+
+    Raises ValueError with a French reason. Base64 may be standard or URL-safe, padded or not.
+    """
+    keys: list[tuple[str, bytes]] = []
+    for part in text.replace("\n", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        kid, separator, encoded = part.partition(":")
+        kid = kid.strip()
+        if not separator or not _KEY_ID.fullmatch(kid):
+            raise ValueError(
+                "chaque clé s'écrit « identifiant:clé en base64 » (identifiant : 1 à 32 lettres, "
+                "chiffres, - ou _)"
+            )
+        encoded = encoded.strip().replace("-", "+").replace("_", "/")
+        try:
+            seed = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError(f"la clé « {kid} » n'est pas du base64 valide") from None
+        if len(seed) != 32:
+            raise ValueError(f"la clé « {kid} » doit faire 32 octets (clé privée Ed25519), pas {len(seed)}")
+        if any(existing == kid for existing, _ in keys):
+            raise ValueError(f"l'identifiant « {kid} » est donné deux fois")
+        keys.append((kid, seed))
+    if not keys:
+        raise ValueError("aucune clé")
+    return keys
+
+
 def _refused(variable: str, reason: str) -> PydanticCustomError:
     return PydanticCustomError(
         "unsafe_setting", "{variable} : {reason}", {"variable": variable, "reason": reason}
@@ -61,6 +101,9 @@ class Settings(BaseSettings):
     # Encrypts secrets at rest (mail outbox); unset: a key generated once in data/secret.key,
     # on a local base URL only (services/secrets_box.py: Fernet keys or scrypt-stretched passphrases).
     secret_key: str | None = None
+    # Ed25519 keys of the attestations, `kid:base64,…`: the first signs, all verify (rotation).
+    # Unset: generated once in data/attestation.keys, on a local base URL only.
+    attestation_keys: str | None = None
     franceconnect_issuer: str | None = None
     franceconnect_client_id: str | None = None
     franceconnect_client_secret: str | None = None
@@ -119,6 +162,18 @@ class Settings(BaseSettings):
                 )
         elif not has_secret_key and (problem := key_file_problem(SECRET_KEY_FILE)):
             raise _refused("MESPOINTS_SECRET_KEY", f"non définie, et {problem}")
+        # A portal in service signs attestations with configured keys; a bad key stops start-up.
+        if self.attestation_keys and self.attestation_keys.strip():
+            try:
+                parse_attestation_keys(self.attestation_keys)
+            except ValueError as error:
+                raise _refused("MESPOINTS_ATTESTATION_KEYS", str(error)) from None
+        elif not self.base_url_is_local:
+            raise _refused(
+                "MESPOINTS_ATTESTATION_KEYS",
+                "obligatoire quand MESPOINTS_BASE_URL n'est pas une adresse locale (clés Ed25519 "
+                "« identifiant:clé en base64 », les mêmes pour tous les serveurs)",
+            )
         return self
 
     @property

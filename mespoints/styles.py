@@ -125,3 +125,13 @@ CHART_FORECAST = "#6b3a8c"  # dashed line: the forecast, 8.0:1 on white
 CHART_TODAY = MUTED
 CHART_GRID = HAIRLINE
 TABLE_HEAD = BACKGROUND
+
+# Read by screen readers, not shown.
+visually_hidden = {
+    "position": "absolute",
+    "width": "1px",
+    "height": "1px",
+    "overflow": "hidden",
+    "clip": "rect(0 0 0 0)",
+    "white_space": "nowrap",
+}

@@ -8,7 +8,9 @@ from typing import Any
 
 import reflex as rx
 
+from mespoints.components.driver_tabs import driver_tabs
 from mespoints.components.layout import SERVICE_NAME, layout
+from mespoints.state.notifications import NotificationState
 
 
 @dataclasses.dataclass(frozen=True)
@@ -23,16 +25,26 @@ PAGES: list[Page] = []
 
 
 def page(
-    *, route: str, title: str, on_load: Any = None, private: bool = False
+    *, route: str, title: str, on_load: Any = None, private: bool = False, driver: bool = False
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register a page module's function; its body holds only the page's own content."""
+    """Register a page module's function; its body holds only the page's own content.
+
+    A private page shows the unread notifications in its header (counted on each load); a driver
+    page (private too) opens with the driver's shared navigation.
+    """
+    private = private or driver
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def wrapped() -> rx.Component:
-            return layout(content(), private=private)
+            body = rx.fragment(driver_tabs(), content()) if driver else content()
+            return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
 
         wrapped.__name__ = content.__name__
-        PAGES.append(Page(route=route, title=f"{title} – {SERVICE_NAME}", component=wrapped, on_load=on_load))
+        loads = on_load
+        if private:
+            loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
+            loads = [event for event in loads if event is not None]
+        PAGES.append(Page(route=route, title=f"{title} – {SERVICE_NAME}", component=wrapped, on_load=loads))
         return content
 
     return decorator

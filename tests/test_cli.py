@@ -238,7 +238,7 @@ def test_an_unexpected_error_is_one_french_line_and_exit_code_3(database, capsys
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nwith a second line")
 
-    monkeypatch.setattr("mespoints.services.national_file.load_licence_facts", broken)
+    monkeypatch.setattr("mespoints.services.licences.read_licence", broken)
     assert main(["licence", NUMBER, "--json"]) == 3
     out, err = capsys.readouterr()
     assert out == ""

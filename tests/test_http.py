@@ -183,6 +183,7 @@ def public_https(monkeypatch):
 
     monkeypatch.setenv("MESPOINTS_BASE_URL", "https://points.example.fr")
     monkeypatch.setenv("MESPOINTS_SECRET_KEY", PUBLIC_KEY)
+    monkeypatch.setenv("MESPOINTS_ATTESTATION_KEYS", "k1:" + "A" * 43)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

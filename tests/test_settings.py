@@ -6,7 +6,9 @@ import sys
 import pytest
 
 from mespoints import settings as settings_module
-from mespoints.settings import Settings, get_settings
+from mespoints.settings import Settings, get_settings, parse_attestation_keys
+
+KEYS = "k2:" + "A" * 43 + ",k1:" + "B" * 43
 
 KEY = "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U="
 MESPOINTS_VARIABLES = (
@@ -83,7 +85,9 @@ def test_each_malformed_variable_is_refused(monkeypatch, capsys, variable, value
 
 def test_the_development_mailbox_exists_only_without_smtp_on_a_local_address():
     assert Settings(base_url="http://localhost:3000").mailbox_enabled
-    assert not Settings(base_url="https://points.example.fr", secret_key=KEY).mailbox_enabled
+    assert not Settings(
+        base_url="https://points.example.fr", attestation_keys=KEYS, secret_key=KEY
+    ).mailbox_enabled
     assert not Settings(base_url="http://localhost:3000", smtp_host="127.0.0.1").mailbox_enabled
 
 
@@ -143,10 +147,15 @@ def test_an_unsafe_setting_stops_start_up_with_one_french_line_naming_the_variab
         {},
         {"MESPOINTS_BASE_URL": "http://127.0.0.1:3000"},
         {"MESPOINTS_BASE_URL": "http://[::1]:3000"},
-        {"MESPOINTS_BASE_URL": "https://points.example.fr", "MESPOINTS_SECRET_KEY": KEY},
+        {
+            "MESPOINTS_BASE_URL": "https://points.example.fr",
+            "MESPOINTS_SECRET_KEY": KEY,
+            "MESPOINTS_ATTESTATION_KEYS": KEYS,
+        },
         {
             "MESPOINTS_BASE_URL": "https://points.example.fr",
             "MESPOINTS_SECRET_KEY": "une longue phrase secrète",
+            "MESPOINTS_ATTESTATION_KEYS": KEYS,
         },
         {
             "MESPOINTS_SMTP_HOST": "smtp.example.fr",
@@ -171,7 +180,7 @@ def test_only_this_machine_is_local():
     assert Settings(base_url="http://localhost:3000").base_url_is_local
     assert Settings(base_url="http://[::1]:8000").base_url_is_local
     for public in ("https://points.example.fr", "https://localhost.example.fr", "https://127.0.0.2"):
-        assert not Settings(base_url=public, secret_key=KEY).base_url_is_local, public
+        assert not Settings(base_url=public, secret_key=KEY, attestation_keys=KEYS).base_url_is_local, public
 
 
 @pytest.mark.parametrize("mode", [0o640, 0o604, 0o644, 0o660, 0o602], ids=lambda mode: f"{mode:04o}")
@@ -196,3 +205,34 @@ def test_a_key_file_other_users_can_reach_stops_start_up(
     assert Settings().secret_key is None
     key_file.chmod(0o644)
     assert Settings(secret_key=KEY).secret_key == KEY
+
+
+def test_attestation_keys_are_required_on_a_public_address_and_refused_when_malformed(monkeypatch):
+    assert Settings(base_url="http://localhost:3000").attestation_keys is None  # generated under data/
+    with pytest.raises(ValueError, match="MESPOINTS_ATTESTATION_KEYS : obligatoire"):
+        Settings(base_url="https://points.example.fr", secret_key=KEY)
+    for bad, reason in [
+        ("sans-deux-points", "identifiant:clé en base64"),
+        ("k1:pas du base64 !", "n'est pas du base64 valide"),
+        ("k1:" + "A" * 20, "doit faire 32 octets"),
+        (f"k1:{'A' * 43},k1:{'B' * 43}", "donné deux fois"),
+    ]:
+        with pytest.raises(ValueError, match=reason):
+            Settings(base_url="https://points.example.fr", secret_key=KEY, attestation_keys=bad)
+    assert [kid for kid, _ in parse_attestation_keys(KEYS)] == ["k2", "k1"]  # the first signs
+
+
+def test_a_public_address_without_attestation_keys_stops_start_up_with_one_french_line():
+    result = subprocess.run(
+        [sys.executable, "-c", "from mespoints.settings import get_settings; get_settings()"],
+        env={
+            "MESPOINTS_BASE_URL": "https://points.example.fr",
+            "MESPOINTS_SECRET_KEY": KEY,
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("Configuration invalide : MESPOINTS_ATTESTATION_KEYS : obligatoire")

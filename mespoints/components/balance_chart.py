@@ -3,7 +3,12 @@
 Hand-drawn inline SVG, stretched to the available width (320 px included); the lines keep their
 thickness and dashes (non-scaling strokes) and the labels are HTML, so they stay readable. The
 figure's caption summarises it; the « Historique » and « Calendrier prévisionnel » tables are its
-full text alternative. Geometry comes ready from mespoints.services.dashboard.balance_chart.
+full text alternative.
+
+The geometry is all here: the service hands over the balance as data (mespoints.services.dashboard.
+BalanceSeries: steps in days and points, year marks, today), and this component draws it in a
+viewBox whose units are days across and points down (flipped, with a margin), so the browser does
+the scaling and no coordinate is computed elsewhere.
 """
 
 from __future__ import annotations
@@ -11,8 +16,32 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import styles
+from mespoints.domain.points import MAXIMUM_POINTS
 
 PLOT_HEIGHT = "12rem"
+# Points of margin above the maximum and below zero, so the lines keep off the edges.
+MARGIN_POINTS = MAXIMUM_POINTS / 18
+BOX_HEIGHT = MAXIMUM_POINTS + 2 * MARGIN_POINTS
+GRID_VALUES = (MAXIMUM_POINTS, MAXIMUM_POINTS // 2, 0)
+# Year labels closer than this to either side (percent of the width) would overflow the box.
+EDGE_PERCENT = 4
+
+
+def _y(balance: int) -> float:
+    """A balance as a y coordinate of the viewBox (0 at the top)."""
+    return MAXIMUM_POINTS - balance
+
+
+def _label_top(balance: int) -> str:
+    """Where a balance's label sits, as a percentage of the plot's height from the top."""
+    return f"{round(100 * (_y(balance) + MARGIN_POINTS) / BOX_HEIGHT, 1)}%"
+
+
+def _step_path(step: rx.Var) -> rx.Var:
+    """One held balance: from the previous balance, up or down to this one, then along to its end."""
+    return rx.Var.create(
+        f"M{step.start} {MAXIMUM_POINTS - step.previous} V{MAXIMUM_POINTS - step.balance} H{step.end}"
+    )
 
 
 def _line(d: rx.Var, colour: str, *, width: int = 3, dashes: str | None = None) -> rx.Component:
@@ -43,14 +72,25 @@ def _legend_item(swatch: rx.Component, text: str) -> rx.Component:
 
 
 def balance_chart(chart: rx.Var) -> rx.Component:
-    """`chart` is the state's BalanceChart (history_path, forecast_path, ticks, summary)."""
+    """`chart` is the state's BalanceSeries (steps, year marks and today, in days and points)."""
     plot = rx.el.div(
         rx.el.svg(
-            _line(chart.grid_path, styles.CHART_GRID, width=1),
-            _line(chart.today_path, styles.CHART_TODAY, width=2, dashes="2 4"),
-            _line(chart.history_path, styles.CHART_HISTORY, width=3),
-            _line(chart.forecast_path, styles.CHART_FORECAST, width=3, dashes="8 6"),
-            view_box="0 0 1000 100",
+            *[
+                _line(rx.Var.create(f"M0 {_y(value)} H{chart.days}"), styles.CHART_GRID, width=1)
+                for value in GRID_VALUES
+            ],
+            _line(
+                rx.Var.create(f"M{chart.today} {-MARGIN_POINTS} V{MAXIMUM_POINTS + MARGIN_POINTS}"),
+                styles.CHART_TODAY,
+                width=2,
+                dashes="2 4",
+            ),
+            rx.foreach(chart.history, lambda step: _line(_step_path(step), styles.CHART_HISTORY, width=3)),
+            rx.foreach(
+                chart.forecast,
+                lambda step: _line(_step_path(step), styles.CHART_FORECAST, width=3, dashes="8 6"),
+            ),
+            view_box=rx.Var.create(f"0 {-MARGIN_POINTS} {chart.days} {BOX_HEIGHT}"),
             preserve_aspect_ratio="none",
             width="100%",
             height="100%",
@@ -66,37 +106,39 @@ def balance_chart(chart: rx.Var) -> rx.Component:
         border_bottom=f"1px solid {styles.BORDER}",
     )
     y_labels = rx.el.div(
-        rx.foreach(
-            chart.y_ticks,
-            lambda tick: rx.el.span(
-                tick.label,
+        *[
+            rx.el.span(
+                str(value),
                 position="absolute",
                 right="0.4rem",
-                top=f"{tick.position}%",
+                top=_label_top(value),
                 transform="translateY(-50%)",
                 font_size="0.85rem",
                 color=styles.MUTED,
-            ),
-        ),
+            )
+            for value in GRID_VALUES
+        ],
         position="relative",
         height=PLOT_HEIGHT,
     )
-    x_labels = rx.el.div(
-        rx.foreach(
-            chart.x_ticks,
-            lambda tick: rx.el.span(
-                tick.label,
+
+    def year_label(mark: rx.Var) -> rx.Component:
+        percent = mark.day * 100 / chart.days
+        return rx.cond(
+            (percent >= EDGE_PERCENT) & (percent <= 100 - EDGE_PERCENT),
+            rx.el.span(
+                mark.label,
                 position="absolute",
-                left=f"{tick.position}%",
+                left=rx.Var.create(f"{percent}%"),
                 top="0.2rem",
                 transform="translateX(-50%)",
                 font_size="0.85rem",
                 color=styles.MUTED,
             ),
-        ),
-        position="relative",
-        height="1.6rem",
-    )
+            rx.fragment(),
+        )
+
+    x_labels = rx.el.div(rx.foreach(chart.years, year_label), position="relative", height="1.6rem")
     return rx.el.figure(
         rx.el.div(
             y_labels,

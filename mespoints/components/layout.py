@@ -69,10 +69,49 @@ def logout_button() -> rx.Component:
     )
 
 
-def header(private: bool) -> rx.Component:
+def notifications_link(unread: rx.Var) -> rx.Component:
+    """« Notifications », with the unread count when there is one (said in words to screen readers)."""
+    unread = unread.to(int)
+    return rx.el.li(
+        rx.link(
+            "Notifications",
+            rx.cond(
+                unread > 0,
+                rx.el.span(
+                    rx.el.span(unread, aria_hidden="true"),
+                    rx.el.span(
+                        rx.cond(unread == 1, " (1 non lue)", rx.Var.create(f" ({unread} non lues)")),
+                        style=styles.visually_hidden,
+                    ),
+                    data_testid="notifications-non-lues",
+                    margin_left="0.35rem",
+                    padding="0 0.45rem",
+                    border_radius="999px",
+                    background=styles.ERROR,
+                    color=styles.SURFACE,
+                    font_size="0.85rem",
+                    display="inline-block",
+                    text_decoration="none",
+                ),
+                rx.fragment(),
+            ),
+            href=routes.NOTIFICATIONS,
+            color=styles.PRIMARY,
+            font_weight="600",
+            padding="0.5rem 0",
+            display="block",
+            aria_current=rx.cond(_is_current(routes.NOTIFICATIONS), "page", None),
+            _hover=styles.link_hover,
+        ),
+        list_style="none",
+    )
+
+
+def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
     links = (
         [
             nav_link("Mon tableau de bord", routes.DASHBOARD),
+            notifications_link(unread if unread is not None else rx.Var.create(0)),
             nav_link("Mon compte", routes.ACCOUNT),
             logout_button(),
         ]
@@ -172,7 +211,7 @@ def footer() -> rx.Component:
     )
 
 
-def layout(*children: rx.Component, private: bool = False) -> rx.Component:
+def layout(*children: rx.Component, private: bool = False, unread: rx.Var | None = None) -> rx.Component:
     return rx.el.div(
         rx.el.a(
             "Aller au contenu",
@@ -180,7 +219,7 @@ def layout(*children: rx.Component, private: bool = False) -> rx.Component:
             style=skip_link_style,
             on_click=[rx.prevent_default, rx.call_script(FOCUS_MAIN)],
         ),
-        header(private),
+        header(private, unread),
         rx.el.main(
             *children,
             id=MAIN_ID,

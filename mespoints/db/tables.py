@@ -2,6 +2,7 @@
 
 from mespoints.db import (
     accounts,  # noqa: F401
+    alerts,  # noqa: F401
     mail,  # noqa: F401
     national_file,  # noqa: F401
 )

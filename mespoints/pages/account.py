@@ -55,6 +55,55 @@ def summary() -> rx.Component:
     )
 
 
+def alerts() -> rx.Component:
+    return titled_section(
+        "Alertes",
+        "titre-alertes",
+        paragraph(
+            "À chaque changement de votre solde (retrait, récupération, stage, majoration du permis "
+            "probatoire, annulation d'une récupération), une notification apparaît dans votre espace. "
+            "Vous pouvez aussi en être averti par courriel ; le courriel dit ce qui a changé et votre "
+            "nouveau solde, jamais le détail d'une infraction."
+        ),
+        notice(S.alerts_notice),
+        rx.el.form(
+            checkbox_field(
+                "mail_alerts",
+                "M'avertir aussi par courriel à chaque changement de mon solde",
+                error=err("mail_alerts"),
+                checked=S.mail_alerts,
+            ),
+            submit_button("Enregistrer mes préférences"),
+            aria_labelledby="titre-alertes",
+            on_submit=S.save_alerts,
+            reset_on_submit=False,
+        ),
+    )
+
+
+def my_data() -> rx.Component:
+    return titled_section(
+        "Mes données",
+        "titre-donnees",
+        paragraph(
+            "Téléchargez tout ce que Mes Points Permis détient sur vous : votre compte, vos sessions, vos "
+            "notifications, vos préférences, vos alertes et votre dossier tel que le fichier national des "
+            "permis de conduire nous l'a transmis. ",
+            link("Ce que contient ce fichier", routes.PERSONAL_DATA),
+            ".",
+        ),
+        rx.el.a(
+            "Télécharger mes données",
+            href=S.data_export_href,
+            reload_document=True,  # a backend route, not a page: a real navigation
+            style=styles.button_secondary,
+            display="inline-block",
+            text_decoration="none",
+        ),
+        rx.el.p("Fichier JSON", color=styles.MUTED, font_size="0.9rem", margin="0.25rem 0 0"),
+    )
+
+
 def change_email() -> rx.Component:
     return titled_section(
         "Changer d'adresse électronique",
@@ -130,9 +179,10 @@ def close_account() -> rx.Component:
         "titre-fermeture",
         paragraph(
             "La fermeture supprime définitivement votre compte et vos données personnelles "
-            "(identité, adresse "
-            "électronique, mot de passe, sessions). Les informations de votre permis restent dans le système "
-            "national des permis de conduire. Vous pourrez créer un nouveau compte plus tard."
+            "(identité, adresse électronique, mot de passe, sessions, notifications, préférences, "
+            "alertes et courriels pas encore envoyés). Seul le courriel qui confirme la fermeture est "
+            "envoyé, puis effacé. Les informations de votre permis restent dans le système national des "
+            "permis de conduire. Vous pourrez créer un nouveau compte plus tard."
         ),
         rx.el.form(
             input_field(
@@ -165,6 +215,8 @@ def account() -> rx.Component:
             rx.el.div(
                 form_alert(S.message),
                 summary(),
+                alerts(),
+                my_data(),
                 change_email(),
                 change_password(),
                 close_account(),

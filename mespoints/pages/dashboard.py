@@ -215,6 +215,7 @@ def forecast_section() -> rx.Component:
             ),
             para("Aucune récupération de points n'est prévue."),
         ),
+        calendar_link(),
     )
 
 
@@ -373,37 +374,84 @@ def simulator_section() -> rx.Component:
     )
 
 
-@page(route=routes.DASHBOARD, title="Mon tableau de bord", on_load=S.on_load, private=True)
-def dashboard() -> rx.Component:
+def calendar_link() -> rx.Component:
+    """« Ajouter à mon agenda »: the forecast restorations as an iCalendar file (a backend route)."""
+    return rx.cond(
+        S.forecast.length() > 0,
+        rx.el.p(
+            rx.el.a(
+                "Ajouter à mon agenda",
+                href=S.calendar_href,
+                reload_document=True,  # a backend route, not a page: a real navigation
+                style=styles.button_secondary,
+                display="inline-block",
+                text_decoration="none",
+            ),
+            rx.el.span(
+                " Fichier iCalendar (.ics) : les dates prévues, sans aucune infraction.",
+                color=styles.MUTED,
+                font_size="0.9rem",
+            ),
+            margin="0.75rem 0 0",
+        ),
+        rx.fragment(),
+    )
+
+
+LICENCE_MISSING = (
+    "Votre permis n'a pas été trouvé dans le système national des permis de conduire. Réessayez plus "
+    "tard ; si le problème persiste, vérifiez le numéro de permis de votre compte."
+)
+
+
+def driver_page(title: str, *sections: rx.Component, greet: bool = False) -> rx.Component:
+    """A page of the driver's space: its title, then its sections once the licence is read."""
     return rx.el.div(
-        heading("Mon tableau de bord"),
+        heading(title),
         rx.cond(
             S.loaded,
             rx.el.div(
-                rx.cond(S.first_names != "", para("Bonjour ", S.first_names, "."), rx.fragment()),
+                rx.cond(S.first_names != "", para("Bonjour ", S.first_names, "."), rx.fragment())
+                if greet
+                else rx.fragment(),
                 rx.cond(
                     S.licence_missing,
-                    form_alert(
-                        rx.Var.create(
-                            "Votre permis n'a pas été trouvé dans le système national des permis de "
-                            "conduire. Réessayez plus tard ; si le problème persiste, vérifiez le numéro "
-                            "de permis de votre compte."
-                        ),
-                        kind="info",
-                    ),
-                    rx.el.div(
-                        balance_section(),
-                        status_section(),
-                        probation_section(),
-                        chart_section(),
-                        history_section(),
-                        forecast_section(),
-                        letters_section(),
-                        stage_section(),
-                        simulator_section(),
-                    ),
+                    form_alert(rx.Var.create(LICENCE_MISSING), kind="info"),
+                    rx.el.div(*sections),
                 ),
             ),
             rx.el.p("Chargement de votre dossier…", role="status"),
         ),
     )
+
+
+@page(route=routes.DASHBOARD, title="Mon tableau de bord", on_load=S.on_load, driver=True)
+def dashboard() -> rx.Component:
+    return driver_page(
+        "Mon tableau de bord",
+        balance_section(),
+        status_section(),
+        probation_section(),
+        chart_section(),
+        history_section(),
+        forecast_section(),
+        letters_section(),
+        stage_section(),
+        simulator_section(),
+        greet=True,
+    )
+
+
+@page(route=routes.DASHBOARD_HISTORY, title="Historique de mes points", on_load=S.on_load, driver=True)
+def history() -> rx.Component:
+    return driver_page("Historique de mes points", balance_section(), history_section())
+
+
+@page(route=routes.DASHBOARD_FORECAST, title="Mon calendrier prévisionnel", on_load=S.on_load, driver=True)
+def forecast() -> rx.Component:
+    return driver_page("Mon calendrier prévisionnel", balance_section(), forecast_section(), chart_section())
+
+
+@page(route=routes.DASHBOARD_LETTERS, title="Mes courriers", on_load=S.on_load, driver=True)
+def letters() -> rx.Component:
+    return driver_page("Mes courriers", letters_section(), stage_section())

@@ -27,10 +27,16 @@ def legal_page(*children: rx.Component) -> rx.Component:
 
 RETENTION_TEXT = (
     "Votre compte est conservé jusqu'à ce que vous le fermiez depuis « Mon compte » : vos données "
-    "personnelles sont alors supprimées. Un compte jamais activé est supprimé dès que son lien "
+    "personnelles sont alors supprimées (identité, adresse électronique, mot de passe, sessions, "
+    "notifications, préférences, alertes et courriels pas encore envoyés). Seuls restent le courriel qui "
+    "confirme la fermeture, chiffré et effacé une semaine après son envoi, et, moins d'une heure, des "
+    "compteurs anonymes (empreintes) qui freinent les attaques. Votre dossier de permis n'est pas à nous : "
+    "il reste dans le système national des permis de conduire. Un compte jamais activé est supprimé dès "
+    "que son lien "
     f"d'activation a expiré ({duration_fr(ACTIVATION_VALIDITY)}). Vos sessions sont effacées quand elles "
     "expirent, et les traces des tentatives de connexion échouées, qui servent à ralentir les attaques, "
-    "dès qu'elles ne servent plus (au plus tard après 24 heures)."
+    "dès qu'elles ne servent plus (au plus tard après 24 heures). Les documents (attestation, relevé "
+    "intégral, agenda) sont établis à chaque téléchargement et ne sont jamais conservés."
 )
 
 
@@ -112,7 +118,27 @@ def personal_data() -> rx.Component:
             "votre adresse électronique ;",
             "le numéro et le format de votre permis de conduire ;",
             "votre mot de passe, jamais conservé en clair (seule une empreinte argon2id l'est) ;",
-            "les dates de vos connexions et, pour la sécurité, les tentatives de connexion échouées.",
+            "les dates de vos connexions et, pour la sécurité, les tentatives de connexion échouées ;",
+            "vos notifications (lues ou non), votre choix de recevoir ou non les alertes par courriel, et "
+            "la liste des changements de votre solde qui vous ont déjà été signalés, pour ne jamais vous "
+            "avertir deux fois du même.",
+        ),
+        subheading("Alertes"),
+        paragraph(
+            "Comme l'article R223-3-1 du Code de la route le prévoit, chaque changement de votre solde "
+            "(retrait, récupération, stage, majoration du permis probatoire, annulation d'une récupération) "
+            "vous est signalé une fois : par une notification dans votre espace et, sauf si vous l'avez "
+            "désactivé dans « Mon compte », par un courriel. Le courriel dit ce qui a changé et votre "
+            "nouveau solde, jamais le détail d'une infraction, car un courriel peut être lu par d'autres."
+        ),
+        subheading("Télécharger mes données"),
+        paragraph(
+            "Depuis « Mon compte », « Télécharger mes données » vous remet un fichier JSON de tout ce que le "
+            "service détient sur vous : votre compte (identité, adresse, numéro de permis, dates de création "
+            "et d'activation), l'acceptation des conditions générales, vos préférences, vos sessions, vos "
+            "notifications, les changements déjà signalés, les courriels qui vous ont été adressés (objet et "
+            "dates) et votre dossier tel que le fichier national des permis de conduire nous l'a transmis. "
+            "Ni votre mot de passe ni son empreinte n'y figurent : le service ne les connaît pas en clair."
         ),
         subheading("Finalité et base légale"),
         paragraph(

@@ -287,3 +287,21 @@ def account_closed(*, first_name: str) -> Message:
             ),
         ],
     )
+
+
+def history_changed(*, first_name: str, title: str, sentence: str, balance: str, link: str) -> Message:
+    """R223-3-1: one change of the history, and the new balance; never the offence's details."""
+    return _render(
+        title,
+        first_name,
+        [
+            _Paragraph(sentence),
+            _Paragraph(balance),
+            _Button("Voir mon historique", link),
+            _Paragraph(
+                "Pour des raisons de confidentialité, ce message ne dit rien de plus : le détail figure dans "
+                "votre espace. Vous pouvez ne plus recevoir ces messages depuis la page « Mon compte » ; "
+                "les notifications restent visibles dans votre espace."
+            ),
+        ],
+    )

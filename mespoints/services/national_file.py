@@ -22,6 +22,10 @@ What an import does to what is already stored:
   holder and its categories, and the events of every line are kept (the later line wins for an event
   id sent twice), exactly as if the lines had come in successive files.
 Importing the same file twice therefore changes nothing.
+
+After each batch is committed, `on_written(licence numbers)` is called when given: the command line
+hands the alerts service (services/alerts.py) the licences it just wrote, which alerts each new
+change of their history once (a batch written again alerts nothing twice).
 """
 
 from __future__ import annotations
@@ -42,17 +46,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from mespoints.db.national_file import (
-    CategoryPublic,
-    Holder,
-    Licence,
-    LicenceCategory,
-    LicenceEvent,
-    LicencePublic,
-)
+from mespoints.db.national_file import Holder, Licence, LicenceCategory, LicenceEvent
 from mespoints.domain.feed import FeedLicence, parse_feed_line
 from mespoints.domain.licence_number import normalize_licence_number, normalize_name
-from mespoints.domain.records import Event, Infraction, LicenceFacts, Stage
 from mespoints.services.national_file_rows import (
     BatchRows,
     Rejection,
@@ -138,18 +134,20 @@ def import_feed(
     batch_size: int = DEFAULT_BATCH_SIZE,
     on_rejected: Callable[[int, str], None] | None = None,
     workers: int | None = None,
+    on_written: Callable[[list[str]], object] | None = None,
 ) -> ImportReport:
     """Imports the feed at path: valid lines are saved, invalid ones reported and skipped.
 
     on_rejected(line_number, reason) is called for every rejected line, in the order of the file.
     workers: processes parsing the lines while this one writes; None chooses from the file's size
-    and the CPUs (automatic_workers), 0 does everything in-process. Raises OSError when the file
-    cannot be read; batches already written stay written.
+    and the CPUs (automatic_workers), 0 does everything in-process. on_written(licence numbers) is
+    called after each batch is committed. Raises OSError when the file cannot be read; batches
+    already written stay written.
     """
     if workers is None:
         workers = automatic_workers(path)
     report = ImportReport()
-    writer = _BatchWriter(engine)
+    writer = _BatchWriter(engine, on_written)
     if workers > 0:
         _import_in_workers(report, writer, read_feed(path), batch_size, on_rejected, workers)
         return report
@@ -238,10 +236,14 @@ def _import_in_workers(
 
 
 def import_records(
-    *, engine: Engine, records: Iterable[FeedLicence], batch_size: int = DEFAULT_BATCH_SIZE
+    *,
+    engine: Engine,
+    records: Iterable[FeedLicence],
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    on_written: Callable[[list[str]], object] | None = None,
 ) -> int:
     """Saves already validated records (demo data, tests); returns how many."""
-    writer = _BatchWriter(engine)
+    writer = _BatchWriter(engine, on_written)
     batch: list[FeedLicence] = []
     count = 0
     for record in records:
@@ -307,8 +309,9 @@ class _BatchWriter:
     back.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, on_written: Callable[[list[str]], object] | None = None) -> None:
         self.engine = engine
+        self.on_written = on_written
         name = self.dialect_name = engine.dialect.name
         self.date_text, self.datetime_text = stored_forms(name)
         if name == "postgresql":
@@ -362,6 +365,8 @@ class _BatchWriter:
             # Categories and events come as (licence number, the rest of the row).
             self.insert_categories.run(connection, [(licence_ids[n], *rest) for n, rest in categories])
             self.upsert_events.run(connection, [(licence_ids[n], *rest) for n, rest in events])
+        if self.on_written is not None:
+            self.on_written(numbers)
 
 
 def _id_map(connection: Connection, sql: str, keys: Any) -> dict[Any, int]:
@@ -385,66 +390,6 @@ def _find(session: Session, licence_number: str) -> tuple[Licence, Holder] | Non
         .where(Licence.licence_number == number)  # type: ignore[arg-type]
     ).first()
     return None if row is None else (row[0], row[1])
-
-
-def get_licence(session: Session, licence_number: str) -> LicencePublic | None:
-    """The licence with that number (spaces and case ignored), its holder and categories, or None."""
-    found = _find(session, licence_number)
-    if found is None:
-        return None
-    licence, holder = found
-    categories = session.exec(
-        select(LicenceCategory)
-        .where(LicenceCategory.licence_id == licence.id)
-        .order_by(LicenceCategory.obtained_on, LicenceCategory.category)  # type: ignore[arg-type]
-    ).all()
-    return LicencePublic(
-        licence_number=licence.licence_number,
-        format=licence.format,
-        issued_on=licence.issued_on,
-        early_training=licence.early_training,
-        probationary=licence.probationary,
-        updated_at=licence.updated_at,
-        last_name=holder.last_name,
-        first_names=holder.first_names,
-        birth_date=holder.birth_date,
-        categories=[CategoryPublic(category=row.category, obtained_on=row.obtained_on) for row in categories],
-    )
-
-
-def event_from_row(row: Any) -> Event:
-    """The engine's event for a stored licence_event row (ORM object or Core row alike)."""
-    if row.kind == "infraction":
-        return Infraction(
-            id=row.event_id,
-            committed_at=row.committed_at,
-            effective_on=row.effective_on,
-            offence_class=row.offence_class,
-            points=row.points,
-            label=row.label,
-            place=row.place,
-        )
-    return Stage(id=row.event_id, completed_on=row.completed_on, place=row.place)
-
-
-def load_licence_facts(session: Session, licence_number: str) -> LicenceFacts | None:
-    """What the points engine needs about that licence, or None when it is unknown."""
-    number = normalize_licence_number(licence_number)
-    if number is None:
-        return None
-    licence = session.exec(select(Licence).where(Licence.licence_number == number)).first()  # type: ignore[arg-type]
-    if licence is None:
-        return None
-    rows = session.exec(
-        select(LicenceEvent).where(LicenceEvent.licence_id == licence.id).order_by(LicenceEvent.event_id)  # type: ignore[arg-type]
-    ).all()
-    events = [event_from_row(row) for row in rows]
-    return LicenceFacts(
-        issued_on=licence.issued_on,
-        early_training=licence.early_training,
-        probationary=licence.probationary,
-        events=tuple(events),
-    )
 
 
 def find_licence_for_identity(

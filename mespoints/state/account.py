@@ -7,9 +7,10 @@ import reflex as rx
 from mespoints import routes
 from mespoints.db.engine import get_engine
 from mespoints.domain.account_policy import EMAIL_CHANGE_VALIDITY, duration_fr
-from mespoints.services import accounts
+from mespoints.services import accounts, notifications
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
+from mespoints.settings import get_settings
 from mespoints.state.auth import (
     current_session,
     first_error,
@@ -28,6 +29,7 @@ EMPTY = {
     "new_password_confirmation": "",
     "close_password": "",
     "close_confirm": "",
+    "mail_alerts": "",
 }
 
 
@@ -40,6 +42,10 @@ class AccountState(rx.State):
     email_notice: str = ""
     password_notice: str = ""
     message: str = ""
+    # Alerts (R223-3-1) and « Télécharger mes données ».
+    mail_alerts: bool = True
+    alerts_notice: str = ""
+    data_export_href: str = ""
 
     def _session(self):  # type: ignore[no-untyped-def]
         return current_session(self)
@@ -53,6 +59,25 @@ class AccountState(rx.State):
         self.full_name = f"{info.first_names} {info.last_name}"
         self.email = info.email
         self.licence_number = info.licence_number
+        self.mail_alerts = notifications.mail_alerts_enabled(engine=get_engine(), account_id=info.account_id)
+        self.data_export_href = get_settings().backend_route(routes.DATA_EXPORT)
+        return None
+
+    @rx.event
+    def save_alerts(self, form: dict):
+        info = self._session()
+        if info is None:
+            return to_login(routes.ACCOUNT)
+        self.mail_alerts = bool(form.get("mail_alerts"))
+        notifications.set_mail_alerts(
+            engine=get_engine(), account_id=info.account_id, enabled=self.mail_alerts, now=utcnow()
+        )
+        self.alerts_notice = (
+            "Préférence enregistrée : vous serez averti par courriel et dans votre espace."
+            if self.mail_alerts
+            else "Préférence enregistrée : vous ne recevrez plus de courriel ; les notifications restent "
+            "dans votre espace."
+        )
         return None
 
     def _fail(self, problems: dict[str, str], focus: str):

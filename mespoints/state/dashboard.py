@@ -6,17 +6,16 @@ import reflex as rx
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
+from mespoints.domain.situation import ProbationInfo, StageInfo, StatusInfo
 from mespoints.services import dashboard
 from mespoints.services.clock import today
 from mespoints.services.dashboard import (
-    BalanceChart,
+    BalanceSeries,
     ForecastRow,
     HistoryRow,
     LetterRow,
-    ProbationInfo,
-    StageInfo,
-    StatusInfo,
 )
+from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
 from mespoints.state.scripts import focus_script
 
@@ -44,9 +43,9 @@ class DashboardState(rx.State):
     forecast: rx.Field[list[ForecastRow]] = rx.field(default_factory=list)
     letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
     stage: StageInfo = StageInfo(available_now=False, points_now=0, possible_from="")
-    chart: BalanceChart = BalanceChart(
-        history_path="", forecast_path="", today_path="", grid_path="", x_ticks=[], y_ticks=[], summary=""
-    )
+    chart: BalanceSeries = BalanceSeries(days=1, today=0, history=[], forecast=[], years=[], summary="")
+    # « Ajouter à mon agenda »: the backend route as the browser reaches it.
+    calendar_href: str = ""
     # « Et si… »
     simulation_min: str = ""
     simulation_max: str = ""
@@ -68,7 +67,9 @@ class DashboardState(rx.State):
         self.reset()
         info = current_session(self)
         if info is None:
-            return to_login(routes.DASHBOARD)
+            # Back to the page asked for (« Mon solde », « Historique »…) after login.
+            return to_login(routes.safe_next(self.router.url.path.rstrip("/") or routes.DASHBOARD))
+        self.calendar_href = get_settings().backend_route(routes.CALENDAR_ICS)
         data = dashboard.load_dashboard(
             engine=get_engine(), licence_number=info.licence_number, as_of=today()
         )

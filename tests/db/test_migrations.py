@@ -144,3 +144,37 @@ def _licence(number: str):  # type: ignore[no-untyped-def]
     record = parse_feed_line(json.dumps(line))
     assert isinstance(record, FeedLicence), record
     return record
+
+
+def test_the_alerts_migration_keeps_accounts_and_goes_down_and_up_again(engine) -> None:
+    _to(engine, "0004", down=True)
+    national_file.import_records(engine=engine, records=[_licence("AB12345")])
+    with engine.begin() as connection:
+        connection.execute(
+            text(_ACCOUNT_INSERT.format(email="julie@exemple.fr", activated="'2025-01-01 00:00:00'"))
+        )
+    _to(engine, "head")
+    new_tables = {"alert_key", "notification", "account_preference", "job_lease"}
+    assert new_tables <= set(inspect(engine).get_table_names())
+    with engine.begin() as connection:
+        account_id = connection.execute(text("SELECT id FROM account")).scalar_one()
+        connection.execute(
+            text(
+                "INSERT INTO notification (account_id, created_at, title, body, link) "
+                "VALUES (:a, '2025-01-02 00:00:00', 't', 'b', '/tableau-de-bord')"
+            ),
+            {"a": account_id},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO account_preference (account_id, updated_at) VALUES (:a, '2025-01-02 00:00:00')"
+            ),
+            {"a": account_id},
+        )
+        # Mail alerts are on unless the holder turns them off.
+        assert connection.execute(text("SELECT mail_alerts FROM account_preference")).scalar_one()
+    _to(engine, "0004", down=True)
+    assert not new_tables & set(inspect(engine).get_table_names())
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT email FROM account")).scalars().all() == ["julie@exemple.fr"]
+    _to(engine, "head")

@@ -36,6 +36,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DEMO_TODAY = "2026-11-22"
+# Attestation keys of the test portal: the first signs, the second was rotated out but still verifies.
+NEW_ATTESTATION_KEY = "e2e-new:Ya9fMShjPR7CXdOuWRUJ1P//ckeMxYjk+O/AM0UgO0g="
+OLD_ATTESTATION_KEY = "e2e-old:wCHviGKasTeXC4p5atnSr8AgLYWH/cN7wrZtEseSiBk="
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -128,6 +131,7 @@ def running_portal(
         "MESPOINTS_SMTP_HOST": "127.0.0.1",
         "MESPOINTS_SMTP_PORT": str(smtp_port),
         "MESPOINTS_SECRET_KEY": "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U=",
+        "MESPOINTS_ATTESTATION_KEYS": f"{NEW_ATTESTATION_KEY},{OLD_ATTESTATION_KEY}",
         "REFLEX_BUN_PATH": str(ROOT / "tools" / "js" / "node_modules" / ".bin" / "bun"),
         "PYTHONUNBUFFERED": "1",
         # Its own front-end build directory: a developer's `make run` or another test run

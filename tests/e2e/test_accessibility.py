@@ -30,9 +30,19 @@ PUBLIC_PAGES = [
     "/conditions-generales",
     "/comprendre-le-calcul",
     "/deconnexion",
+    "/verifier",
+    "/verifier?code=pas-un-code",
 ]
 # Each private page, with a text that shows its data has arrived.
-PRIVATE_PAGES = {"/tableau-de-bord": "Historique", "/compte": "Vos informations"}
+PRIVATE_PAGES = {
+    "/tableau-de-bord": "Historique",
+    "/tableau-de-bord/historique": "Historique de mes points",
+    "/tableau-de-bord/previsionnel": "Mon calendrier prévisionnel",
+    "/tableau-de-bord/courriers": "Mes courriers",
+    "/documents": "Attestation de droits à conduire",
+    "/notifications": "Mes notifications",
+    "/compte": "Vos informations",
+}
 
 # A licence of the demo national file with no account; only checked here, never registered.
 HOLDER = {

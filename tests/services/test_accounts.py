@@ -1154,3 +1154,30 @@ def test_the_stored_hash_is_argon2id_with_the_production_parameters(engine, outb
     with engine.connect() as connection:
         stored = connection.execute(text("SELECT password_hash FROM account")).scalar_one()
     assert re.fullmatch(r"\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+", stored)
+
+
+def test_activation_starts_alerts_and_closing_the_account_deletes_them_with_its_notifications(engine, outbox):
+    from mespoints.db.alerts import AccountPreference, AlertKey, Notification
+    from mespoints.db.mail import OutboxMail
+    from mespoints.services import alerts
+
+    account_id = signed_up(engine, outbox)
+    with session_scope(engine) as session:
+        preference = session.get(AccountPreference, account_id)
+        assert preference is not None and preference.alerts_since == NOW and preference.mail_alerts
+        session.add(Notification(account_id=account_id, created_at=NOW, title="t", body="b", link="/"))
+    # Nothing new since activation: the history known then is no news.
+    assert alerts.alert_account(engine=engine, account_id=account_id, today=NOW.date(), now=NOW) == 0
+    outbox.clear()
+
+    closed = accounts.close_account(engine=engine, account_id=account_id, password=PASSWORD, now=NOW)
+
+    assert closed.status is Status.DONE
+    with session_scope(engine) as session:
+        for table in (Notification, AlertKey, AccountPreference):
+            assert session.exec(select(func.count()).select_from(table)).one()[0] == 0
+        # Only the goodbye mail waits in the outbox for that address.
+        subjects = (
+            session.exec(select(OutboxMail.subject).where(OutboxMail.recipient == EMAIL)).scalars().all()
+        )
+    assert [m.to for m in outbox] == [EMAIL] and len(subjects) == 1

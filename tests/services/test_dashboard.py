@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 
 from mespoints.domain.feed import FeedLicence, validate_feed_record
 from mespoints.services import dashboard
-from mespoints.services.national_file import import_records, load_licence_facts
+from mespoints.services.licences import read_licence
+from mespoints.services.national_file import import_records
 
 AS_OF = dt.date(2024, 11, 10)
 NUMBER = "120575100123"
@@ -228,12 +229,16 @@ def test_the_chart_draws_history_up_to_today_and_forecast_after(worked_example):
     assert data is not None
     chart = data.chart
 
-    today_x = chart.today_path.split()[0][1:]
-    assert chart.history_path.endswith(f"H{today_x}")
-    assert chart.forecast_path.startswith(f"M{today_x} ")
-    assert chart.forecast_path.count("V") == 1  # one forecast change
-    assert [tick.label for tick in chart.y_ticks] == ["12", "6", "0"]
-    assert chart.x_ticks and all(4 <= tick.position <= 96 for tick in chart.x_ticks)
+    # The history holds each balance up to today, the forecast from today to the chart's end.
+    assert chart.history[-1].end == chart.today == chart.forecast[0].start
+    assert chart.forecast[-1].end == chart.days
+    assert [step.balance for step in chart.history][-1] == 8
+    assert [(step.previous, step.balance) for step in chart.forecast] == [(8, 8), (8, 12)]  # one change
+    for steps in (chart.history, chart.forecast):
+        assert all(step.start <= step.end for step in steps)
+        assert all(later.start == earlier.end for earlier, later in itertools.pairwise(steps))
+        assert all(later.previous == earlier.balance for earlier, later in itertools.pairwise(steps))
+    assert chart.years and all(0 <= mark.day <= chart.days for mark in chart.years)
     assert "8 points sur 12 le 10 novembre 2024" in chart.summary
     assert "12 points le 1er septembre 2026" in chart.summary
 
@@ -337,7 +342,7 @@ def test_the_simulator_answers_nothing_for_an_unknown_licence(worked_example):
     )
 
 
-def test_the_one_query_read_gives_the_same_facts_as_the_national_file_service(engine):
+def test_the_one_reader_gives_the_facts_with_or_without_categories_from_an_engine_or_a_connection(engine):
     stage = {"id": "S1", "kind": "stage", "completed_on": "2024-03-01", "place": "Lyon (69)"}
     import_records(
         engine=engine,
@@ -345,11 +350,15 @@ def test_the_one_query_read_gives_the_same_facts_as_the_national_file_service(en
     )
 
     for number in (NUMBER, "999888777", "555444333", " 1205 7510 0123 "):
-        found = dashboard.read_licence(engine=engine, licence_number=number)
-        with Session(engine) as session:
-            expected = load_licence_facts(session, number)
-        assert found is not None and found[1] == expected
-    assert dashboard.read_licence(engine=engine, licence_number="???") is None
+        found = read_licence(engine, number)
+        assert found is not None
+        assert found.licence_number == number.replace(" ", "")
+        assert found.categories == ()  # asked for only by the documents
+        with engine.connect() as connection:
+            within = read_licence(connection, number, with_categories=True)
+        assert within is not None and within.facts == found.facts and within.categories
+    assert [event.id for event in read_licence(engine, "555444333").facts.events] == ["S1"]  # type: ignore[union-attr]
+    assert read_licence(engine, "???") is None
 
 
 def test_a_past_full_restoration_names_its_period_and_the_last_infraction(worked_example):
@@ -480,9 +489,9 @@ def test_the_dashboard_of_facts_with_centuries_of_forecast_still_draws_its_chart
     facts = LicenceFacts(issued_on=dt.date(1998, 6, 2), events=(Infraction("E1", far, far.date(), "C3", 2),))
     # The file knows the offence from its effective day: assessed that day, it forecasts 9997.
     assessment = dashboard.assess(facts, far.date())
-    chart = dashboard.balance_chart(assessment, facts)
+    chart = dashboard.balance_series(assessment, facts)
 
-    assert 1 <= len(chart.x_ticks) <= 7
+    assert 1 <= len(chart.years) <= 7
     assert "12 points le 1er janvier 9997" in chart.summary
 
 

@@ -43,6 +43,7 @@ def test_demo_accounts_log_in_at_once_and_loading_twice_changes_nothing(sqlite_e
 def portal_in_service(monkeypatch):
     monkeypatch.setenv("MESPOINTS_BASE_URL", "https://points.example.fr")
     monkeypatch.setenv("MESPOINTS_SECRET_KEY", "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U=")
+    monkeypatch.setenv("MESPOINTS_ATTESTATION_KEYS", "k1:" + "A" * 43)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

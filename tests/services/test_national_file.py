@@ -20,6 +20,7 @@ from mespoints.db.engine import make_engine, session_scope
 from mespoints.db.national_file import CategoryPublic, LicencePublic
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
 from mespoints.services import national_file
+from mespoints.services.licences import read_licence
 from mespoints.services.national_file import import_feed
 
 NUMBER = "120575100123"
@@ -86,13 +87,27 @@ def dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def facts(engine: Engine, number: str = NUMBER) -> LicenceFacts | None:
-    with session_scope(engine) as session:
-        return national_file.load_licence_facts(session, number)
+    found = read_licence(engine, number)
+    return None if found is None else found.facts
 
 
 def licence(engine: Engine, number: str = NUMBER) -> LicencePublic | None:
-    with session_scope(engine) as session:
-        return national_file.get_licence(session, number)
+    """The licence as the one reader gives it, in the shape of what pages are handed."""
+    found = read_licence(engine, number, with_categories=True)
+    if found is None:
+        return None
+    return LicencePublic(
+        licence_number=found.licence_number,
+        format=found.format,
+        issued_on=found.facts.issued_on,
+        early_training=found.facts.early_training,
+        probationary=found.facts.probationary,
+        updated_at=found.updated_at,
+        last_name=found.last_name,
+        first_names=found.first_names,
+        birth_date=found.birth_date,
+        categories=[CategoryPublic(category=c.category, obtained_on=c.obtained_on) for c in found.categories],
+    )
 
 
 def test_an_imported_licence_reads_back_with_its_holder_categories_and_events(engine, tmp_path) -> None:

@@ -18,7 +18,9 @@ from sqlmodel import Session, col, select
 
 from mespoints import routes
 from mespoints.db.accounts import Account, AccountSession, AccountToken
+from mespoints.db.alerts import AccountPreference, AlertKey, Notification
 from mespoints.db.engine import session_scope
+from mespoints.db.mail import MAIL, OutboxMail
 from mespoints.domain import password_policy
 from mespoints.domain.account_policy import EMAIL_CHANGE_CANCEL_VALIDITY, EMAIL_CHANGE_VALIDITY, duration_fr
 from mespoints.services import mail_templates, rate_limit, security
@@ -305,8 +307,9 @@ def change_password(
 def close_account(*, engine: Engine, account_id: int, password: str, now: dt.datetime) -> Outcome:
     """Close the account, confirmed by its password; then its personal data are deleted.
 
-    FIELD_ERRORS key "password" (MSG_WRONG_PASSWORD); RATE_LIMITED as for login. DONE: the goodbye
-    mail `account_closed` is queued, then the account row, its tokens, its sessions and its login
+    FIELD_ERRORS key "password" (MSG_WRONG_PASSWORD); RATE_LIMITED as for login. DONE: its
+    notifications, alert keys, preferences and unsent mails are deleted, the goodbye mail
+    `account_closed` is queued, then the account row, its tokens, its sessions and its login
     failure record are deleted, all in one transaction. The only trace left is that outbox row,
     encrypted at rest (and the anonymous, hashed rate-limit events, gone within the hour). The
     licence itself belongs to the national file and stays.
@@ -317,6 +320,16 @@ def close_account(*, engine: Engine, account_id: int, password: str, now: dt.dat
     if isinstance(account, Outcome):
         return account
     with session_scope(engine) as session:
+        # Alerts, notifications and preferences go with the account, and so do mails not yet sent.
+        for table in (Notification, AlertKey, AccountPreference):
+            session.exec(delete(table).where(col(table.account_id) == account_id))  # type: ignore[attr-defined]
+        session.exec(
+            delete(OutboxMail).where(
+                col(OutboxMail.recipient) == account.email,
+                col(OutboxMail.kind) == MAIL,
+                col(OutboxMail.sent_at).is_(None),
+            )
+        )
         send(
             session,
             to=account.email,

@@ -18,9 +18,9 @@ from mespoints import routes
 from mespoints.db.accounts import Account
 from mespoints.db.engine import session_scope
 from mespoints.domain.account_policy import ACTIVATION_VALIDITY
-from mespoints.services import mail_templates, rate_limit
+from mespoints.services import alerts, mail_templates, rate_limit
 from mespoints.services.accounts import tokens
-from mespoints.services.accounts.common import first_name, link, paris_time_text
+from mespoints.services.accounts.common import first_name, link, paris_time_text, today_of
 from mespoints.services.accounts.outcome import Outcome, Status
 from mespoints.services.accounts.requests import handles, send, submit_for_address
 from mespoints.services.accounts.signup import activated_holder, mail_licence_taken
@@ -67,6 +67,15 @@ def bind_licence(session: Session, *, account: Account, now: dt.datetime) -> boo
         mail_licence_taken(session, to=rival.email, first_names=rival.first_names, now=now)
         session.exec(delete(Account).where(col(Account.id) == rival.id))
     session.refresh(account)
+    if account.id is not None and account.licence_number:
+        # R223-3-1: alerts start now; the history known today is not news to the holder.
+        alerts.start_alerts(
+            session,
+            account_id=account.id,
+            licence_number=account.licence_number,
+            as_of=today_of(now),
+            now=now,
+        )
     return True
 
 

@@ -1,0 +1,26 @@
+"""« Mes documents »: which documents this session may download, and where."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from mespoints import routes
+from mespoints.services import documents
+from mespoints.services.clock import today
+from mespoints.services.documents import DocumentsView
+from mespoints.settings import get_settings
+from mespoints.state.auth import current_session, holds_personal_data, to_login
+
+
+@holds_personal_data
+class DocumentsState(rx.State):
+    view: DocumentsView | None = None
+
+    @rx.event
+    def on_load(self):
+        self.reset()
+        info = current_session(self)
+        if info is None:
+            return to_login(routes.DOCUMENTS)
+        self.view = documents.documents_view(info, today=today(), backend_route=get_settings().backend_route)
+        return None
