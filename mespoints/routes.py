@@ -27,6 +27,12 @@ SESSION_TICKET = "/auth/session"
 LOGOUT = "/auth/logout"
 FRANCECONNECT_CALLBACK = "/auth/franceconnect/callback"
 FRANCECONNECT_LOGGED_OUT = "/auth/franceconnect/logged-out"
+# FranceConnect: start a login (POST from the button), open the session once the sign-up is done.
+FRANCECONNECT_LOGIN = "/auth/franceconnect/login"
+FRANCECONNECT_SESSION = "/auth/franceconnect/session"
+# Pages of the FranceConnect journey: first login (licence steps, claims), and every failure.
+FRANCECONNECT_SIGNUP = "/inscription/franceconnect"
+FRANCECONNECT_ERROR = "/franceconnect/erreur"
 
 
 def safe_next(target: str | None, default: str = DASHBOARD) -> str:

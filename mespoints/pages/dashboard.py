@@ -10,7 +10,7 @@ from mespoints import routes, styles
 from mespoints.components.balance_chart import balance_chart
 from mespoints.components.forms import field_error, form_alert, submit_button
 from mespoints.components.points_gauge import points_gauge
-from mespoints.components.text import heading, section
+from mespoints.components.text import fr, heading, section
 from mespoints.domain.notices import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
 from mespoints.state.dashboard import OFFENCE_OPTIONS, SIMULATION_RESULT_ID, DashboardState
 from mespoints.template import page
@@ -357,6 +357,26 @@ def simulator_section() -> rx.Component:
     )
 
 
+def licence_claimed_notice() -> rx.Component:
+    """The licence went to its holder, who proved their identity through FranceConnect."""
+    return rx.el.div(
+        rx.el.p(
+            fr("Le permis de conduire rattaché à ce compte a été repris par son titulaire."),
+            role="alert",
+            style=styles.alert_info,
+            margin_bottom="1rem",
+        ),
+        para(
+            "Son titulaire s'est identifié avec FranceConnect et a indiqué que ce compte n'était pas "
+            "le sien. Ce compte ne donne donc plus accès à aucune information sur ce permis."
+        ),
+        para(
+            "S'il s'agit de votre propre permis, connectez-vous avec FranceConnect : vous retrouverez "
+            "votre solde de points. Vous pouvez aussi fermer ce compte depuis la page « Mon compte »."
+        ),
+    )
+
+
 @page(route=routes.DASHBOARD, title="Mon tableau de bord", on_load=S.on_load, private=True)
 def dashboard() -> rx.Component:
     return rx.el.div(
@@ -366,25 +386,29 @@ def dashboard() -> rx.Component:
             rx.el.div(
                 rx.cond(S.first_names != "", para("Bonjour ", S.first_names, "."), rx.fragment()),
                 rx.cond(
-                    S.licence_missing,
-                    form_alert(
-                        rx.Var.create(
-                            "Votre permis n'a pas été trouvé dans le système national des permis de "
-                            "conduire. Réessayez plus tard ; si le problème persiste, vérifiez le numéro "
-                            "de permis de votre compte."
+                    S.licence_claimed,
+                    licence_claimed_notice(),
+                    rx.cond(
+                        S.licence_missing,
+                        form_alert(
+                            rx.Var.create(
+                                "Votre permis n'a pas été trouvé dans le système national des permis de "
+                                "conduire. Réessayez plus tard ; si le problème persiste, vérifiez le numéro "
+                                "de permis de votre compte."
+                            ),
+                            kind="info",
                         ),
-                        kind="info",
-                    ),
-                    rx.el.div(
-                        balance_section(),
-                        status_section(),
-                        probation_section(),
-                        chart_section(),
-                        history_section(),
-                        forecast_section(),
-                        letters_section(),
-                        stage_section(),
-                        simulator_section(),
+                        rx.el.div(
+                            balance_section(),
+                            status_section(),
+                            probation_section(),
+                            chart_section(),
+                            history_section(),
+                            forecast_section(),
+                            letters_section(),
+                            stage_section(),
+                            simulator_section(),
+                        ),
                     ),
                 ),
             ),

@@ -51,7 +51,7 @@ class AccountState(rx.State):
             return to_login(routes.ACCOUNT)
         self.full_name = f"{info.first_names} {info.last_name}"
         self.email = info.email
-        self.licence_number = info.licence_number
+        self.licence_number = info.licence_number or "aucun (repris par son titulaire avec FranceConnect)"
         return None
 
     def _fail(self, problems: dict[str, str], focus: str):

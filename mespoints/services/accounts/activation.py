@@ -33,7 +33,7 @@ def bind_licence(session: Session, *, account: Account, now: dt.datetime) -> boo
     why by mail) when another account of that licence was activated first."""
     if account.activated_at is not None:
         return True
-    taken = activated_holder(session, account.licence_number) is not None
+    taken = account.licence_number is None or activated_holder(session, account.licence_number) is not None
     if not taken:
         try:
             with session.begin_nested():
