@@ -99,7 +99,7 @@ def demo_people(feed: Path = DEMO_FEED) -> list[DemoPerson]:
 def new_keys() -> KeySet:
     """An ES256 signing key (published) and an HS256 key for its own short-lived tokens."""
     signing = ECKey.generate_key("P-256", parameters={"use": "sig", "alg": "ES256"}, auto_kid=True)
-    own = OctKey.generate_key(256, parameters={"kid": "demo-interne", "use": "enc"})
+    own = OctKey.generate_key(256, parameters={"kid": "demo-interne", "use": "sig"})
     return KeySet([signing, own])
 
 
