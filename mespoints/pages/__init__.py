@@ -6,6 +6,7 @@ def register_all() -> None:
         account,
         activation,
         dashboard,
+        franceconnect,
         home,
         legal,
         login,

@@ -22,12 +22,17 @@ import enum
 import json
 import logging
 import time
+import warnings
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from authlib.integrations.httpx_client import AsyncOAuth2Client
-from authlib.integrations.httpx_client import OAuthError as AuthlibOAuthError
+
+with warnings.catch_warnings():
+    # Authlib 1.9 would rather use httpx2 (not in the registry here); its httpx path is supported.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
+    from authlib.integrations.httpx_client import OAuthError as AuthlibOAuthError
 from joserfc import jwt
 from joserfc.errors import (
     ExpiredTokenError,
