@@ -129,6 +129,8 @@ async def callback(request: Request) -> Response:
         return failure_page(failure, f"provider answered error={error[:40]!r}")
     if payload is None:
         return failure_page(Failure.STATE, "state unknown, used, expired or from another browser")
+    if params.get("iss") not in (None, config.issuer):  # RFC 9207: the answer names its issuer
+        return failure_page(Failure.PROVIDER_ERROR, "callback from another issuer")
     code = params.get("code", "")
     if not code or len(code) > 4096:
         return failure_page(Failure.PROVIDER_ERROR, "no code")

@@ -4,31 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
-from mespoints import routes, styles
+from mespoints import styles
 from mespoints.components.text import fr
 from mespoints.franceconnect_config import franceconnect_available
-from mespoints.settings import get_settings
+from mespoints.state.scripts import franceconnect_login_script
 
 FRANCECONNECT_SITE = "https://franceconnect.gouv.fr/"
 
 
-def franceconnect_button(next_path: rx.Var | str = "") -> rx.Component:
-    """A real form POST to the backend route (it must reach the back end, not the router);
-    nothing at all when no provider is configured."""
+def franceconnect_button() -> rx.Component:
+    """A full-page POST to the backend route (Reflex's forms prevent native submission, and the
+    route must be reached by a page load, not the router); nothing when no provider is configured."""
     if not franceconnect_available():
         return rx.fragment()
     return rx.el.div(
-        rx.el.form(
-            rx.el.input(type="hidden", name="suite", value=next_path),
-            rx.el.button(
-                "S'identifier avec FranceConnect",
-                type="submit",
-                style=styles.button_primary,
-                width="100%",
-                max_width="22rem",
-            ),
-            method="post",
-            action=get_settings().backend_route(routes.FRANCECONNECT_LOGIN),
+        rx.el.button(
+            "S'identifier avec FranceConnect",
+            type="button",
+            on_click=rx.call_script(franceconnect_login_script()),
+            style=styles.button_primary,
+            width="100%",
+            max_width="22rem",
             margin_bottom="0.5rem",
         ),
         rx.el.p(

@@ -18,7 +18,7 @@ def login() -> rx.Component:
         rx.el.div(
             section(
                 heading("Avec FranceConnect", level=2),
-                franceconnect_button(LoginState.next_path),
+                franceconnect_button(),
             )
             if franceconnect_available()
             else rx.fragment(),

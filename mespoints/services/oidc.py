@@ -28,9 +28,11 @@ from urllib.parse import urlencode
 
 import httpx
 
+from authlib.deprecate import AuthlibDeprecationWarning
+
 with warnings.catch_warnings():
     # Authlib 1.9 would rather use httpx2 (not in the registry here); its httpx path is supported.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore", AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import AsyncOAuth2Client
     from authlib.integrations.httpx_client import OAuthError as AuthlibOAuthError
 from joserfc import jwt

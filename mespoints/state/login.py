@@ -19,14 +19,11 @@ class LoginState(rx.State):
     password_error: str = ""
     message: str = ""
     notice: str = ""
-    # Where to go after login (only a page of the portal), also sent by the FranceConnect button.
-    next_path: str = routes.DASHBOARD
 
     @rx.event
     def on_load(self) -> None:
         self.email_error = self.password_error = self.message = ""
         params = self.router.url.query_parameters
-        self.next_path = routes.safe_next(params.get("suite"))
         self.notice = {
             "session": SESSION_ERROR,
             "active": "Votre compte est activé. Vous pouvez vous connecter.",
