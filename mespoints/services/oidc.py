@@ -27,7 +27,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-
 from authlib.deprecate import AuthlibDeprecationWarning
 
 with warnings.catch_warnings():
