@@ -129,7 +129,7 @@ async def callback(request: Request) -> Response:
         return failure_page(failure, f"provider answered error={error[:40]!r}")
     if payload is None:
         return failure_page(Failure.STATE, "state unknown, used, expired or from another browser")
-    if params.get("iss") not in (None, config.issuer):  # RFC 9207: the answer names its issuer
+    if params.get("iss", config.issuer).rstrip("/") != config.issuer:  # RFC 9207: it names its issuer
         return failure_page(Failure.PROVIDER_ERROR, "callback from another issuer")
     code = params.get("code", "")
     if not code or len(code) > 4096:

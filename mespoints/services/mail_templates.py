@@ -262,8 +262,8 @@ def signup_licence_taken(*, first_name: str, login_link: str, reset_link: str) -
             _Button("Mot de passe oublié", reset_link),
             _Paragraph(
                 "Si vous n'avez jamais créé de compte, quelqu'un a pu utiliser les informations "
-                "imprimées sur votre permis. La connexion avec FranceConnect, qui vérifie votre "
-                "identité, vous permettra de reprendre votre permis ; vous pouvez aussi écrire au "
+                "imprimées sur votre permis. Connectez-vous avec FranceConnect, qui vérifie votre "
+                "identité : vous pourrez reprendre votre permis ; vous pouvez aussi écrire au "
                 "service indiqué dans les mentions légales du portail. Votre solde de points, lui, "
                 "ne peut pas être modifié depuis le portail."
             ),

@@ -141,7 +141,9 @@ class OidcClient:
             document = response.json()
         except ValueError as error:
             raise OidcError(Failure.UNAVAILABLE, "discovery document is not JSON") from error
-        if not isinstance(document, dict) or document.get("issuer") != self.config.issuer:
+        # The configured issuer may differ from the document's by a trailing slash only.
+        named = document.get("issuer") if isinstance(document, dict) else None
+        if not isinstance(named, str) or named.rstrip("/") != self.config.issuer.rstrip("/"):
             raise OidcError(Failure.UNAVAILABLE, "discovery document names another issuer")
         for endpoint in ("authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri"):
             if not isinstance(document.get(endpoint), str):
@@ -234,10 +236,11 @@ class OidcClient:
         return _identity(userinfo, id_token=id_token)
 
     async def _verified_id_token(self, id_token: str, *, nonce: str) -> dict[str, Any]:
+        issuer = str((await self.metadata())["issuer"])  # exactly as the provider spells it
         decoded = await self._decode(id_token, Failure.TOKEN)
         registry = jwt.JWTClaimsRegistry(
             leeway=CLOCK_LEEWAY,
-            iss={"essential": True, "value": self.config.issuer},
+            iss={"essential": True, "value": issuer},
             aud={"essential": True, "value": self.config.client_id},
             sub={"essential": True},
             exp={"essential": True},
@@ -268,7 +271,7 @@ class OidcClient:
         registry = jwt.JWTClaimsRegistry(
             leeway=CLOCK_LEEWAY,
             sub={"essential": True, "value": sub},
-            iss={"value": self.config.issuer},
+            iss={"value": str(metadata["issuer"])},
             aud={"value": self.config.client_id},
         )
         _validate(registry, decoded.claims, Failure.USERINFO)
