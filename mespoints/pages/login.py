@@ -17,12 +17,6 @@ def login() -> rx.Component:
         heading("Se connecter"),
         rx.el.div(
             section(
-                heading("Avec FranceConnect", level=2),
-                franceconnect_button(),
-            )
-            if franceconnect_available()
-            else rx.fragment(),
-            section(
                 heading("Avec votre adresse électronique", level=2)
                 if franceconnect_available()
                 else rx.fragment(),
@@ -54,6 +48,12 @@ def login() -> rx.Component:
                     no_validate=True,
                 ),
             ),
+            section(
+                heading("Ou avec FranceConnect", level=2),
+                franceconnect_button(),
+            )
+            if franceconnect_available()
+            else rx.fragment(),
             section(
                 heading("Vous n'avez pas de compte ?", level=2),
                 paragraph("Créez-le en quelques minutes avec votre permis de conduire à portée de main."),
