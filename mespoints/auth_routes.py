@@ -72,13 +72,14 @@ async def session_from_ticket(request: Request) -> Response:
     response = RedirectResponse(
         get_settings().page_url(routes.safe_next(str(form.get("suite", "")))), status_code=303
     )
+    https = get_settings().uses_https
     response.set_cookie(
-        sessions.SESSION_COOKIE,
+        sessions.session_cookie_name(https=https),
         session_id,
         max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds()),
         path="/",
         httponly=True,
-        secure=get_settings().uses_https,
+        secure=https,
         samesite="lax",
     )
     return response
@@ -87,7 +88,9 @@ async def session_from_ticket(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     if not same_site(request):
         return forbidden()
-    session_id = request.cookies.get(sessions.SESSION_COOKIE)
+    https = get_settings().uses_https
+    cookie = sessions.session_cookie_name(https=https)
+    session_id = request.cookies.get(cookie)
     closed = (await request.form()).get("ferme") == "1"
     response: Response = RedirectResponse(
         get_settings().page_url(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}"), status_code=303
@@ -104,7 +107,7 @@ async def logout(request: Request) -> Response:
             from mespoints.franceconnect_routes import logout_at_provider
 
             response = await logout_at_provider(ended) or response
-    response.delete_cookie(sessions.SESSION_COOKIE, path="/", httponly=True, samesite="lax")
+    response.delete_cookie(cookie, path="/", secure=https, httponly=True, samesite="lax")
     return response
 
 

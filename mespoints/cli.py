@@ -131,6 +131,14 @@ def _import_feed(args: argparse.Namespace, engine: Engine) -> int:
         reason = _OS_ERRORS_FR.get(type(error)) or error.strerror or str(error)
         print(f"Impossible de lire le fichier « {args.path} » : {reason}", file=sys.stderr)
         return EXIT_INVALID_LINES
+    if report.lines == 0:
+        # An empty or truncated transfer must not pass for an import with nothing to change.
+        print(
+            f"Le fichier « {args.path} » ne contient aucune ligne de permis : le transfert est peut-être"
+            " vide ou interrompu. Rien n'a été importé.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID_LINES
     print(
         f"Import terminé : {report.lines} ligne(s) lue(s), {report.imported} enregistrée(s),"
         f" {report.rejected} rejetée(s)."
@@ -164,10 +172,12 @@ def _licence(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _demo_data(args: argparse.Namespace, engine: Engine) -> int:
-    from mespoints.services.demo import load_demo_data
+    from mespoints.services.demo import DEMO_ACCOUNTS_REFUSED, demo_accounts_allowed, load_demo_data
 
     report = load_demo_data(engine)
     print(f"Données de démonstration chargées : {report.imported} permis.")
+    if not demo_accounts_allowed():
+        print(DEMO_ACCOUNTS_REFUSED)
     return EXIT_OK
 
 

@@ -63,8 +63,12 @@ def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path
 
 
 def set_session_cookie(response: Response, session_id: str) -> None:
+    """The same cookie as a password login's (auth_routes.session_from_ticket): __Host- on https."""
     _set_cookie(
-        response, sessions.SESSION_COOKIE, session_id, max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds())
+        response,
+        sessions.session_cookie_name(https=get_settings().uses_https),
+        session_id,
+        max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds()),
     )
 
 

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mespoints import routes
 from mespoints.db.engine import get_engine, read_only_connection
+from mespoints.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,10 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        # Over https, browsers are told to come back over https only (a year, subdomains too).
+        self.headers = dict(SECURITY_HEADERS)
+        if get_settings().uses_https:
+            self.headers[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,8 +74,8 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in SECURITY_HEADERS]
-                headers += list(SECURITY_HEADERS.items())
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in self.headers]
+                headers += list(self.headers.items())
                 if not immutable:
                     headers = [(k, v) for k, v in headers if k.lower() != b"cache-control"]
                     headers.append((b"cache-control", b"no-store"))

@@ -24,7 +24,7 @@ NUMBER = "120575100123"
 
 
 def worked_example(number: str = NUMBER) -> dict[str, Any]:
-    """The worked example of docs/points-rules.md: a definitive licence, a C4 then a C3 infraction."""
+    """The worked example of docs/law.md: a definitive licence, a C4 then a C3 infraction."""
     return {
         "licence_number": number,
         "format": "card",
@@ -90,6 +90,64 @@ def test_import_feed_reports_each_invalid_line_and_exits_1(database, tmp_path, c
 def test_import_feed_of_a_missing_file_says_so_and_exits_1(database, tmp_path, capsys) -> None:
     assert main(["import-feed", str(tmp_path / "missing.jsonl")]) == 1
     assert "Impossible de lire le fichier" in capsys.readouterr().err
+
+
+def test_import_feed_rejects_a_line_with_a_duplicated_json_key_with_its_reason(
+    database, tmp_path, capsys
+) -> None:
+    line = json.dumps(worked_example("AB12345"))
+    duplicated_top = line.replace('"format": "card"', '"format": "card", "format": "three_part"')
+    duplicated_event = line.replace('"points": 4', '"points": 4, "points": 1')
+    feed = write_lines(tmp_path / "feed.jsonl", worked_example(), duplicated_top, duplicated_event)
+    assert main(["import-feed", str(feed)]) == 1
+    out, err = capsys.readouterr()
+    assert "1 enregistrée(s), 2 rejetée(s)" in out
+    assert err.splitlines() == [
+        "ligne 2 : clé JSON en double « format »",
+        "ligne 3 : clé JSON en double « points »",
+    ]
+
+
+@pytest.mark.parametrize("content", ["", "\n\n   \n"], ids=["empty", "blank_lines"])
+def test_import_feed_of_a_file_without_any_licence_line_says_so_and_exits_1(
+    database, tmp_path, capsys, content: str
+) -> None:
+    feed = tmp_path / "transfer.jsonl"
+    feed.write_text(content, encoding="utf-8")
+    assert main(["import-feed", str(feed)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "ne contient aucune ligne de permis" in err
+    assert "vide ou interrompu" in err
+    assert national_file.is_empty(get_engine())
+
+
+def test_licence_json_shows_a_restoration_cancelled_by_an_offence_recorded_late(
+    database, tmp_path, capsys
+) -> None:
+    record = worked_example()
+    # Committed inside INF-2's six months (2023-09-01 → 2024-03-01), recorded only in May 2024.
+    record["events"].append(
+        {"id": "INF-3", "kind": "infraction", "committed_at": "2024-01-20T07:30:00",
+         "effective_on": "2024-05-14", "offence_class": "C4", "points": 2}
+    )  # fmt: skip
+    main(["import-feed", str(write_lines(tmp_path / "feed.jsonl", record))])
+    capsys.readouterr()
+    assert main(["licence", NUMBER, "--as-of", "2024-05-13", "--json"]) == 0
+    before = json.loads(capsys.readouterr().out)
+    assert (before["balance"], before["history"][-1]["rule"]) == (8, "six_month")
+    assert main(["licence", NUMBER, "--as-of", "2024-05-14", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [(item["date"], item["points"], item["balance_after"], item["rule"], item["event_id"])
+            for item in answer["history"][-3:]] == [
+        ("2024-03-01", 1, 8, "six_month", "INF-2"),
+        ("2024-05-14", -1, 7, "restoration_cancelled", "INF-3"),
+        ("2024-05-14", -2, 5, "withdrawal", "INF-3"),
+    ]  # fmt: skip
+    assert answer["balance"] == 5
+    assert [item["rule"] for item in answer["forecast"]] == ["full_restoration"]
+    assert main(["licence", NUMBER, "--as-of", "2024-05-14"]) == 0
+    assert "annulation d'une récupération de points accordée trop tôt (INF-3)" in capsys.readouterr().out
 
 
 def test_licence_json_gives_the_engine_answer_for_that_day(database, tmp_path, capsys) -> None:
@@ -164,9 +222,13 @@ def test_licence_json_answers_for_a_far_future_event_stored_before_the_feed_chec
     assert main(["licence", "FUTUR12345", "--as-of", "2025-01-01", "--json"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert [(item["date"], item["rule"]) for item in json.loads(out)["forecast"]] == [
-        ("9995-01-01", "withdrawal"),
-        ("9997-01-01", "full_restoration"),
+    # The forecast holds no withdrawal: the file knows the offence only from its effective day.
+    assert json.loads(out)["forecast"] == []
+    assert main(["licence", "FUTUR12345", "--as-of", "9995-01-01", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert [(item["date"], item["rule"]) for item in answer["history"]][-1] == ("9995-01-01", "withdrawal")
+    assert [(item["date"], item["rule"]) for item in answer["forecast"]] == [
+        ("9997-01-01", "full_restoration")
     ]
     assert main(["licence", "FUTUR12345", "--as-of", "9999-12-31"]) == 0
     assert "Solde : 12 points sur 12" in capsys.readouterr().out

@@ -18,9 +18,9 @@ def test_a_local_portal_without_issuer_uses_the_demo_provider_under_its_own_addr
     assert config.scopes == "openid given_name family_name birthdate email"
 
 
-@pytest.mark.parametrize("base_url", ["https://mespoints.example.fr", "http://192.0.2.10:3000"])
+@pytest.mark.parametrize("base_url", ["https://mespoints.example.fr", "https://192.0.2.10:3000"])
 def test_a_public_portal_without_issuer_has_no_franceconnect_at_all(base_url: str) -> None:
-    settings = Settings(base_url=base_url)
+    settings = Settings(base_url=base_url, secret_key="une phrase secrete assez longue pour les tests")
     assert not demo_enabled(settings)
     assert provider_config(settings) is None
 

@@ -152,3 +152,87 @@ def test_an_event_handler_failing_on_the_database_shows_the_unavailable_page(cap
     other = on_backend_exception(ValueError("bug"))
     assert "/service-indisponible" not in str(other)
     assert "unhandled error in an event handler" in caplog.text
+
+
+# --- the session cookie on a portal in service (issue 7, item 7) -------------------------------
+
+PUBLIC_KEY = "b2K5n0kqkz3n0Jw8fQe0Jm6cJtQy4xq1m2p3r4s5t6U="
+
+
+@pytest.fixture
+def demo_ticket(sqlite_engine):
+    """A one-time login ticket of a demo account (created while the portal is local)."""
+    from sqlmodel import Session, select
+
+    from mespoints.db.accounts import Account
+    from mespoints.services import sessions
+    from mespoints.services.clock import utcnow
+    from mespoints.services.demo import DEMO_ACCOUNTS, load_demo_data
+
+    load_demo_data(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        account_id = session.exec(select(Account.id).where(Account.email == DEMO_ACCOUNTS[0].email)).one()
+    assert account_id is not None
+    return sessions.create_login_ticket(engine=sqlite_engine, account_id=account_id, now=utcnow())
+
+
+@pytest.fixture
+def public_https(monkeypatch):
+    """The portal in service at https://points.example.fr."""
+    from mespoints.settings import get_settings
+
+    monkeypatch.setenv("MESPOINTS_BASE_URL", "https://points.example.fr")
+    monkeypatch.setenv("MESPOINTS_SECRET_KEY", PUBLIC_KEY)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def cookie_state(header: str):
+    """What `session_id_of` reads of a Reflex state: the Cookie header of its connection."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(router=SimpleNamespace(headers=SimpleNamespace(cookie=header)))
+
+
+def test_on_https_the_session_cookie_is_host_prefixed_secure_and_httponly(demo_ticket, public_https, client):
+    from mespoints.state.auth import session_id_of
+
+    response = client.post("/auth/session", data={"ticket": demo_ticket, "suite": "/compte"})
+    assert response.status_code == 303 and response.headers["location"] == "/compte"
+    set_cookie = response.headers["set-cookie"]
+    name, _, rest = set_cookie.partition("=")
+    assert name == "__Host-mpp_session"
+    attributes = [part.strip().lower() for part in rest.split(";")[1:]]
+    assert {"secure", "httponly", "path=/", "samesite=lax"} <= set(attributes)
+    assert not any(attribute.startswith("domain") for attribute in attributes)
+    session_id = rest.split(";")[0]
+    # The state reads that very cookie, and ignores a plain one (which a sibling host could plant).
+    assert session_id_of(cookie_state(f"__Host-mpp_session={session_id}")) == session_id  # type: ignore[arg-type]
+    assert session_id_of(cookie_state(f"mpp_session={session_id}")) is None  # type: ignore[arg-type]
+
+
+def test_on_https_logout_ends_the_session_of_the_host_prefixed_cookie(
+    demo_ticket, public_https, client, sqlite_engine
+):
+    from mespoints.services import sessions
+    from mespoints.services.clock import utcnow
+
+    session_id = client.post("/auth/session", data={"ticket": demo_ticket}).cookies["__Host-mpp_session"]
+    assert sessions.resolve_session(engine=sqlite_engine, session_id=session_id, now=utcnow())
+    client.cookies.set("__Host-mpp_session", session_id)
+    response = client.post("/auth/logout")
+    assert response.status_code == 303
+    assert response.headers["set-cookie"].startswith('__Host-mpp_session="";')
+    assert "secure" in response.headers["set-cookie"].lower()
+    assert sessions.resolve_session(engine=sqlite_engine, session_id=session_id, now=utcnow()) is None
+
+
+def test_on_local_http_the_cookie_keeps_its_plain_name_without_secure(demo_ticket, client):
+    from mespoints.state.auth import session_id_of
+
+    response = client.post("/auth/session", data={"ticket": demo_ticket})
+    set_cookie = response.headers["set-cookie"]
+    assert set_cookie.startswith("mpp_session=") and "secure" not in set_cookie.lower()
+    session_id = set_cookie.split(";")[0].partition("=")[2]
+    assert session_id_of(cookie_state(f"mpp_session={session_id}")) == session_id  # type: ignore[arg-type]

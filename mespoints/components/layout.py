@@ -129,6 +129,7 @@ def footer() -> rx.Component:
         ("Accessibilité : partiellement conforme", routes.ACCESSIBILITY),
         ("Données personnelles", routes.PERSONAL_DATA),
         ("Conditions générales d'utilisation", routes.TERMS),
+        ("Comprendre le calcul de vos points", routes.UNDERSTANDING),
     ]
     return rx.el.footer(
         rx.el.div(

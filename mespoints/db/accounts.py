@@ -76,8 +76,10 @@ class AccountToken(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=DateTime())
     expires_at: dt.datetime = Field(sa_type=DateTime())
     used_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
-    # Email change only: the address to switch to once confirmed.
+    # Email change: the address to switch to once confirmed. « Ce n'était pas moi »: the address
+    # to keep (or give back), and in changed_email the address the change was moving to.
     new_email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
+    changed_email: str | None = Field(default=None, sa_column=Column(String(254), nullable=True))
 
 
 class AccountSession(SQLModel, table=True):

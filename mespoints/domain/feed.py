@@ -111,7 +111,57 @@ def parse_feed_line(line: str | bytes) -> FeedLicence | list[str]:
             except UnicodeDecodeError as not_utf8:
                 return [f"la ligne n'est pas en UTF-8 valide (octet {not_utf8.start + 1})"]
         return [_json_error_fr(str(error))]
+    if _key_ends(line) != _count_keys(data):
+        # The parser keeps the last of duplicated keys: a line that holds one is rejected.
+        duplicate = _first_duplicate_key(line)
+        if duplicate is not None:
+            return [f"clé JSON en double « {duplicate} »"]
     return validate_feed_record(data)
+
+
+# Every key of a JSON text ends with a quote, spaces and a colon; so may a string value, rarely.
+_KEY_END = re.compile(r'"\s*:')
+_KEY_END_BYTES = re.compile(rb'"\s*:')
+
+
+def _key_ends(line: str | bytes) -> int:
+    """At least the number of keys in the line's text; equal when no string value holds `":`."""
+    pattern = _KEY_END_BYTES if isinstance(line, bytes) else _KEY_END
+    return len(pattern.findall(line))  # type: ignore[arg-type]
+
+
+def _count_keys(value: object) -> int:
+    """The number of keys of the decoded value, nested ones included (duplicates count once)."""
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(item) for item in value.values())
+    if isinstance(value, list):
+        return sum(_count_keys(item) for item in value)
+    return 0
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
+def _first_duplicate_key(line: str | bytes) -> str | None:
+    """The first key that an object of the line holds twice, or None (the slow, exact check)."""
+    try:
+        json.loads(line, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as duplicate:
+        return duplicate.key
+    except ValueError:
+        return None
+    return None
 
 
 # The parser's messages (jiter's), by their start, in French.

@@ -10,34 +10,62 @@ import datetime as dt
 
 from babel.dates import get_month_names
 
-from mespoints.domain.points import Assessment, Change
+from mespoints.domain.points import Assessment, Change, LetterCode, Rule, Status
 
 RULE_LABELS_FR: dict[str, str] = {
-    "withdrawal": "retrait de points",
-    "six_month": "récupération d'un point après 6 mois sans infraction",
-    "full_restoration": "récupération de tous les points après 2 ou 3 ans sans infraction",
-    "ten_year": "restitution des points de l'infraction 10 ans après",
-    "stage": "stage de sensibilisation à la sécurité routière",
-    "probation_increment": "majoration annuelle du permis probatoire",
-    "invalidation": "invalidation du permis (solde nul)",
+    Rule.WITHDRAWAL: "retrait de points",
+    Rule.SIX_MONTH: "récupération d'un point après 6 mois sans infraction",
+    Rule.FULL_RESTORATION: "récupération de tous les points après 2 ou 3 ans sans infraction",
+    Rule.TEN_YEAR: "restitution des points de l'infraction 10 ans après",
+    Rule.STAGE: "stage de sensibilisation à la sécurité routière",
+    Rule.PROBATION_INCREMENT: "majoration annuelle du permis probatoire",
+    Rule.INVALIDATION: "invalidation du permis (solde nul)",
+    Rule.RESTORATION_CANCELLED: "annulation d'une récupération de points accordée trop tôt",
+}
+
+# The anchor of each rule on the public page « Comprendre le calcul de vos points » (routes.UNDERSTANDING).
+RULE_ANCHORS: dict[str, str] = {
+    Rule.WITHDRAWAL: "retrait-de-points",
+    Rule.INVALIDATION: "invalidation",
+    Rule.PROBATION_INCREMENT: "majoration-probatoire",
+    Rule.SIX_MONTH: "recuperation-apres-six-mois",
+    Rule.FULL_RESTORATION: "recuperation-totale",
+    Rule.TEN_YEAR: "restitution-apres-dix-ans",
+    Rule.STAGE: "stage-de-sensibilisation",
+    Rule.RESTORATION_CANCELLED: "annulation-d-une-recuperation",
+}
+
+# What a worried driver needs to read next to a row of each rule (the dashboard shows it).
+RULE_EXPLANATIONS_FR: dict[str, str] = {
+    Rule.RESTORATION_CANCELLED: (
+        "Des points vous avaient été rendus (récupération après 6 mois ou après 2 ou 3 ans sans "
+        "infraction, ou majoration du permis probatoire) alors qu'une infraction commise pendant cette "
+        "période n'était pas encore enregistrée. Elle vient de l'être : la loi ne rend ces points que si "
+        "aucune infraction n'a été commise pendant la période, donc ils vous sont repris aujourd'hui. "
+        "Ce n'est pas une nouvelle sanction, et les dates passées de votre historique ne changent pas."
+    ),
 }
 
 LETTER_MEANINGS_FR: dict[str, str] = {
-    "48": "Information : des points ont été retirés de votre permis.",
-    "48N": (
+    LetterCode.INFORMATION: "Information : des points ont été retirés de votre permis.",
+    LetterCode.PROBATION_STAGE: (
         "Permis probatoire : retrait d'au moins 3 points ; un stage de sensibilisation "
         "est obligatoire dans les 4 mois."
     ),
-    "48M": "Il vous reste 6 points ou moins : un stage de sensibilisation vous est recommandé.",
-    "48SI": (
+    LetterCode.STAGE_RECOMMENDED: (
+        "Il vous reste 6 points ou moins : un stage de sensibilisation vous est recommandé."
+    ),
+    LetterCode.INVALIDATION: (
         "Votre solde est nul : votre permis est invalidé et doit être remis à la préfecture "
         "dans les 10 jours."
     ),
-    "46": "Information : des points vous ont été restitués avec le temps.",
-    "47": "Information : des points vous ont été restitués après un stage de sensibilisation.",
+    LetterCode.RESTORED_BY_TIME: "Information : des points vous ont été restitués avec le temps.",
+    LetterCode.RESTORED_BY_STAGE: (
+        "Information : des points vous ont été restitués après un stage de sensibilisation."
+    ),
 }
 
-STATUS_LABELS_FR: dict[str, str] = {"valid": "valide", "invalidated": "invalidé"}
+STATUS_LABELS_FR: dict[str, str] = {Status.VALID: "valide", Status.INVALIDATED: "invalidé"}
 
 _MONTHS_FR: dict[int, str] = dict(get_month_names("wide", locale="fr_FR"))
 

@@ -14,4 +14,5 @@ def register_all() -> None:
         password,
         signup,
         unavailable,
+        understanding,
     )

@@ -238,6 +238,34 @@ def cancel_email_change() -> rx.Component:
             rx.match(
                 EmailChangeCancelState.result,
                 (
+                    "done",
+                    rx.fragment(
+                        rx.el.p(
+                            "Si vous n'avez pas demandé à changer l'adresse électronique de votre compte, "
+                            "quelqu'un connaît votre mot de passe. Ce bouton annule le changement (ou le "
+                            "défait s'il a déjà eu lieu), ferme toutes les sessions ouvertes sur votre "
+                            "compte et désactive le mot de passe actuel : vous en choisirez un nouveau "
+                            "juste après.",
+                            margin="0 0 1rem",
+                        ),
+                        rx.el.button(
+                            "Annuler le changement et protéger mon compte",
+                            type="button",
+                            style=styles.button_danger,
+                            on_click=EmailChangeCancelState.confirm,
+                        ),
+                    ),
+                ),
+                (
+                    "taken",
+                    rx.el.p(
+                        "Votre ancienne adresse est maintenant celle d'un autre compte : elle ne peut pas "
+                        "vous être rendue. Écrivez au service indiqué dans les mentions légales.",
+                        role="alert",
+                        style=styles.alert_error,
+                    ),
+                ),
+                (
                     "expired",
                     rx.el.p(
                         "Ce lien a expiré. Si quelqu'un a changé l'adresse de votre compte, choisissez un "
@@ -250,12 +278,13 @@ def cancel_email_change() -> rx.Component:
                 (
                     "invalid",
                     rx.el.p(
-                        "Ce lien n'est pas valable ou a déjà été utilisé.",
+                        "Ce lien n'est pas valable, a déjà été utilisé, ou l'adresse de votre compte a "
+                        "changé depuis qu'il a été envoyé.",
                         role="alert",
                         style=styles.alert_error,
                     ),
                 ),
-                rx.el.p("Annulation en cours…", aria_live="polite"),
+                rx.el.p("Vérification du lien…", aria_live="polite"),
             ),
             rx.el.p(link("Mot de passe oublié", routes.PASSWORD_FORGOTTEN), margin="1rem 0 0"),
         ),

@@ -133,6 +133,19 @@ def chart_section() -> rx.Component:
     return section(heading("Évolution de votre solde", level=2), balance_chart(S.chart))
 
 
+def rule_link(row: rx.Var) -> rx.Component:
+    """The row's rule, linked to its explanation on « Comprendre le calcul de vos points »."""
+    return rx.el.a(
+        row.rule_label,
+        href=row.rule_href,
+        display="block",
+        font_size="0.9rem",
+        color=styles.PRIMARY,
+        text_decoration="underline",
+        margin_top="0.2rem",
+    )
+
+
 def history_row(row: rx.Var) -> rx.Component:
     return rx.el.tr(
         rx.el.th(row.date, scope="row", style=row_head_cell),
@@ -141,6 +154,7 @@ def history_row(row: rx.Var) -> rx.Component:
             rx.cond(
                 row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
             ),
+            rule_link(row),
             style=cell,
         ),
         rx.el.td(row.place, style=cell),
@@ -176,6 +190,7 @@ def forecast_row(row: rx.Var) -> rx.Component:
             rx.cond(
                 row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
             ),
+            rule_link(row),
             style=cell,
         ),
         rx.el.td(row.points, style=number_cell),
@@ -304,7 +319,8 @@ def simulation_result() -> rx.Component:
             S.simulated,
             rx.el.div(
                 heading("Résultat de la simulation", level=3),
-                rx.el.p(S.simulation_summary, style=styles.alert_info, margin_bottom="1rem"),
+                rx.el.p(S.simulation_summary, style=styles.alert_info, margin_bottom="0.5rem"),
+                para(S.simulation_fine, color=styles.MUTED),
                 rx.cond(
                     S.simulation_letters.length() > 0,
                     letters_table(

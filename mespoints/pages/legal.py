@@ -145,7 +145,10 @@ def personal_data() -> rx.Component:
             "Quand un changement d'adresse électronique est demandé, votre adresse actuelle est prévenue "
             "tout de suite, avec un lien « Ce n'était pas moi » (valable "
             f"{duration_fr(EMAIL_CHANGE_CANCEL_VALIDITY)}) qui annule le changement, même déjà fait, "
-            "ferme toutes les sessions et vous mène au choix d'un nouveau mot de passe.",
+            "ferme toutes les sessions, désactive le mot de passe que quelqu'un d'autre connaît et vous "
+            "mène au choix d'un nouveau.",
+            "Une inscription qui n'a pas été activée ne retient ni votre adresse ni votre permis, et ne "
+            "devient jamais un compte sans passer par le lien envoyé à l'adresse.",
             "Un nouveau mot de passe (changé ou réinitialisé) annule toute demande de changement "
             "d'adresse en cours et ferme les autres sessions.",
             "Après plusieurs mots de passe erronés, la connexion est ralentie pour cette adresse et pour le "

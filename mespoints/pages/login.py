@@ -58,6 +58,12 @@ def login() -> rx.Component:
                 heading("Vous n'avez pas de compte ?", level=2),
                 paragraph("Créez-le en quelques minutes avec votre permis de conduire à portée de main."),
                 button_link("Créer un compte", routes.SIGNUP, primary=False),
+                paragraph(
+                    "Vous venez de créer votre compte ? Activez-le d'abord avec le lien reçu par "
+                    "courriel : la connexion n'est possible qu'ensuite. ",
+                    link("Recevoir un nouveau lien d'activation", routes.ACTIVATION_RESEND),
+                    margin="1rem 0 0",
+                ),
             ),
             max_width=styles.FORM_WIDTH,
         ),

@@ -22,7 +22,10 @@ def unavailable() -> rx.Component:
                 "continue, revenez plus tard."
             ),
             rx.el.div(
-                rx.link("Réessayer", href=UnavailableState.back_to, style=styles.button_primary),
+                rx.cond(
+                    UnavailableState.back_to != "",
+                    rx.link("Réessayer", href=UnavailableState.back_to, style=styles.button_primary),
+                ),
                 button_link("Revenir à l'accueil", routes.HOME, primary=False),
                 display="flex",
                 flex_wrap="wrap",

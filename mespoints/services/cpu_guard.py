@@ -40,6 +40,25 @@ async def run_cpu_bound(function: Callable[P, T], /, *args: P.args, **kwargs: P.
         return await asyncio.to_thread(function, *args, **kwargs)
 
 
+_side_lanes: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+
+async def run_if_idle(
+    function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+) -> tuple[bool, T | None]:
+    """Optional work (the strength meter) in a thread of its own, one at a time per worker:
+    (False, None) at once when that lane is busy, so it never queues and never takes one of the
+    CPU_SLOTS that logins and password steps need."""
+    loop = asyncio.get_running_loop()
+    lane = _side_lanes.get(loop)
+    if lane is None:
+        lane = _side_lanes[loop] = asyncio.Lock()
+    if lane.locked():
+        return False, None
+    async with lane:
+        return True, await asyncio.to_thread(function, *args, **kwargs)
+
+
 class Window:
     """At most `max_events` per key within `seconds` (sliding), in this process's memory."""
 

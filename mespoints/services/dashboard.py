@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, bindparam, select
 
+from mespoints import routes
 from mespoints.db.national_file import Holder, Licence, LicenceEvent
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry, entry_by_code
@@ -26,13 +27,23 @@ from mespoints.domain.points import (
     Assessment,
     Change,
     Letter,
+    LetterCode,
+    Rule,
+    Status,
     add_months,
     add_years,
     assess,
     simulate,
     simulated_offence,
 )
-from mespoints.domain.points_text import LETTER_MEANINGS_FR, RULE_LABELS_FR, format_date_fr, points_fr
+from mespoints.domain.points_text import (
+    LETTER_MEANINGS_FR,
+    RULE_ANCHORS,
+    RULE_EXPLANATIONS_FR,
+    RULE_LABELS_FR,
+    format_date_fr,
+    points_fr,
+)
 from mespoints.domain.records import Infraction, LicenceFacts, Stage
 from mespoints.services.national_file import event_from_row
 
@@ -63,6 +74,8 @@ class HistoryRow:
     detail: str  # e.g. the day an infraction was committed
     points: str  # signed: "-4", "+1", "0"
     balance_after: str
+    rule_label: str = ""  # the rule in a few words, a link to its explanation
+    rule_href: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +89,8 @@ class ForecastRow:
     detail: str  # which infraction or stage it comes from
     points: str
     balance_after: str
+    rule_label: str = ""
+    rule_href: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +180,8 @@ class SimulationResult:
     forecast: list[ForecastRow]
     # R4: invalidated before the offence would take effect; it would withdraw nothing, change nothing.
     already_invalidated: bool = False
+    # The fine and what may follow, as the scale in force on the offence's day has them.
+    fine_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -312,10 +329,11 @@ def simulation_result(
     withdrawn = -sum(
         change.points
         for change in (*assessment.history, *assessment.forecast)
-        if change.event_id == SIMULATION_EVENT_ID and change.rule == "withdrawal"
+        if change.event_id == SIMULATION_EVENT_ID and change.rule is Rule.WITHDRAWAL
     )
+    in_force = offence.on(committed_on)
     letters = [letter for letter in assessment.letters if letter.event_id == SIMULATION_EVENT_ID]
-    invalidated = assessment.status == "invalidated"
+    invalidated = assessment.status is Status.INVALIDATED
     day_label = format_date_fr(committed_on)
     # R4: a licence invalidated by recorded offences on or before that day loses nothing more.
     invalidated_on = assessment.invalidated_on
@@ -323,12 +341,20 @@ def simulation_result(
         invalidated_on is not None
         and invalidated_on <= committed_on
         and not any(
-            change.rule == "invalidation" and change.event_id == SIMULATION_EVENT_ID
+            change.rule is Rule.INVALIDATION and change.event_id == SIMULATION_EVENT_ID
             for change in assessment.history
         )
     )
     nothing_changes = "ne retirerait aucun point et ne changerait rien à votre situation."
-    if already_invalidated and invalidated_on is not None and invalidated_on <= as_of:
+    if in_force.points == 0:
+        # Décret 2023-1150: such an offence carries no point any more; it blocks no restoration either.
+        already_invalidated = False
+        summary = (
+            f"Commise le {day_label}, cette infraction n'entraîne aucun retrait de points : seule l'amende "
+            "est due. Elle ne retarde aucune récupération de points. Votre solde resterait de "
+            f"{points_label(assessment.balance, assessment.maximum)}."
+        )
+    elif already_invalidated and invalidated_on is not None and invalidated_on <= as_of:
         summary = (
             f"Votre permis est déjà invalidé depuis le {format_date_fr(invalidated_on)} (solde nul) : "
             f"cette infraction {nothing_changes}"
@@ -361,7 +387,42 @@ def simulation_result(
         letters=[_letter_row(letter, events) for letter in letters],
         forecast=[_forecast_row(change, events) for change in assessment.forecast],
         already_invalidated=already_invalidated,
+        fine_label=fine_label(offence, committed_on),
     )
+
+
+def fine_label(offence: ScaleEntry, committed_on: dt.date) -> str:
+    """« Contravention de 4e classe : amende forfaitaire de 135 € (90 € minorée, 375 € majorée). »"""
+    version = offence.on(committed_on)
+    fine = version.fine
+    if version.offence_class == "DELIT":
+        text = "Délit"
+        if fine.maximum:
+            text += f" : jusqu'à {fine.maximum:,} € d'amende".replace(",", "\u202f")
+        if fine.forfaitaire:
+            text += (
+                f" ; amende forfaitaire délictuelle de {fine.forfaitaire} € ({fine.minoree} € minorée, "
+                f"{fine.majoree} € majorée)"
+            )
+    else:
+        text = f"Contravention de {version.offence_class[1]}e classe"
+        if fine.forfaitaire:
+            text += f" : amende forfaitaire de {fine.forfaitaire} €"
+            if fine.minoree:
+                text += f" ({fine.minoree} € minorée, {fine.majoree} € majorée)"
+        elif fine.maximum:
+            text += f" : jusqu'à {fine.maximum:,} € d'amende".replace(",", "\u202f")
+    follows = [
+        label
+        for wanted, label in (
+            (offence.suspension, "une suspension du permis"),
+            (offence.confiscation, "la confiscation du véhicule"),
+        )
+        if wanted
+    ]
+    if follows:
+        text += f". Peut aussi entraîner {' et '.join(follows)}"
+    return f"{text} (article {offence.article} du Code de la route)."
 
 
 def _parse_offence(code: str) -> tuple[ScaleEntry | None, str]:
@@ -397,6 +458,11 @@ def points_label(balance: int, maximum: int) -> str:
     return f"{points_fr(balance)} sur {maximum}"
 
 
+def rule_href(rule: str) -> str:
+    """Where the public page « Comprendre le calcul de vos points » explains the rule."""
+    return f"{routes.UNDERSTANDING}#{RULE_ANCHORS[rule]}"
+
+
 def _rule_label(rule: str) -> str:
     label = RULE_LABELS_FR[rule]
     return label[:1].upper() + label[1:]
@@ -420,8 +486,8 @@ def _events_by_id(facts: LicenceFacts) -> dict[str, Infraction | Stage]:
 def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> HistoryRow:
     event = events.get(change.event_id or "")
     label, place, detail = _rule_label(change.rule), "", ""
-    if isinstance(event, Infraction) and change.rule == "withdrawal":
-        label = event.label or _rule_label("withdrawal")
+    if isinstance(event, Infraction) and change.rule is Rule.WITHDRAWAL:
+        label = event.label or _rule_label(Rule.WITHDRAWAL)
         place = event.place
         detail = (
             f"Infraction commise le {format_date_fr(event.committed_at.date())} ; points retirés le "
@@ -442,6 +508,8 @@ def _history_row(change: Change, events: dict[str, Infraction | Stage]) -> Histo
         detail=detail,
         points=_signed(change.points),
         balance_after=str(change.balance_after),
+        rule_label=_rule_label(change.rule),
+        rule_href=rule_href(change.rule),
     )
 
 
@@ -461,12 +529,14 @@ def _forecast_row(change: Change, events: dict[str, Infraction | Stage]) -> Fore
         detail=detail,
         points=_signed(change.points),
         balance_after=str(change.balance_after),
+        rule_label=_rule_label(change.rule),
+        rule_href=rule_href(change.rule),
     )
 
 
 def _credit_label(change: Change, event: Infraction | Stage | None) -> str:
     """The rule in plain French; for R6, with its actual period (2 or 3 years)."""
-    if change.rule == "full_restoration" and isinstance(event, Infraction):
+    if change.rule is Rule.FULL_RESTORATION and isinstance(event, Infraction):
         short = add_years(event.effective_on, FULL_RESTORATION_YEARS) == change.date
         years = FULL_RESTORATION_YEARS if short else FULL_RESTORATION_YEARS_SERIOUS  # R6
         return f"Récupération de la totalité des points après {years} ans sans infraction"
@@ -474,9 +544,13 @@ def _credit_label(change: Change, event: Infraction | Stage | None) -> str:
 
 
 def _because_of(change: Change, event: Infraction) -> str:
-    if change.rule == "full_restoration":
+    if change.rule is Rule.RESTORATION_CANCELLED:
+        return (
+            f"Infraction enregistrée ce jour : {_about_infraction(event)} {RULE_EXPLANATIONS_FR[change.rule]}"
+        )
+    if change.rule is Rule.FULL_RESTORATION:
         return f"Dernière infraction : {_about_infraction(event)}"  # R6 counts from the last one
-    if change.rule in ("six_month", "ten_year"):
+    if change.rule in (Rule.SIX_MONTH, Rule.TEN_YEAR):
         return f"Infraction concernée : {_about_infraction(event)}"
     return _about_infraction(event)
 
@@ -588,7 +662,7 @@ def _probation(assessment: Assessment, facts: LicenceFacts) -> ProbationInfo:
         lines.append(
             f"Votre maximum est déjà de {MAXIMUM_POINTS} points : aucune majoration n'est plus nécessaire."
         )
-    if any(letter.code == "48N" for letter in assessment.letters):
+    if any(letter.code is LetterCode.PROBATION_STAGE for letter in assessment.letters):
         lines.append(
             "En période probatoire, un retrait de 3 points ou plus oblige à suivre un stage de "
             f"sensibilisation dans les {COMPULSORY_STAGE_MONTHS} mois (lettre 48N)."
@@ -642,7 +716,7 @@ def _stage(assessment: Assessment, facts: LicenceFacts) -> StageInfo:
 
 def _compulsory_stage_deadline(assessment: Assessment, facts: LicenceFacts) -> dt.date | None:
     """R9: the end of the 4 months after the last 48N letter, if no stage was finished since."""
-    letters_48n = [letter for letter in assessment.letters if letter.code == "48N"]
+    letters_48n = [letter for letter in assessment.letters if letter.code is LetterCode.PROBATION_STAGE]
     if not letters_48n:
         return None
     sent_on = letters_48n[-1].date

@@ -1,4 +1,8 @@
-"""Demo national file and demo accounts: what `make run` loads into an empty database."""
+"""Demo national file and demo accounts: what `make run` loads into an empty database.
+
+The demo accounts' passwords are published (README, start-up banner): they are created only
+when MESPOINTS_BASE_URL is local, never on a portal in service.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from mespoints.db.national_file import Holder, Licence
 from mespoints.domain.licence_number import normalize_name
 from mespoints.services import national_file, security
 from mespoints.services.clock import utcnow
+from mespoints.settings import get_settings
 
 DEMO_FEED = Path(__file__).resolve().parent.parent / "data" / "demo_feed.jsonl"
 
@@ -68,8 +73,24 @@ def _licence_of(session, person: DemoAccount) -> str | None:  # type: ignore[no-
     return next((number for number, last_name in rows if normalize_name(last_name) == wanted), None)
 
 
+DEMO_ACCOUNTS_REFUSED = (
+    "Pas de comptes de démonstration : leurs mots de passe sont publics et MESPOINTS_BASE_URL"
+    " n'est pas une adresse locale."
+)
+
+
+def demo_accounts_allowed() -> bool:
+    """Accounts with published passwords exist only on a developer's machine."""
+    return get_settings().base_url_is_local
+
+
 def create_demo_accounts(engine: Engine) -> list[DemoAccount]:
-    """Creates the activated demo accounts whose licence is in the file; returns those that exist."""
+    """Creates the activated demo accounts whose licence is in the file; returns those that exist.
+
+    Creates none on a non-local base URL (demo_accounts_allowed).
+    """
+    if not demo_accounts_allowed():
+        return []
     ready: list[DemoAccount] = []
     now = utcnow()
     with session_scope(engine) as session:
@@ -102,7 +123,7 @@ def create_demo_accounts(engine: Engine) -> list[DemoAccount]:
 
 
 def load_demo_data(engine: Engine) -> national_file.ImportReport:
-    """Imports the demo national file (idempotent) and creates the demo accounts."""
+    """Imports the demo national file (idempotent) and creates the demo accounts (local only)."""
     report = national_file.import_feed(engine=engine, path=DEMO_FEED)
     create_demo_accounts(engine)
     return report
@@ -110,6 +131,8 @@ def load_demo_data(engine: Engine) -> national_file.ImportReport:
 
 def demo_accounts_text(engine: Engine | None = None) -> str:
     """The demo accounts that exist in this database, to print at start-up."""
+    if not demo_accounts_allowed():
+        return DEMO_ACCOUNTS_REFUSED
     emails = {person.email for person in DEMO_ACCOUNTS}
     with session_scope(engine or get_engine()) as session:
         present = set(session.exec(select(Account.email).where(col(Account.email).in_(emails))).all())

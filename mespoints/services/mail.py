@@ -28,7 +28,7 @@ import smtplib
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 _outbox = OutboxMail.__table__  # type: ignore[attr-defined]
 
 BACKOFF_BASE_SECONDS = 30
+# A request that keeps failing (a bug, not a passing outage: ~2 hours of back-off) is dropped.
+MAX_REQUEST_ATTEMPTS = 8
 BACKOFF_MAX_SECONDS = 3600
 # Longer than any SMTP exchange (timeout below); a crashed sender's rows come back after it.
 CLAIM_SECONDS = 300
@@ -60,16 +62,23 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
+class PlainLoginRefused(smtplib.SMTPException):
+    """SMTP credentials would cross the network in clear: the portal never sends them so."""
+
+
 @dataclass(frozen=True)
 class SmtpTransport:
-    """Plain SMTP, with STARTTLS and login when configured. One connection per message."""
+    """SMTP with STARTTLS or implicit TLS, and login only over TLS. One connection per message."""
 
     host: str
     port: int = 25
     starttls: bool = False
+    implicit_tls: bool = False
     user: str | None = None
     password: str | None = None
     timeout: float = SMTP_TIMEOUT_SECONDS
+    # The system's trusted authorities when None; tests give one that trusts their own server.
+    tls_context: ssl.SSLContext | None = field(default=None, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> SmtpTransport | None:
@@ -79,15 +88,25 @@ class SmtpTransport:
             host=settings.smtp_host,
             port=settings.smtp_port,
             starttls=settings.smtp_starttls,
+            implicit_tls=settings.smtp_ssl,
             user=settings.smtp_user,
             password=settings.smtp_password,
         )
 
     def send(self, message: EmailMessage) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as client:
-            if self.starttls:
-                client.starttls(context=ssl.create_default_context())
+        context = self.tls_context or ssl.create_default_context()
+        client = (
+            smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            if self.implicit_tls
+            else smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        )
+        with client:
+            if self.starttls and not self.implicit_tls:
+                # Raises when the server does not offer STARTTLS: never falls back to clear text.
+                client.starttls(context=context)
             if self.user:
+                if not isinstance(client.sock, ssl.SSLSocket):
+                    raise PlainLoginRefused("SMTP login refused on a connection without TLS")
                 client.login(self.user, self.password or "")
             refused = client.send_message(message)
             if refused:  # only one recipient: a partial refusal is a refusal
@@ -181,19 +200,39 @@ def process_requests(
                 handler = handlers[payload["request"]]
                 handler(session, payload["data"], now)
             done += 1
-        except Exception as error:
-            logger.exception("request %s not processed", request_id)
-            with engine.begin() as connection:
-                connection.execute(
-                    update(_outbox)
-                    .where(_outbox.c.id == request_id)
-                    .values(
-                        attempts=_outbox.c.attempts + 1,
-                        next_attempt_at=now + backoff(1),
-                        last_error=error.__class__.__name__,
-                    )
-                )
+        except Exception as error:  # noqa: BLE001 (kept for a later round, then dropped; logged)
+            _request_failed(engine, request_id=request_id, now=now, error=error)
     return done
+
+
+def _request_failed(engine: Engine, *, request_id: int, now: dt.datetime, error: Exception) -> None:
+    """Retries later with back-off; after MAX_REQUEST_ATTEMPTS the request is dropped. The log
+    names the error's class only: a request's data (an address, a hash) never reaches it."""
+    with engine.begin() as connection:
+        attempts = connection.execute(
+            select(_outbox.c.attempts).where(_outbox.c.id == request_id)
+        ).scalar_one_or_none()
+        if attempts is None:
+            return
+        attempts += 1
+        if attempts >= MAX_REQUEST_ATTEMPTS:
+            connection.execute(delete(_outbox).where(_outbox.c.id == request_id))
+            logger.error(
+                "request %s dropped after %s attempts (%s)", request_id, attempts, error.__class__.__name__
+            )
+            return
+        connection.execute(
+            update(_outbox)
+            .where(_outbox.c.id == request_id)
+            .values(
+                attempts=attempts,
+                next_attempt_at=now + backoff(attempts),
+                last_error=error.__class__.__name__,
+            )
+        )
+    logger.warning(
+        "request %s not processed (attempt %s): %s", request_id, attempts, error.__class__.__name__
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:

@@ -2,9 +2,12 @@
 
 The key comes from MESPOINTS_SECRET_KEY when set: a Fernet key (32 url-safe base64 bytes,
 ``python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"``)
-or any passphrase, stretched with SHA-256. Several keys separated by commas rotate them: the
-first encrypts, all decrypt. Unset, a key is generated once and kept in data/secret.key
-(mode 0600). Several hosts sharing one database must share the key: set the variable.
+or a passphrase, stretched with scrypt (N=2**15, r=8, p=1, 32 bytes) under the fixed salt
+KDF_SALT: the salt only separates this use, the passphrase must carry the entropy (a Fernet
+key is better). Several keys separated by commas rotate them: the first encrypts, all decrypt.
+Unset, a key is generated once and kept in data/secret.key (mode 0600), on a local base URL only
+(settings refuse to start elsewhere without the variable); a key file that other users may read
+is refused. Several hosts sharing one database must share the key: set the variable.
 """
 
 from __future__ import annotations
@@ -12,18 +15,41 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
 import os
 import time
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
-from mespoints.settings import DATA_DIR, get_settings
+from mespoints.settings import SECRET_KEY_FILE, get_settings, key_file_problem
 
-KEY_FILE = DATA_DIR / "secret.key"
+KEY_FILE = SECRET_KEY_FILE
+# scrypt for passphrases: fixed, public salt (one key for every host, so no per-host salt).
+KDF_SALT = b"mespoints/MESPOINTS_SECRET_KEY/outbox/v1"
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
 
-__all__ = ["KEY_FILE", "InvalidToken", "decrypt", "encrypt", "load_or_create_key_file", "make_box"]
+__all__ = [
+    "KDF_SALT",
+    "KEY_FILE",
+    "InvalidToken",
+    "KeyFileError",
+    "decrypt",
+    "encrypt",
+    "load_or_create_key_file",
+    "make_box",
+    "stretch_passphrase",
+]
+
+
+class KeyFileError(RuntimeError):
+    """The key file cannot be trusted (other users may read it); the message is in French."""
+
+
+def stretch_passphrase(passphrase: str) -> bytes:
+    """A Fernet key (url-safe base64) from a passphrase, through scrypt under KDF_SALT."""
+    kdf = Scrypt(salt=KDF_SALT, length=32, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
+    return base64.urlsafe_b64encode(kdf.derive(passphrase.encode("utf-8")))
 
 
 def _fernet_from(text: str) -> Fernet:
@@ -33,15 +59,20 @@ def _fernet_from(text: str) -> Fernet:
             return Fernet(text.encode("ascii"))
     except (binascii.Error, ValueError, UnicodeEncodeError):
         pass
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(text.encode("utf-8")).digest()))
+    return Fernet(stretch_passphrase(text))
 
 
 def load_or_create_key_file(path: Path) -> str:
-    """The key stored in ``path``, created (0600, atomically) on first use."""
+    """The key stored in ``path``, created (0600, atomically) on first use.
+
+    Raises KeyFileError when the file exists with access for group or others.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
+        if problem := key_file_problem(path):
+            raise KeyFileError(f"Clé de chiffrement refusée : {problem}.") from None
         return path.read_text(encoding="ascii").strip()
     # Exactly one process wins O_EXCL; it writes the key. A concurrent reader waits until it is there.
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:

@@ -78,6 +78,11 @@ def hash_password(password: str) -> str:
     return _context.hash(_normalized(password))
 
 
+# Stored instead of a hash when a password must not open the account any more (« Ce n'était
+# pas moi »): no password matches it; the holder chooses a new one through « mot de passe oublié ».
+DISABLED_PASSWORD = "!disabled"
+
+
 def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
     """(matches, new hash or None): a new hash when the stored one uses older parameters."""
     try:

@@ -2,7 +2,7 @@
 
 Flow: a successful login (services.accounts.authenticate) → `create_login_ticket` → the browser
 goes to an HTTP route with the ticket → `redeem_login_ticket` returns a NEW session id, set by
-that route in an HttpOnly cookie named SESSION_COOKIE → every request calls `resolve_session`.
+that route in an HttpOnly cookie (`session_cookie_name`) → every request calls `resolve_session`.
 
 A session id is 256 bits from `secrets.token_urlsafe(32)`; only its SHA-256 is stored. A session
 ends on logout (`end_session`), on password change or reset (`end_all_sessions`), after
@@ -24,6 +24,8 @@ from mespoints.domain import account_policy
 from mespoints.services.security import hash_token, new_token
 
 SESSION_COOKIE = "mpp_session"
+# On https: only this very host may set it, Secure and Path=/ (no subdomain can plant a session).
+SECURE_SESSION_COOKIE = "__Host-mpp_session"
 # The windows themselves live in the domain (pages tell them too).
 IDLE_TIMEOUT = account_policy.SESSION_IDLE_TIMEOUT
 ABSOLUTE_TIMEOUT = account_policy.SESSION_ABSOLUTE_TIMEOUT
@@ -32,6 +34,12 @@ TICKET_VALIDITY = account_policy.LOGIN_TICKET_VALIDITY
 LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 
 LOGIN_TICKET = "login_ticket"
+
+
+def session_cookie_name(*, https: bool) -> str:
+    """The session cookie's name: __Host- prefixed on https; plain on http (local development),
+    where browsers refuse the prefix since the cookie cannot be Secure."""
+    return SECURE_SESSION_COOKIE if https else SESSION_COOKIE
 
 
 class AuthMethod(enum.StrEnum):
@@ -65,17 +73,24 @@ class EndedSession:
 
 def create_login_ticket(*, engine: Engine, account_id: int, now: dt.datetime) -> str:
     """A raw one-time ticket for this account, valid TICKET_VALIDITY; only its hash is stored."""
-    raw, token_hash = new_token()
     with session_scope(engine) as session:
-        session.add(
-            AccountToken(
-                account_id=account_id,
-                purpose=LOGIN_TICKET,
-                token_hash=token_hash,
-                created_at=now,
-                expires_at=now + TICKET_VALIDITY,
-            )
+        return add_login_ticket(session, account_id=account_id, now=now)
+
+
+def add_login_ticket(session: Session, *, account_id: int, now: dt.datetime) -> str:
+    """`create_login_ticket` in the caller's transaction (login hands it out in the transaction
+    that checked the password is still the one verified)."""
+    raw, token_hash = new_token()
+    session.add(
+        AccountToken(
+            account_id=account_id,
+            purpose=LOGIN_TICKET,
+            token_hash=token_hash,
+            created_at=now,
+            expires_at=now + TICKET_VALIDITY,
         )
+    )
+    session.flush()
     return raw
 
 

@@ -17,6 +17,7 @@ from mespoints.state.auth import (
     session_id_of,
     to_login,
 )
+from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
 from mespoints.state.scripts import focus_script, post_to_script, reset_form_script
 
 EMPTY = {
@@ -64,6 +65,9 @@ class AccountState(rx.State):
         if info is None:
             return to_login(routes.ACCOUNT)
         self.errors, self.email_notice, self.message = dict(EMPTY), "", ""
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            return self._fail({"email_password": accounts.too_many_attempts_message(wait)}, "email_password")
         outcome = await run_cpu_bound(  # argon2: never on the event loop
             accounts.request_email_change,
             engine=get_engine(),
@@ -100,6 +104,11 @@ class AccountState(rx.State):
                 {"new_password_confirmation": "Les deux mots de passe ne sont pas identiques."},
                 "new_password_confirmation",
             )
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            return self._fail(
+                {"current_password": accounts.too_many_attempts_message(wait)}, "current_password"
+            )
         outcome = await run_cpu_bound(
             accounts.change_password,
             engine=get_engine(),
@@ -133,6 +142,9 @@ class AccountState(rx.State):
                 {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."},
                 "close_confirm",
             )
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            return self._fail({"close_password": accounts.too_many_attempts_message(wait)}, "close_password")
         outcome = await run_cpu_bound(
             accounts.close_account,
             engine=get_engine(),
@@ -164,15 +176,23 @@ class EmailChangeConfirmState(rx.State):
 
 
 class EmailChangeCancelState(rx.State):
-    """« Ce n'était pas moi »: cancels the change, ends every session, then « mot de passe oublié »."""
+    """« Ce n'était pas moi »: the page checks the link; its button cancels the change, ends every
+    session and leads to « mot de passe oublié ». Opening the link alone changes nothing (mail
+    scanners open links)."""
 
-    # "", "expired" or "invalid" (a good link leads on to « mot de passe oublié »)
+    # "", "done" (the link can be used), "expired", "invalid" or "taken"
     result: str = ""
+    _token: str = ""
 
     @rx.event
-    def on_load(self):
-        token = self.router.url.query_parameters.get("jeton", "")
-        outcome = accounts.cancel_email_change(engine=get_engine(), token=token, now=utcnow())
+    def on_load(self) -> None:
+        self._token = self.router.url.query_parameters.get("jeton", "")
+        self.result = str(accounts.check_undo_link(engine=get_engine(), token=self._token, now=utcnow()))
+
+    @rx.event
+    def confirm(self):
+        outcome = accounts.cancel_email_change(engine=get_engine(), token=self._token, now=utcnow())
+        self._token = ""
         if outcome.status == accounts.Status.DONE:
             self.result = ""
             return rx.redirect(f"{routes.PASSWORD_FORGOTTEN}?info=annule")

@@ -11,6 +11,7 @@ from mespoints import routes
 from mespoints.db.engine import get_engine
 from mespoints.services import sessions
 from mespoints.services.clock import utcnow
+from mespoints.settings import get_settings
 from mespoints.state.scripts import post_to_script
 
 
@@ -22,7 +23,7 @@ def session_id_of(state: rx.State) -> str | None:
         jar.load(raw)
     except CookieError:
         return None
-    morsel = jar.get(sessions.SESSION_COOKIE)
+    morsel = jar.get(sessions.session_cookie_name(https=get_settings().uses_https))
     return morsel.value if morsel else None
 
 

@@ -58,6 +58,7 @@ class DashboardState(rx.State):
     day_error: str = ""
     simulated: bool = False
     simulation_summary: str = ""
+    simulation_fine: str = ""
     simulation_balance_label: str = ""
     simulation_invalidated: bool = False
     simulation_letters: rx.Field[list[LetterRow]] = rx.field(default_factory=list)
@@ -126,6 +127,7 @@ class DashboardState(rx.State):
         result = outcome.result
         self.simulated = True
         self.simulation_summary = result.summary
+        self.simulation_fine = result.fine_label
         self.simulation_balance_label = result.balance_label
         self.simulation_invalidated = result.invalidated
         self.simulation_letters = result.letters
@@ -135,7 +137,7 @@ class DashboardState(rx.State):
     def _clear_simulation(self) -> None:
         self.offence_error = self.day_error = ""
         self.simulated = False
-        self.simulation_summary = self.simulation_balance_label = ""
+        self.simulation_summary = self.simulation_fine = self.simulation_balance_label = ""
         self.simulation_invalidated = False
         self.simulation_letters = []
         self.simulation_forecast = []

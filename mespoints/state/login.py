@@ -6,9 +6,10 @@ import reflex as rx
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
-from mespoints.services import accounts, sessions
+from mespoints.services import accounts
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
+from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
 from mespoints.state.scripts import focus_script, login_with_ticket_script
 
 SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous à nouveau."
@@ -39,6 +40,10 @@ class LoginState(rx.State):
         self.message = ""
         if self.email_error or self.password_error:
             return rx.call_script(focus_script("email" if self.email_error else "password"))
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            self.message = accounts.too_many_attempts_message(wait)
+            return rx.call_script(focus_script("password"))
         result = await run_cpu_bound(  # argon2: never on the event loop
             accounts.authenticate,
             engine=get_engine(),
@@ -47,9 +52,9 @@ class LoginState(rx.State):
             ip=self.router.session.client_ip or None,
             now=utcnow(),
         )
-        if result.status != accounts.Status.DONE or result.account_id is None:
+        if result.status != accounts.Status.DONE or result.ticket is None:
             self.message = result.message or accounts.MSG_INVALID_LOGIN
             return rx.call_script(focus_script("password"))
-        ticket = sessions.create_login_ticket(engine=get_engine(), account_id=result.account_id, now=utcnow())
+        ticket = result.ticket
         next_path = routes.safe_next(self.router.url.query_parameters.get("suite"))
         return rx.call_script(login_with_ticket_script(ticket, next_path))

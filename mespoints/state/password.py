@@ -10,6 +10,7 @@ from mespoints.services import accounts
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.state.auth import first_error
+from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
 from mespoints.state.scripts import focus_script
 
 
@@ -42,6 +43,10 @@ class ResetPasswordState(rx.State):
             return rx.call_script(
                 focus_script("password" if self.password_error else "password_confirmation")
             )
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            self.password_error = accounts.too_many_attempts_message(wait)
+            return rx.call_script(focus_script("password"))
         outcome = await run_cpu_bound(  # zxcvbn and argon2: never on the event loop
             accounts.reset_password,
             engine=get_engine(),

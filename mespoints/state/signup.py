@@ -15,9 +15,10 @@ from mespoints.db.engine import get_engine
 from mespoints.domain import identity, password_policy
 from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
-from mespoints.services import accounts, rate_limit, security
+from mespoints.services import accounts, security
 from mespoints.services.clock import today, utcnow
-from mespoints.services.cpu_guard import Window, first_wait, run_cpu_bound
+from mespoints.services.cpu_guard import Window, run_cpu_bound, run_if_idle
+from mespoints.state.guard import cpu_wait
 from mespoints.state.scripts import focus_script
 
 STEP_TITLES = (
@@ -44,9 +45,9 @@ RADIO_ID = {"card": "format-card", "three_part": "format-three_part"}
 # How often one browser / one network may have a password checked and hashed (step 3)…
 PASSWORD_STEP_PER_CLIENT = Window(10, 60)
 PASSWORD_STEP_PER_NETWORK = Window(60, 60)
-# …and measured by the strength meter (debounced by the page; a fast typist stays far below).
-METER_PER_CLIENT = Window(40, 10)
-METER_PER_NETWORK = Window(400, 10)
+# …and measured by the strength meter (debounced by the page; a fast typist stays below).
+METER_PER_CLIENT = Window(20, 10)
+METER_PER_NETWORK = Window(50, 10)
 IDENTITY_FIELDS = {"last_name": "nom", "first_names": "prenoms", "birth_date": "date_naissance"}
 
 
@@ -138,13 +139,15 @@ class SignupState(rx.State):
         if not value:
             self.strength_score, self.strength_label = -1, ""
             return
-        if self._cpu_wait(METER_PER_CLIENT, METER_PER_NETWORK) is not None:
+        if cpu_wait(self, METER_PER_CLIENT, METER_PER_NETWORK) is not None:
             return
-        self.strength_score, self.strength_label = await run_cpu_bound(
+        measured, reading = await run_if_idle(
             password_policy.strength,
             value[: password_policy.MAX_LENGTH * 2],
             [self.last_name, self.first_names, self.email, self.birth_date],
         )
+        if measured and reading is not None:
+            self.strength_score, self.strength_label = reading
 
     # ----- internals --------------------------------------------------------------------------
 
@@ -163,13 +166,6 @@ class SignupState(rx.State):
                 setattr(self, attribute, str(form[name])[:300])
         if "cgu" in form or self.step == LAST_STEP:
             self.terms_accepted = form.get("cgu") not in (None, False, "", "false")
-
-    def _cpu_wait(self, per_client: Window, per_network: Window) -> int | None:
-        client_ip = self.router.session.client_ip or ""
-        return first_wait(
-            per_client.hit(self.router.session.client_token or client_ip),
-            per_network.hit(rate_limit.ip_key(client_ip)) if client_ip else None,
-        )
 
     async def _validate_step(self, form: dict) -> dict[str, str]:
         problems: dict[str, str] = {}
@@ -205,7 +201,7 @@ class SignupState(rx.State):
             return {}  # keeps the password already chosen in this sign-up
         if not password:
             return {"password": "Choisissez un mot de passe."}
-        wait = self._cpu_wait(PASSWORD_STEP_PER_CLIENT, PASSWORD_STEP_PER_NETWORK)
+        wait = cpu_wait(self, PASSWORD_STEP_PER_CLIENT, PASSWORD_STEP_PER_NETWORK)
         if wait is not None:
             return {"password": accounts.too_many_attempts_message(wait)}
         messages, password_hash = await run_cpu_bound(

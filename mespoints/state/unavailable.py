@@ -18,7 +18,8 @@ def unavailable_page_script() -> str:
 
 
 class UnavailableState(rx.State):
-    back_to: str = routes.HOME
+    # Empty until on_load has checked `retour`: the « Réessayer » link shows only then.
+    back_to: str = ""
 
     @rx.event
     def on_load(self) -> None:

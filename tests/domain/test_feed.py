@@ -542,3 +542,34 @@ def test_the_fast_path_accepts_nothing_the_thorough_check_rejects() -> None:
         assert fast == thorough, record
         accepted += isinstance(fast, FeedLicence)
     assert accepted > 100  # the mutations also produce valid variants, so both paths are compared
+
+
+# Duplicated JSON keys: the parser would keep the last one silently.
+
+VALID_LINE = json.dumps(VALID, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('"format": "card"', '"format": "three_part", "format": "card"', "format"),
+        ('"category": "B"', '"category": "B", "category": "A"', "category"),
+        ('"points": 4', '"points": 4, "points": 1', "points"),
+        ('"points": 4', '"points": 4,  "points"  :  4', "points"),
+    ],
+    ids=["top", "category", "event", "same_value_with_spaces"],
+)
+def test_a_line_with_a_duplicated_json_key_is_rejected_with_that_key(old: str, new: str, key: str) -> None:
+    line = VALID_LINE.replace(old, new)
+    assert line != VALID_LINE
+    assert parse_feed_line(line) == [f"clé JSON en double « {key} »"]
+    assert parse_feed_line(line.encode()) == [f"clé JSON en double « {key} »"]
+
+
+def test_a_text_value_that_looks_like_a_key_is_no_duplicate() -> None:
+    record = copy.deepcopy(VALID)
+    record["events"][0]["label"] = 'Excès "points": 4 et "format":'
+    record["events"][0]["place"] = '"place": "Lyon"'
+    parsed = parse_feed_line(json.dumps(record, ensure_ascii=False))
+    assert isinstance(parsed, FeedLicence)
+    assert parsed.events[0].label == 'Excès "points": 4 et "format":'  # type: ignore[union-attr]

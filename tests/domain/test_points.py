@@ -1,4 +1,4 @@
-"""The points engine, rule by rule (docs/points-rules.md R1…R10), with days on both sides of each edge."""
+"""The points engine, rule by rule (docs/law.md R1…R10), with days on both sides of each edge."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def codes(assessment: Assessment) -> list[tuple[dt.date, str, str | None]]:
     return [(letter.date, letter.code, letter.event_id) for letter in assessment.letters]
 
 
-# Worked example of docs/points-rules.md
+# Worked example of docs/law.md
 
 
 WORKED_EXAMPLE = definitive(
@@ -202,12 +202,31 @@ def test_the_probation_reports_its_next_increment() -> None:
 
 def test_an_infraction_committed_the_day_before_an_anniversary_stops_every_increment() -> None:
     committed = dt.datetime(2025, 6, 14, 23, 0)
-    facts = probationary(offence("X", D(2025, 7, 20), "C3", 1, committed_at=committed))
-    assert balance(facts, D(2025, 6, 15)) == 6
+    facts = probationary(offence("X", D(2025, 6, 14), "C3", 1, committed_at=committed))
+    assert balance(facts, D(2025, 6, 15)) == 5
     result = assess(facts, D(2026, 6, 15))
     assert "probation_increment" not in [c.rule for c in result.history]
     assert result.probation.increments_stopped
     assert result.probation.next_increment_on is None
+
+
+def test_an_increment_granted_before_a_blocking_infraction_took_effect_is_cancelled_that_day() -> None:
+    # The file did not know X on the anniversary: it granted the increment, and corrects it when X
+    # takes effect (« What the file knows on a day »), never on an earlier day.
+    committed = dt.datetime(2025, 6, 14, 23, 0)
+    facts = probationary(offence("X", D(2025, 7, 20), "C3", 1, committed_at=committed))
+    assert (balance(facts, D(2025, 6, 15)), assess(facts, D(2025, 6, 15)).maximum) == (8, 8)
+    day_before = assess(facts, D(2025, 7, 19))
+    assert (day_before.balance, day_before.maximum, day_before.probation.increments_stopped) == (8, 8, False)
+    day_of = assess(facts, D(2025, 7, 20))
+    assert steps(day_of) == [
+        (D(2025, 6, 15), 2, 8, "probation_increment", None),
+        (D(2025, 7, 20), -2, 6, "restoration_cancelled", "X"),
+        (D(2025, 7, 20), -1, 5, "withdrawal", "X"),
+    ]
+    assert (day_of.maximum, day_of.probation.increments_stopped) == (6, True)
+    later = assess(facts, D(2026, 6, 15))
+    assert [(c.date, c.rule) for c in later.history[3:]] == [(D(2026, 1, 20), "six_month")]
 
 
 def test_an_infraction_committed_on_the_anniversary_stops_only_later_increments() -> None:
@@ -218,11 +237,11 @@ def test_an_infraction_committed_on_the_anniversary_stops_only_later_increments(
     assert [c.rule for c in assess(facts, D(2027, 6, 14)).history].count("probation_increment") == 1
 
 
-def test_the_probation_is_reported_frozen_from_the_day_the_infraction_was_committed() -> None:
+def test_the_probation_is_reported_frozen_from_the_day_the_file_knows_the_infraction() -> None:
     committed = dt.datetime(2025, 9, 1, 10, 0)
     facts = probationary(offence("X", D(2025, 10, 1), "C4", 2, committed_at=committed))
-    assert not assess(facts, D(2025, 8, 31)).probation.increments_stopped
-    assert assess(facts, D(2025, 9, 1)).probation.increments_stopped
+    assert not assess(facts, D(2025, 9, 30)).probation.increments_stopped
+    assert assess(facts, D(2025, 10, 1)).probation.increments_stopped
 
 
 def test_when_probation_ends_below_twelve_the_maximum_becomes_twelve_but_the_balance_does_not_jump() -> None:
@@ -331,18 +350,31 @@ def test_another_infraction_the_day_before_the_six_months_prevents_the_restorati
     assert balance(facts, D(2024, 7, 15)) == 10
 
 
-def test_another_infraction_on_the_six_month_day_does_not_prevent_the_restoration() -> None:
-    facts = definitive(offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 15), "C3", 1))
+def test_another_infraction_committed_on_the_six_month_day_does_not_prevent_the_restoration() -> None:
+    on_the_day = dt.datetime(2024, 7, 15, 8, 0)
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1), offence("B", D(2024, 7, 15), "C3", 1, committed_at=on_the_day)
+    )
     assert steps(assess(facts, D(2024, 7, 15)))[-2:] == [
         (D(2024, 7, 15), 1, 12, "six_month", "A"),
         (D(2024, 7, 15), -1, 11, "withdrawal", "B"),
     ]
 
 
-def test_two_one_point_infractions_on_the_same_day_are_not_restored_after_six_months() -> None:
+def test_two_one_point_infractions_committed_before_their_common_effective_day_are_both_restored() -> None:
+    # Conseil d'État, 4 December 2017, n° 402423: committed before the six months, they block nothing.
     facts = definitive(
         offence("A", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 1, 8, 0)),
         offence("B", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2023, 12, 2, 8, 0)),
+    )
+    assert balance(facts, D(2024, 7, 14)) == 10
+    assert balance(facts, D(2024, 7, 15)) == 12
+
+
+def test_two_one_point_infractions_committed_on_their_common_effective_day_block_each_other() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2024, 1, 15, 8, 0)),
+        offence("B", D(2024, 1, 15), "C3", 1, committed_at=dt.datetime(2024, 1, 15, 9, 0)),
     )
     assert balance(facts, D(2024, 7, 15)) == 10
 
@@ -373,10 +405,12 @@ def test_a_day_past_the_end_of_the_calendar_is_never() -> None:
 def test_an_offence_of_the_far_future_takes_effect_but_its_restorations_never_come() -> None:
     # The review's example: imported before the feed checked the range, it crashed the engine.
     facts = definitive(offence("E1", D(9995, 1, 1), "C3", 2, committed_at=dt.datetime(9995, 1, 1, 10, 0)))
-    today = assess(facts, D(2025, 1, 1))
-    assert (today.balance, [(c.date, c.points, c.rule) for c in today.forecast]) == (
-        12,
-        [(D(9995, 1, 1), -2, "withdrawal"), (D(9997, 1, 1), 2, "full_restoration")],
+    # Unknown to the file until it takes effect: the forecast holds no withdrawal.
+    assert (assess(facts, D(2025, 1, 1)).balance, assess(facts, D(2025, 1, 1)).forecast) == (12, ())
+    that_day = assess(facts, D(9995, 1, 1))
+    assert (that_day.balance, [(c.date, c.points, c.rule) for c in that_day.forecast]) == (
+        10,
+        [(D(9997, 1, 1), 2, "full_restoration")],
     )
     assert assess(facts, dt.date.max).balance == 12
 
@@ -415,8 +449,14 @@ def test_a_later_infraction_postpones_the_full_restoration() -> None:
     assert balance(facts, D(2027, 3, 1)) == 12
 
 
-def test_an_infraction_on_the_anniversary_takes_effect_after_the_full_restoration() -> None:
-    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2), offence("B", D(2026, 1, 15), "C3", 3))
+def test_an_infraction_committed_before_the_period_and_taking_effect_on_the_anniversary_comes_after_it() -> (
+    None
+):
+    before_the_period = dt.datetime(2024, 1, 10, 8, 0)
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 2),
+        offence("B", D(2026, 1, 15), "C3", 3, committed_at=before_the_period),
+    )
     assert steps(assess(facts, D(2026, 1, 15)))[-2:] == [
         (D(2026, 1, 15), 2, 12, "full_restoration", "A"),
         (D(2026, 1, 15), -3, 9, "withdrawal", "B"),
@@ -610,7 +650,7 @@ def test_within_a_day_restorations_come_first_then_withdrawals_then_stages() -> 
     facts = definitive(
         offence("A", D(2024, 1, 15), "C3", 1),
         stage("S", D(2024, 7, 14)),
-        offence("C", D(2024, 7, 15), "C4", 3),
+        offence("C", D(2024, 7, 15), "C4", 3, committed_at=dt.datetime(2024, 7, 15, 7, 0)),
     )
     assert steps(assess(facts, D(2024, 7, 15)))[-3:] == [
         (D(2024, 7, 15), 1, 12, "six_month", "A"),
@@ -669,3 +709,134 @@ def test_the_simulated_offence_is_never_capped_with_a_recorded_one_of_the_same_m
     # Recorded offences of the same moment are still capped together.
     twin = offence("TWIN", D(2026, 11, 22), "C5", 6, committed_at=moment)
     assert assess(definitive(facts.events[0], twin), D(2026, 11, 22)).balance == 4
+
+
+# R5 and R6 judged by the day an offence was committed (L223-6; CE 4 déc. 2017, n° 402423)
+
+
+def at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(10, 0))
+
+
+ONE_POINT = offence("A", D(2024, 1, 15), "C3", 1, committed_at=at(D(2024, 1, 2)))  # R5 due 2024-07-15
+
+
+@pytest.mark.parametrize(
+    ("committed_on", "restored"),
+    [
+        (D(2024, 1, 14), True),  # the day before the window: committed before A took effect
+        (D(2024, 1, 15), False),  # the first day of the window
+        (D(2024, 7, 14), False),  # the last day of the window
+        (D(2024, 7, 15), True),  # the restoration day itself
+    ],
+)
+def test_the_six_month_window_is_judged_by_the_day_the_other_offence_was_committed(
+    committed_on: dt.date, restored: bool
+) -> None:
+    # B takes effect inside the window in every case; only its commit day decides (R5).
+    other = offence("B", D(2024, 7, 15), "C3", 2, committed_at=at(committed_on))
+    result = assess(definitive(ONE_POINT, other), D(2024, 7, 15))
+    assert (("six_month", "A") in [(c.rule, c.event_id) for c in result.history]) is restored
+
+
+def test_an_offence_committed_before_the_window_taking_effect_inside_it_does_not_block_it() -> None:
+    other = offence("B", D(2024, 3, 1), "C4", 2, committed_at=at(D(2023, 12, 20)))
+    facts = definitive(ONE_POINT, other)
+    assert balance(facts, D(2024, 7, 14)) == 9
+    assert steps(assess(facts, D(2024, 7, 15)))[-1] == (D(2024, 7, 15), 1, 10, "six_month", "A")
+
+
+def test_an_offence_committed_inside_the_window_taking_effect_after_it_cancels_the_restoration() -> None:
+    other = offence("B", D(2024, 9, 10), "C4", 2, committed_at=at(D(2024, 6, 1)))
+    facts = definitive(ONE_POINT, other)
+    assert balance(facts, D(2024, 7, 15)) == 12  # the file did not know B yet
+    day_before = assess(facts, D(2024, 9, 9))
+    assert (day_before.balance, day_before.forecast) == (12, ())
+    assert steps(assess(facts, D(2024, 9, 10)))[-3:] == [
+        (D(2024, 7, 15), 1, 12, "six_month", "A"),
+        (D(2024, 9, 10), -1, 11, "restoration_cancelled", "B"),
+        (D(2024, 9, 10), -2, 9, "withdrawal", "B"),
+    ]
+
+
+def test_a_correction_never_changes_a_row_dated_before_it() -> None:
+    other = offence("B", D(2024, 9, 10), "C4", 2, committed_at=at(D(2024, 6, 1)))
+    facts = definitive(ONE_POINT, other)
+    before = assess(facts, D(2024, 9, 9))
+    after = assess(facts, D(2024, 9, 10))
+    assert after.history[: len(before.history)] == before.history
+    assert after.letters[: len(before.letters)] == before.letters
+
+
+def test_the_forecast_on_a_day_holds_no_withdrawal_recorded_later() -> None:
+    other = offence("B", D(2024, 9, 10), "C4", 2, committed_at=at(D(2024, 6, 1)))
+    result = assess(definitive(ONE_POINT, other), D(2024, 7, 1))
+    assert [(c.date, c.rule) for c in result.forecast] == [(D(2024, 7, 15), "six_month")]
+
+
+def test_a_correction_that_leaves_nothing_invalidates_the_licence_on_that_day() -> None:
+    facts = definitive(
+        offence("A", D(2020, 1, 10), "DELIT", 6, committed_at=at(D(2019, 12, 1))),
+        offence("B", D(2020, 2, 10), "C4", 5, committed_at=at(D(2020, 1, 20))),
+        # X was committed inside R6's window (2020-02-10 → 2023-02-10) and is known only in August.
+        offence("X", D(2023, 8, 1), "C4", 4, committed_at=at(D(2022, 12, 1))),
+        # Y took 2 of the 12 the file had given back; without them, it would have taken the last one.
+        offence("Y", D(2023, 4, 1), "C3", 2, committed_at=at(D(2023, 3, 1))),
+    )
+    day_before = assess(facts, D(2023, 7, 31))
+    assert (day_before.balance, day_before.status) == (10, "valid")
+    day_of = assess(facts, D(2023, 8, 1))
+    assert steps(day_of)[2:] == [
+        (D(2023, 2, 10), 11, 12, "full_restoration", "B"),
+        (D(2023, 4, 1), -2, 10, "withdrawal", "Y"),
+        (D(2023, 8, 1), -10, 0, "restoration_cancelled", "X"),
+        (D(2023, 8, 1), 0, 0, "invalidation", "X"),
+    ]
+    assert (day_of.status, day_of.invalidated_on) == ("invalidated", D(2023, 8, 1))
+    assert codes(day_of)[-1] == (D(2023, 8, 1), "48SI", "X")
+
+
+def test_a_full_restoration_granted_too_early_is_corrected_on_the_effective_day() -> None:
+    facts = definitive(
+        offence("A", D(2024, 1, 15), "C3", 2, committed_at=at(D(2024, 1, 1))),
+        offence("B", D(2026, 3, 1), "C3", 3, committed_at=at(D(2025, 12, 1))),
+    )
+    assert balance(facts, D(2026, 1, 14)) == 10
+    assert balance(facts, D(2026, 1, 15)) == 12
+    assert balance(facts, D(2026, 2, 28)) == 12
+    assert steps(assess(facts, D(2026, 3, 1)))[-2:] == [
+        (D(2026, 3, 1), -2, 10, "restoration_cancelled", "B"),
+        (D(2026, 3, 1), -3, 7, "withdrawal", "B"),
+    ]
+
+
+def test_an_offence_committed_on_its_effective_day_does_not_block_its_own_full_restoration() -> None:
+    # Paid on the spot: committed and effective the same day, it starts the period (D3).
+    facts = definitive(offence("A", D(2024, 1, 15), "C3", 2, committed_at=at(D(2024, 1, 15))))
+    assert balance(facts, D(2026, 1, 15)) == 12
+
+
+def test_the_full_restoration_is_named_after_the_offence_of_its_day_that_withdrew_the_most() -> None:
+    day = D(2024, 1, 15)
+    facts = definitive(
+        offence("A", day, "C3", 1, committed_at=at(D(2023, 12, 1))),
+        offence("B", day, "C3", 2, committed_at=at(D(2023, 12, 2))),
+        offence("C", day, "C3", 1, committed_at=at(D(2023, 12, 3))),
+    )
+    assert steps(assess(facts, D(2026, 1, 15)))[-1] == (D(2026, 1, 15), 2, 12, "full_restoration", "B")
+
+
+def test_a_correction_on_a_day_a_restoration_is_due_comes_after_it() -> None:
+    # X cancels A's six-month restoration (granted 2024-07-15); X takes effect the day B's own
+    # six-month restoration is due, which X does not block (committed before B took effect).
+    facts = definitive(
+        ONE_POINT,
+        offence("B", D(2024, 4, 1), "C3", 1, committed_at=at(D(2023, 11, 1))),
+        offence("X", D(2024, 10, 1), "C4", 2, committed_at=at(D(2024, 3, 20))),
+    )
+    assert balance(facts, D(2024, 9, 30)) == 11
+    assert steps(assess(facts, D(2024, 10, 1)))[-3:] == [
+        (D(2024, 10, 1), 1, 12, "six_month", "B"),
+        (D(2024, 10, 1), -1, 11, "restoration_cancelled", "X"),
+        (D(2024, 10, 1), -2, 9, "withdrawal", "X"),
+    ]

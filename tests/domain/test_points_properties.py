@@ -1,4 +1,4 @@
-"""Properties of the points engine over random histories (docs/points-rules.md R1…R10)."""
+"""Properties of the points engine over random histories (docs/law.md R1…R10)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry
-from mespoints.domain.points import MAXIMUM_POINTS, assess, simulate
+from mespoints.domain.points import MAXIMUM_POINTS, Rule, assess, simulate
 from mespoints.domain.points_text import render_table_fr
 from mespoints.domain.records import OFFENCE_CLASSES, Infraction, LicenceFacts, Stage
 
@@ -78,14 +78,37 @@ def test_the_answer_does_not_depend_on_the_order_of_the_events(
 
 @PROPERTY_SETTINGS
 @given(licences(), st.integers(0, 16 * 365), st.integers(1, 6 * 365))
-def test_the_forecast_of_one_day_is_the_history_seen_later(
+def test_the_forecast_of_one_day_is_the_history_seen_later_until_an_infraction_takes_effect(
     facts: LicenceFacts, offset: int, gap: int
 ) -> None:
     first_day = some_day(facts, offset)
     later_day = first_day + dt.timedelta(days=gap)
-    forecast = [c for c in assess(facts, first_day).forecast if c.date <= later_day]
-    seen_later = [c for c in assess(facts, later_day).history if c.date > first_day]
+    next_effective = min(
+        (e.effective_on for e in facts.events if isinstance(e, Infraction) and e.effective_on > first_day),
+        default=dt.date.max,
+    )
+    forecast = [
+        c for c in assess(facts, first_day).forecast if c.date <= later_day and c.date < next_effective
+    ]
+    seen_later = [c for c in assess(facts, later_day).history if first_day < c.date < next_effective]
     assert forecast == seen_later
+
+
+@PROPERTY_SETTINGS
+@given(licences(), st.integers(0, 16 * 365), st.integers(1, 6 * 365))
+def test_the_history_of_one_day_never_changes_later(facts: LicenceFacts, offset: int, gap: int) -> None:
+    first_day = some_day(facts, offset)
+    earlier = assess(facts, first_day)
+    later = assess(facts, first_day + dt.timedelta(days=gap))
+    assert later.history[: len(earlier.history)] == earlier.history
+    assert later.letters[: len(earlier.letters)] == earlier.letters
+
+
+@PROPERTY_SETTINGS
+@given(licences(), st.integers(0, 16 * 365))
+def test_the_forecast_never_holds_a_withdrawal(facts: LicenceFacts, offset: int) -> None:
+    forecast = assess(facts, some_day(facts, offset)).forecast
+    assert not [c for c in forecast if c.rule in (Rule.WITHDRAWAL, Rule.RESTORATION_CANCELLED)]
 
 
 @PROPERTY_SETTINGS

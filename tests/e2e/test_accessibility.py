@@ -28,6 +28,7 @@ PUBLIC_PAGES = [
     "/accessibilite",
     "/donnees-personnelles",
     "/conditions-generales",
+    "/comprendre-le-calcul",
     "/deconnexion",
 ]
 # Each private page, with a text that shows its data has arrived.
@@ -240,7 +241,9 @@ def test_every_field_of_the_login_and_wizard_pages_has_its_label(page):
     expect(page.get_by_role("button", name="Créer mon compte")).to_be_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/connexion", "/inscription", "/conditions-generales"])
+@pytest.mark.parametrize(
+    "path", ["/", "/connexion", "/inscription", "/conditions-generales", "/comprendre-le-calcul"]
+)
 def test_text_has_at_least_the_aa_contrast_against_its_background(page, path):
     page.goto(path)
     page.wait_for_load_state("networkidle")

@@ -77,12 +77,14 @@ def test_a_new_driver_signs_up_activates_logs_in_sees_the_balance_and_logs_out(p
     page.get_by_role("button", name="Créer mon compte").click()
     expect(page.get_by_role("heading", name="Vérifiez votre messagerie")).to_be_visible()
 
-    # Not activated yet: no login.
+    # Not activated yet: no login, and the same answer as for an address without an account (anyone
+    # can start a sign-up with any address); the page says to activate first.
     page.goto("/connexion")
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("alert")).to_contain_text("activé")
+    expect(page.get_by_role("alert")).to_have_text("Adresse électronique ou mot de passe incorrect.")
+    expect(page.get_by_text("Activez-le d'abord avec le lien reçu par courriel")).to_be_visible()
 
     link = activation_link(portal, address)
     page.goto(link)

@@ -28,6 +28,20 @@ def ask_for_the_thiefs_address(page, address: str, password: str, thief: str) ->
     expect(page.get_by_text("Un courriel de confirmation vient d'être envoyé")).to_be_visible()
 
 
+def reset_password(page, portal, address: str, new_password: str) -> str:
+    """« Mot de passe oublié » from the mailbox: returns the new password."""
+    portal.mailbox.messages.clear()
+    page.goto("/mot-de-passe/oublie")
+    page.get_by_label("Adresse électronique").fill(address)
+    page.get_by_role("button", name="Recevoir le lien").click()
+    page.goto(mailed_link(portal, address, "Choisissez un nouveau mot de passe", "/mot-de-passe/nouveau"))
+    page.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
+    page.get_by_label("Confirmation du mot de passe").fill(new_password)
+    page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
+    page.wait_for_url("**/connexion**")
+    return new_password
+
+
 def test_a_thief_with_the_password_cannot_take_the_account_by_changing_its_address(browser, page, portal):
     address, password = sign_up_and_activate(page, portal, VICTIM)
     thief_context = browser.new_context(base_url=portal.url, locale="fr-FR")
@@ -44,6 +58,10 @@ def test_a_thief_with_the_password_cannot_take_the_account_by_changing_its_addre
 
     # The driver follows it: the change is cancelled, every session ends, « mot de passe oublié » opens.
     page.goto(cancel_link)
+    # Opening the link changes nothing (mail scanners open links): a button does.
+    thief.goto("/compte")
+    expect(thief.get_by_text(address)).to_be_visible()
+    page.get_by_role("button", name="Annuler le changement et protéger mon compte").click()
     page.wait_for_url("**/mot-de-passe/oublie**")
     expect(page.get_by_role("status").first).to_contain_text(
         "Le changement d'adresse électronique est annulé"
@@ -53,18 +71,19 @@ def test_a_thief_with_the_password_cannot_take_the_account_by_changing_its_addre
     thief.goto(confirm_link)
     expect(thief.get_by_role("alert")).to_contain_text("Ce lien n'est pas valable ou a déjà été utilisé.")
 
-    # 2. The thief tries again; the driver only resets the password: the change is dead too.
+    # The undo also ended the password the thief knows: the driver chooses a new one.
+    thief.goto("/connexion")
+    thief.get_by_label("Adresse électronique").fill(address)
+    thief.get_by_label("Mot de passe").fill(password)
+    thief.get_by_role("button", name="Se connecter").click()
+    expect(thief.get_by_role("alert")).to_have_text("Adresse électronique ou mot de passe incorrect.")
+    password = reset_password(page, portal, address, f"Lagune-Brisant-{secrets.token_hex(3)}-Oyat")
+
+    # 2. The thief learns the new password too and tries again; a reset alone kills his link.
     portal.mailbox.messages.clear()
     ask_for_the_thiefs_address(thief, address, password, thief_address)
     second_confirm_link = mailed_link(portal, thief_address, "Confirmez", CONFIRM_PATH)
-    new_password = f"Girouette-Falaise-{secrets.token_hex(3)}-Ajonc"
-    page.get_by_label("Adresse électronique").fill(address)
-    page.get_by_role("button", name="Recevoir le lien").click()
-    page.goto(mailed_link(portal, address, "Choisissez un nouveau mot de passe", "/mot-de-passe/nouveau"))
-    page.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
-    page.get_by_label("Confirmation du mot de passe").fill(new_password)
-    page.get_by_role("button", name="Enregistrer le nouveau mot de passe").click()
-    page.wait_for_url("**/connexion**")
+    new_password = reset_password(page, portal, address, f"Girouette-Falaise-{secrets.token_hex(3)}-Ajonc")
 
     thief.goto(second_confirm_link)
     expect(thief.get_by_role("alert")).to_contain_text("Ce lien n'est pas valable ou a déjà été utilisé.")

@@ -107,3 +107,42 @@ def test_the_dashboard_is_readable_on_a_320_pixel_phone(browser, portal):
     tab.screenshot(path=str(ARTIFACTS / "dashboard-320.png"), full_page=True)
     assert width <= 320, f"the page is {width}px wide at 320 px"
     context.close()
+
+
+RULE_IDS = (
+    "majoration-probatoire",
+    "retrait-de-points",
+    "invalidation",
+    "recuperation-apres-six-mois",
+    "recuperation-totale",
+    "restitution-apres-dix-ans",
+    "stage-de-sensibilisation",
+    "annulation-d-une-recuperation",
+)
+
+
+def test_the_page_that_explains_the_calculation_is_public_and_has_a_section_per_rule(page, portal):
+    page.goto("/comprendre-le-calcul")
+    expect(page.get_by_role("heading", name="Comprendre le calcul de vos points", level=1)).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    for anchor in RULE_IDS:
+        expect(page.locator(f"section#{anchor} h2")).to_have_count(1)
+    expect(page.get_by_text("n° 402423").first).to_be_visible()
+    footer_link = page.get_by_role("contentinfo").get_by_role(
+        "link", name="Comprendre le calcul de vos points"
+    )
+    expect(footer_link).to_have_attribute("href", "/comprendre-le-calcul")
+
+
+def test_a_rule_label_of_the_dashboard_leads_to_its_explanation(page, portal):
+    log_in(page, DEFINITIVE)
+    history = page.get_by_role("table", name=re.compile("^Retraits et récupérations de points"))
+    rule = history.get_by_role("link", name="Retrait de points").first
+    expect(rule).to_have_attribute("href", "/comprendre-le-calcul#retrait-de-points")
+    forecast = page.get_by_role("table", name=re.compile("^Récupérations de points prévues"))
+    expect(forecast.get_by_role("link").first).to_have_attribute(
+        "href", re.compile("^/comprendre-le-calcul#")
+    )
+    rule.click()
+    page.wait_for_url("**/comprendre-le-calcul#retrait-de-points")
+    expect(page.locator("section#retrait-de-points")).to_be_in_viewport()

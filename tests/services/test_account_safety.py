@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from collections.abc import Callable, Iterator
 
@@ -12,7 +13,7 @@ from mespoints.db.accounts import Account
 from mespoints.db.engine import session_scope
 from mespoints.db.mail import OutboxMail
 from mespoints.domain.account_policy import EMAIL_CHANGE_CANCEL_VALIDITY
-from mespoints.services import accounts, mail, rate_limit, sessions
+from mespoints.services import accounts, mail, rate_limit, security, sessions
 from mespoints.services.accounts import Outcome, Status
 from tests.services.conftest import SentMail
 from tests.services.test_accounts import (
@@ -26,6 +27,7 @@ from tests.services.test_accounts import (
     add_licences,
     draft,
     login,
+    register,
     request_email_change,
     request_password_reset,
     signed_up,
@@ -360,3 +362,183 @@ def test_sign_up_answers_do_not_tell_whether_the_licence_has_an_account(engine, 
     assert end == Outcome(Status.CHECK_MAILBOX)
     with session_scope(engine) as session:
         assert session.exec(select(func.count()).select_from(Account)).one()[0] == 1  # type: ignore[call-overload]
+
+
+# Review findings: the undo links cannot be turned against the holder ------------------------
+
+
+def test_a_thief_cannot_win_the_address_back_with_undo_links_of_his_own(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    thief_link = thief_asks_for_the_address(engine, account_id, outbox)
+    holder_undo = mail_to(outbox, EMAIL, "Demande de changement").token
+    assert (
+        accounts.confirm_email_change(engine=engine, token=thief_link, now=NOW + MINUTE).status is Status.DONE
+    )
+    # The thief, now at his address, asks for one more change: its undo link goes to him.
+    request_email_change(
+        engine=engine,
+        account_id=account_id,
+        new_email="v2@exemple.net",
+        password=PASSWORD,
+        now=NOW + 2 * MINUTE,
+    )
+    thief_undo = mail_to(outbox, THIEF, "Demande de changement").token
+
+    assert (
+        accounts.cancel_email_change(engine=engine, token=holder_undo, now=NOW + 3 * MINUTE).status
+        is Status.DONE
+    )
+    late = accounts.cancel_email_change(engine=engine, token=thief_undo, now=NOW + dt.timedelta(days=6))
+
+    assert late.status is Status.INVALID
+    with session_scope(engine) as session:
+        assert session.get(Account, account_id).email == EMAIL  # type: ignore[union-attr]
+
+
+def test_the_thiefs_undo_link_does_not_retire_the_holders_older_one(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    thief_link = thief_asks_for_the_address(engine, account_id, outbox)
+    holder_undo = mail_to(outbox, EMAIL, "Demande de changement").token
+    accounts.confirm_email_change(engine=engine, token=thief_link, now=NOW + MINUTE)
+    request_email_change(
+        engine=engine,
+        account_id=account_id,
+        new_email="v2@exemple.net",
+        password=PASSWORD,
+        now=NOW + 2 * MINUTE,
+    )
+    thief_undo = mail_to(outbox, THIEF, "Demande de changement").token
+
+    # The thief uses his own link first (it keeps his address)…
+    assert (
+        accounts.cancel_email_change(engine=engine, token=thief_undo, now=NOW + 3 * MINUTE).status
+        is Status.DONE
+    )
+    # …the holder's older link still gives the address back.
+    assert (
+        accounts.cancel_email_change(engine=engine, token=holder_undo, now=NOW + 4 * MINUTE).status
+        is Status.DONE
+    )
+    with session_scope(engine) as session:
+        assert session.get(Account, account_id).email == EMAIL  # type: ignore[union-attr]
+
+
+def test_an_old_address_cannot_take_back_an_account_its_owner_has_moved_since(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    request_email_change(
+        engine=engine, account_id=account_id, new_email="b@exemple.fr", password=PASSWORD, now=NOW
+    )
+    accounts.confirm_email_change(
+        engine=engine, token=mail_to(outbox, "b@exemple.fr", "Confirmez").token, now=NOW
+    )
+    old_undo = mail_to(outbox, EMAIL, "L'adresse électronique de votre compte a été modifiée").token
+    request_email_change(
+        engine=engine, account_id=account_id, new_email="c@exemple.fr", password=PASSWORD, now=NOW + MINUTE
+    )
+    accounts.confirm_email_change(
+        engine=engine, token=mail_to(outbox, "c@exemple.fr", "Confirmez").token, now=NOW + MINUTE
+    )
+
+    outcome = accounts.cancel_email_change(engine=engine, token=old_undo, now=NOW + dt.timedelta(days=4))
+
+    assert outcome.status is Status.INVALID
+    with session_scope(engine) as session:
+        assert session.get(Account, account_id).email == "c@exemple.fr"  # type: ignore[union-attr]
+    assert login(engine, email="c@exemple.fr", now=NOW + dt.timedelta(days=4)).status is Status.DONE
+
+
+def test_the_undo_ends_the_password_the_thief_knows_until_the_holder_chooses_a_new_one(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    thief_asks_for_the_address(engine, account_id, outbox)
+    undo = mail_to(outbox, EMAIL, "Demande de changement").token
+    accounts.cancel_email_change(engine=engine, token=undo, now=NOW + MINUTE)
+
+    assert login(engine, now=NOW + 2 * MINUTE).status is Status.INVALID
+    request_password_reset(engine=engine, email=EMAIL, now=NOW + 2 * MINUTE)
+    reset = mail_to(outbox, EMAIL, "Choisissez").token
+    accounts.reset_password(engine=engine, token=reset, new_password=OTHER_PASSWORD, now=NOW + 3 * MINUTE)
+    assert login(engine, password=OTHER_PASSWORD, now=NOW + 4 * MINUTE).status is Status.DONE
+
+
+def test_opening_an_undo_link_changes_nothing_until_its_button_is_pressed(engine, outbox):
+    account_id = signed_up(engine, outbox)
+    thief_link = thief_asks_for_the_address(engine, account_id, outbox)
+    undo = mail_to(outbox, EMAIL, "Demande de changement").token
+
+    # A mail scanner opening the page only checks the link.
+    assert accounts.check_undo_link(engine=engine, token=undo, now=NOW) is Status.DONE
+    assert accounts.check_undo_link(engine=engine, token=undo, now=NOW) is Status.DONE
+    assert accounts.check_undo_link(engine=engine, token="x", now=NOW) is Status.INVALID
+    assert login(engine).status is Status.DONE
+    assert accounts.confirm_email_change(engine=engine, token=thief_link, now=NOW).status is Status.DONE
+
+
+# Review findings: pending sign-ups neither squat an address nor become an account by a reset ----
+
+
+def test_a_newer_sign_up_replaces_a_pending_one_on_the_same_address(engine, outbox):
+    add_licences(engine, LICENCE, "990000000042")
+    accounts.register(engine=engine, draft=draft(licence_number="990000000042"), now=NOW)  # a squatter
+    accounts.process_requests(engine=engine, now=NOW)
+    squatter_link = outbox[-1].token
+
+    register(engine=engine, draft=draft(), now=NOW + MINUTE)  # the address's owner
+
+    assert accounts.activate(engine=engine, token=squatter_link, now=NOW + MINUTE).status is Status.INVALID
+    assert accounts.activate(engine=engine, token=outbox[-1].token, now=NOW + MINUTE).status is Status.DONE
+    with session_scope(engine) as session:
+        assert session.exec(select(Account.licence_number)).all() == [(LICENCE,)]  # type: ignore[call-overload]
+
+
+def test_a_new_activation_link_never_extends_a_sign_up_past_its_first_window(engine, outbox):
+    add_licences(engine, LICENCE)
+    register(engine=engine, draft=draft(), now=NOW)
+    outbox.clear()
+
+    accounts.resend_activation(engine=engine, email=EMAIL, now=NOW + dt.timedelta(hours=11))
+    accounts.process_requests(engine=engine, now=NOW + dt.timedelta(hours=11))
+    renewed = outbox[-1].token
+    accounts.resend_activation(engine=engine, email=EMAIL, now=NOW + dt.timedelta(hours=13))
+    accounts.process_requests(engine=engine, now=NOW + dt.timedelta(hours=13))
+
+    assert len(outbox) == 1  # past the first 12 hours: no new link
+    expired = accounts.activate(engine=engine, token=renewed, now=NOW + dt.timedelta(hours=12, seconds=1))
+    assert expired.status is Status.EXPIRED
+
+
+def test_a_reset_committed_while_a_login_is_verified_wins(engine, outbox, monkeypatch):
+    signed_up(engine, outbox)
+    request_password_reset(engine=engine, email=EMAIL, now=NOW)
+    reset_link = mail_to(outbox, EMAIL, "Choisissez").token
+    real_verify = security.verify_password
+
+    def verify_then_reset(password: str, password_hash: str):  # type: ignore[no-untyped-def]
+        answer = real_verify(password, password_hash)
+        # The holder's reset commits between the check of the old password and the ticket.
+        monkeypatch.setattr(security, "verify_password", real_verify)
+        accounts.reset_password(engine=engine, token=reset_link, new_password=OTHER_PASSWORD, now=NOW)
+        return answer
+
+    monkeypatch.setattr(security, "verify_password", verify_then_reset)
+    outcome = login(engine)
+
+    assert outcome.status is Status.INVALID and outcome.ticket is None
+
+
+def test_a_request_that_keeps_failing_is_dropped_and_logged_without_its_data(
+    engine, outbox, monkeypatch, caplog
+):
+    accounts.request_password_reset(engine=engine, email="secret.adresse@exemple.fr", now=NOW)
+
+    def broken(session, data, now):  # type: ignore[no-untyped-def]
+        raise RuntimeError(f"panne pour {data['email']}")
+
+    monkeypatch.setitem(accounts_requests.HANDLERS, "password_reset", broken)
+    moment = NOW
+    for _ in range(mail.MAX_REQUEST_ATTEMPTS):
+        accounts.process_requests(engine=engine, now=moment)
+        moment += dt.timedelta(hours=2)
+
+    with session_scope(engine) as session:
+        assert session.exec(select(func.count()).select_from(OutboxMail)).one()[0] == 0  # type: ignore[call-overload]
+    assert "dropped" in caplog.text and "secret.adresse" not in caplog.text

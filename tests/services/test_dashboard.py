@@ -26,7 +26,7 @@ def record(number: str = NUMBER, **overrides: Any) -> FeedLicence:
         "issued_on": "1998-06-02",
         "early_training": False,
         "categories": [{"category": "B", "obtained_on": "1998-06-02"}],
-        # The worked example of docs/points-rules.md.
+        # The worked example of docs/law.md.
         "events": [
             {
                 "id": "INF-1",
@@ -478,8 +478,97 @@ def test_the_dashboard_of_facts_with_centuries_of_forecast_still_draws_its_chart
 
     far = dt.datetime(9995, 1, 1, 10, 0)
     facts = LicenceFacts(issued_on=dt.date(1998, 6, 2), events=(Infraction("E1", far, far.date(), "C3", 2),))
-    assessment = dashboard.assess(facts, AS_OF)
+    # The file knows the offence from its effective day: assessed that day, it forecasts 9997.
+    assessment = dashboard.assess(facts, far.date())
     chart = dashboard.balance_chart(assessment, facts)
 
     assert 1 <= len(chart.x_ticks) <= 7
     assert "12 points le 1er janvier 9997" in chart.summary
+
+
+def test_every_history_and_forecast_row_links_its_rule_to_the_page_that_explains_it(worked_example):
+    data = dashboard.load_dashboard(engine=worked_example, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+    assert [(row.rule_label, row.rule_href) for row in data.history] == [
+        (
+            "Récupération d'un point après 6 mois sans infraction",
+            "/comprendre-le-calcul#recuperation-apres-six-mois",
+        ),
+        ("Retrait de points", "/comprendre-le-calcul#retrait-de-points"),
+        ("Retrait de points", "/comprendre-le-calcul#retrait-de-points"),
+    ]
+    assert [row.rule_href for row in data.forecast] == ["/comprendre-le-calcul#recuperation-totale"]
+
+
+def test_a_restoration_cancelled_is_explained_to_the_driver_in_the_history(sqlite_engine):
+    late = {
+        "id": "INF-3",
+        "kind": "infraction",
+        "committed_at": "2024-01-20T07:30:00",  # inside INF-2's six months, recorded in May
+        "effective_on": "2024-05-14",
+        "offence_class": "C4",
+        "points": 2,
+        "label": "Usage d'un téléphone tenu en main par le conducteur",
+    }
+    base = record()
+    import_records(engine=sqlite_engine, records=[record(events=[*_events_of(base), late])])
+    data = dashboard.load_dashboard(engine=sqlite_engine, licence_number=NUMBER, as_of=AS_OF)
+    assert data is not None
+    cancelled = next(row for row in data.history if row.rule == "restoration_cancelled")
+    assert (cancelled.date, cancelled.points, cancelled.balance_after) == ("14 mai 2024", "-1", "7")
+    assert cancelled.label == "Annulation d'une récupération de points accordée trop tôt"
+    assert "Usage d'un téléphone tenu en main par le conducteur" in cancelled.detail
+    assert "commise pendant cette période" in cancelled.detail
+    assert "les dates passées de votre historique ne changent pas" in cancelled.detail
+    assert cancelled.rule_href == "/comprendre-le-calcul#annulation-d-une-recuperation"
+
+
+def _events_of(parsed: FeedLicence) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": event.id,
+            "kind": "infraction",
+            "committed_at": event.committed_at.isoformat(),  # type: ignore[union-attr]
+            "effective_on": event.effective_on.isoformat(),  # type: ignore[union-attr]
+            "offence_class": event.offence_class,  # type: ignore[union-attr]
+            "points": event.points,  # type: ignore[union-attr]
+            "label": event.label,  # type: ignore[union-attr]
+        }
+        for event in parsed.events
+    ]
+
+
+def test_simulating_speeding_under_five_kmh_since_2024_shows_the_fine_and_withdraws_nothing(worked_example):
+    outcome = dashboard.simulate_offence(
+        engine=worked_example,
+        licence_number=NUMBER,
+        as_of=AS_OF,
+        offence_code="VITESSE_MOINS_5_AGGLO",
+        day="2024-11-10",
+    )
+    assert outcome is not None and outcome.result is not None
+    result = outcome.result
+    assert (result.points_withdrawn, result.balance, result.letters) == (0, 8, [])
+    assert "n'entraîne aucun retrait de points" in result.summary
+    assert "Elle ne retarde aucune récupération de points" in result.summary
+    assert result.fine_label.startswith(
+        "Contravention de 4e classe : amende forfaitaire de 135 € (90 € minorée"
+    )
+    # It blocks nothing: the full restoration stays on its day.
+    assert [(row.date, row.rule) for row in result.forecast] == [("1er septembre 2026", "full_restoration")]
+
+
+def test_simulating_speeding_by_fifty_kmh_applies_the_scale_in_force_on_the_chosen_day(worked_example):
+    def fine(day: str) -> str:
+        outcome = dashboard.simulate_offence(
+            engine=worked_example, licence_number=NUMBER, as_of=AS_OF, offence_code="VITESSE_50_PLUS", day=day
+        )
+        assert outcome is not None and outcome.result is not None
+        assert outcome.result.points_withdrawn == 6
+        return outcome.result.fine_label
+
+    assert fine("2025-12-28").startswith("Contravention de 5e classe : jusqu'à 1\u202f500 € d'amende")
+    assert fine("2025-12-29").startswith(
+        "Délit : jusqu'à 3\u202f750 € d'amende ; amende forfaitaire délictuelle"
+    )
+    assert "confiscation du véhicule" in fine("2025-12-29")

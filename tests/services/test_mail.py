@@ -4,9 +4,11 @@ the encryption of what the outbox stores."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import email
 import email.policy
+import hashlib
 import os
 import secrets
 import socket
@@ -287,7 +289,9 @@ def test_the_mailbox_lists_decrypted_mails_newest_first(engine):
 
 
 def test_the_recorded_error_never_shows_the_smtp_credentials():
-    settings = Settings(smtp_host="smtp.exemple.fr", smtp_user="portail", smtp_password="s3cr3t-Pa55")
+    settings = Settings(
+        smtp_host="smtp.exemple.fr", smtp_starttls=True, smtp_user="portail", smtp_password="s3cr3t-Pa55"
+    )
     error = OSError("login portail with s3cr3t-Pa55 refused")
     described = mail._describe_error(error, settings=settings)
     assert "s3cr3t-Pa55" not in described and "portail" not in described
@@ -433,3 +437,29 @@ def test_sent_mails_are_deleted_after_a_week_and_unsent_ones_never(sqlite_engine
     assert mail_service.purge_sent(engine=sqlite_engine, now=later) == 1
     assert mail_service.purge_sent(engine=sqlite_engine, now=later) == 0
     assert len(mail_service.list_mailbox(engine=sqlite_engine)) == 2
+
+
+def test_a_passphrase_is_stretched_with_scrypt_under_the_documented_salt(tmp_path):
+    passphrase = "une phrase secrète assez longue"
+    stretched = hashlib.scrypt(
+        passphrase.encode(), salt=b"mespoints/MESPOINTS_SECRET_KEY/outbox/v1", n=2**15, r=8, p=1,
+        maxmem=2**26, dklen=32,
+    )  # fmt: skip
+    box = secrets_box.make_box(passphrase, key_file=tmp_path / "unused.key")
+    assert box.decrypt(Fernet(base64.urlsafe_b64encode(stretched)).encrypt(b"lien")) == b"lien"
+    # One SHA-256 of the passphrase (what a GPU tries by billions a second) opens nothing.
+    weak = Fernet(base64.urlsafe_b64encode(hashlib.sha256(passphrase.encode()).digest()))
+    with pytest.raises(InvalidToken):
+        box.decrypt(weak.encrypt(b"lien"))
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604], ids=lambda mode: f"{mode:04o}")
+def test_a_key_file_other_users_can_reach_is_refused(tmp_path, mode):
+    path = tmp_path / "secret.key"
+    path.write_text(Fernet.generate_key().decode() + "\n")
+    path.chmod(mode)
+    with pytest.raises(secrets_box.KeyFileError, match="chmod 600"):
+        secrets_box.make_box(None, key_file=path)
+    path.chmod(0o600)
+    box = secrets_box.make_box(None, key_file=path)
+    assert box.decrypt(box.encrypt(b"ok")) == b"ok"

@@ -98,6 +98,7 @@ def _mail_undo_link(
         now=now,
         validity=EMAIL_CHANGE_CANCEL_VALIDITY,
         new_email=to,
+        changed_email=new_email,
         retire_older=False,
     )
     template = mail_templates.email_changed_notice if done else mail_templates.email_change_requested
@@ -192,13 +193,28 @@ def confirm_email_change(*, engine: Engine, token: str, now: dt.datetime) -> Out
     return Outcome(Status.DONE)
 
 
-def cancel_email_change(*, engine: Engine, token: str, now: dt.datetime) -> Outcome:
-    """« Ce n'était pas moi » (valid 7 days, single use).
+def check_undo_link(*, engine: Engine, token: str, now: dt.datetime) -> Status:
+    """Whether a « Ce n'était pas moi » link can still be used (DONE), or EXPIRED / INVALID: the
+    page shows its button only then. Consumes nothing (mail scanners that open links act on
+    nothing)."""
+    if not tokens.usable(token):
+        return Status.INVALID
+    with session_scope(engine) as session:
+        status, _ = tokens.peek(session, token=token, purpose=tokens.EMAIL_CHANGE_CANCEL, now=now)
+    return status
 
-    DONE: pending email changes are cancelled, and a change already done is undone (the account
-    gets back the address the link was mailed to, unless another account took it meanwhile);
-    every session ends, login tickets and reset links stop working, and the person is sent to
-    « mot de passe oublié » to choose a new password. EXPIRED or INVALID otherwise.
+
+def cancel_email_change(*, engine: Engine, token: str, now: dt.datetime) -> Outcome:
+    """« Ce n'était pas moi » (valid 7 days, single use), once confirmed by a button.
+
+    The link keeps the address it was mailed to (A) and the one the change moved to (B).
+    - If the account still uses A, the pending change is cancelled; if it uses B (the change was
+      confirmed), it gets A back. If it has moved on to another address since, nothing changes
+      (INVALID): an old address cannot take back an account its owner has since moved.
+    - DONE: pending email changes, reset links and login tickets stop working; « Ce n'était pas
+      moi » links issued after this one too (an older link outranks them, so whoever made later
+      changes cannot win back the address); the password stops working (someone else knows it)
+      and every session ends: the holder chooses a new password through « mot de passe oublié ».
     """
     if not tokens.usable(token):
         return Outcome(Status.INVALID)
@@ -207,22 +223,35 @@ def cancel_email_change(*, engine: Engine, token: str, now: dt.datetime) -> Outc
         if consumed is None:
             return Outcome(tokens.failure(session, token=token, purpose=tokens.EMAIL_CHANGE_CANCEL, now=now))
         account = session.get(Account, consumed.account_id)
-        if account is None:
+        keep, moved_to = consumed.new_email, consumed.changed_email
+        if account is None or not keep or account.email not in (keep, moved_to):
             return Outcome(Status.INVALID)
+        if account.email != keep:
+            try:
+                with session.begin_nested():
+                    session.exec(update(Account).where(col(Account.id) == account.id).values(email=keep))
+            except IntegrityError:
+                return Outcome(Status.TAKEN)  # the address now belongs to another account
         tokens.retire(
             session,
             account_id=consumed.account_id,
             purposes=(tokens.EMAIL_CHANGE, tokens.PASSWORD_RESET, tokens.LOGIN_TICKET),
             now=now,
         )
-        keep = consumed.new_email
-        if keep and account.email != keep:
-            try:
-                with session.begin_nested():
-                    session.exec(update(Account).where(col(Account.id) == account.id).values(email=keep))
-            except IntegrityError:
-                pass  # the address now belongs to another account: the account keeps its own
+        tokens.retire_issued_after(
+            session,
+            account_id=consumed.account_id,
+            purpose=tokens.EMAIL_CHANGE_CANCEL,
+            token_id=consumed.id,
+            now=now,
+        )
+        session.exec(
+            update(Account)
+            .where(col(Account.id) == consumed.account_id)
+            .values(password_hash=security.DISABLED_PASSWORD)
+        )
         end_all_sessions_in(session, account_id=consumed.account_id, now=now)
+        rate_limit.clear_login_failures(session, email=keep)
     return Outcome(Status.DONE)
 
 

@@ -33,7 +33,18 @@ def bind_licence(session: Session, *, account: Account, now: dt.datetime) -> boo
     why by mail) when another account of that licence was activated first."""
     if account.activated_at is not None:
         return True
-    taken = account.licence_number is None or activated_holder(session, account.licence_number) is not None
+    if account.licence_number is None:  # lost to its holder (FranceConnect) before activation
+        taken = True
+    else:
+        # Lock every account of this licence, in id order, before deciding: two activations at
+        # once then run one after the other instead of deadlocking (PostgreSQL; SQLite writes serially).
+        session.exec(
+            select(Account.id)
+            .where(col(Account.licence_number) == account.licence_number)
+            .order_by(col(Account.id))
+            .with_for_update()
+        ).all()
+        taken = activated_holder(session, account.licence_number) is not None
     if not taken:
         try:
             with session.begin_nested():
@@ -97,9 +108,13 @@ def _resend_request(session: Session, data: dict[str, Any], now: dt.datetime) ->
     account = session.exec(select(Account).where(col(Account.email) == str(data["email"]))).one_or_none()
     if account is None or account.activated_at is not None:
         return
+    # A new link never extends a sign-up's life past its first window (no squatting an address).
+    deadline = account.created_at + ACTIVATION_VALIDITY
+    if deadline <= now:
+        return
     assert account.id is not None
     raw = tokens.issue(
-        session, account_id=account.id, purpose=tokens.ACTIVATION, now=now, validity=ACTIVATION_VALIDITY
+        session, account_id=account.id, purpose=tokens.ACTIVATION, now=now, validity=deadline - now
     )
     send(
         session,
@@ -107,7 +122,7 @@ def _resend_request(session: Session, data: dict[str, Any], now: dt.datetime) ->
         message=mail_templates.activation(
             first_name=first_name(account.first_names),
             link=link(routes.ACTIVATION, raw),
-            expires_at_text=paris_time_text(now + ACTIVATION_VALIDITY),
+            expires_at_text=paris_time_text(deadline),
         ),
         now=now,
     )

@@ -343,8 +343,8 @@ def link_with_password(
         return rate_limited(wait)
     if not matches:
         return Outcome(Status.FIELD_ERRORS, errors={"password": [MSG_WRONG_PASSWORD]})
-    if target.activated_at is None:
-        return Outcome(Status.NOT_ACTIVATED, message="Ce compte n'est pas encore activé.")
+    if target.activated_at is None:  # a pending sign-up answers like no account at all
+        return Outcome(Status.FIELD_ERRORS, errors={"password": [MSG_WRONG_PASSWORD]})
     with session_scope(engine) as session:
         session.exec(
             update(Account)

@@ -5,7 +5,10 @@
 - Failures are counted per email address (known or not, services.rate_limit) and per client
   network (IPv6 by /64), BEFORE the password is verified, and taken back once it proves right, so
   parallel attempts cannot outrun the count. A lockout never blocks a password reset.
-- A not-yet-activated account is told so only after its password was verified.
+- A sign-up not yet activated answers like an unknown address, even with the right password: a
+  login must not tell a pending sign-up (which anyone can start for any address) from no account.
+- The login ticket is handed out in the transaction that checks, with the account row locked,
+  that the password is still the one verified: a reset or change committed meanwhile wins.
 """
 
 from __future__ import annotations
@@ -18,11 +21,10 @@ from sqlmodel import col, select
 from mespoints.db.accounts import Account
 from mespoints.db.engine import session_scope
 from mespoints.domain import password_policy
-from mespoints.services import rate_limit, security
+from mespoints.services import rate_limit, security, sessions
 from mespoints.services.accounts.common import as_password, lenient_email
 from mespoints.services.accounts.outcome import (
     MSG_INVALID_LOGIN,
-    MSG_NOT_ACTIVATED,
     Outcome,
     Status,
     rate_limited,
@@ -46,10 +48,10 @@ def authenticate(*, engine: Engine, email: str, password: str, ip: str | None, n
     - RATE_LIMITED (retry_after seconds, « Trop de tentatives. Réessayez dans N minutes. »): this
       address failed 5 times in a row (then 15 s, 30 s, 1 min … at most 15 min between tries), or
       this network failed 30 times within 15 minutes. The password is not even checked then.
-    - INVALID (MSG_INVALID_LOGIN): unknown email or wrong password, indistinguishable.
-    - NOT_ACTIVATED (MSG_NOT_ACTIVATED): right password, account not activated yet.
-    - DONE (account_id): then call sessions.create_login_ticket. Resets the failure count and
-      upgrades a hash made with older parameters.
+    - INVALID (MSG_INVALID_LOGIN): unknown email, wrong password, or an account not activated
+      yet, indistinguishable (each counted as a failure).
+    - DONE (account_id, ticket): the ticket opens the session (auth route). Resets the failure
+      count and upgrades a hash made with older parameters.
 
     `ip` None or empty (client address unknown): only the per-address back-off applies.
     CPU-heavy (argon2): callers on the event loop run it in a thread.
@@ -81,18 +83,21 @@ def authenticate(*, engine: Engine, email: str, password: str, ip: str | None, n
     else:
         matches, new_hash = security.verify_password(password, found.password_hash)
 
-    if not matches:
+    if not matches or found is None or found.id is None or found.activated_at is None:
         return Outcome(Status.INVALID, message=MSG_INVALID_LOGIN)  # counted beforehand
-    assert found is not None  # only a real account's hash can match
     with session_scope(engine) as session:
+        current_hash = session.exec(
+            select(Account.password_hash).where(col(Account.id) == found.id).with_for_update()
+        ).one_or_none()
+        if current_hash != found.password_hash:  # changed while it was being verified
+            return Outcome(Status.INVALID, message=MSG_INVALID_LOGIN)
         rate_limit.clear_login_failures(session, email=address)
         if ip_event is not None:
             rate_limit.release(session, event_id=ip_event)
         if new_hash:
             session.exec(update(Account).where(col(Account.id) == found.id).values(password_hash=new_hash))
-    if found.activated_at is None:
-        return Outcome(Status.NOT_ACTIVATED, message=MSG_NOT_ACTIVATED)
-    return Outcome(Status.DONE, account_id=found.id)
+        ticket = sessions.add_login_ticket(session, account_id=found.id, now=now)
+    return Outcome(Status.DONE, account_id=found.id, ticket=ticket)
 
 
 def confirm_password(

@@ -21,7 +21,6 @@ class Status(enum.StrEnum):
     MISMATCH = "mismatch"  # no licence with these data
     INVALID = "invalid"  # wrong credentials, or a link unknown or already used
     EXPIRED = "expired"  # a link past its validity
-    NOT_ACTIVATED = "not_activated"  # right password, account not activated yet
     TAKEN = "taken"  # an email change whose address got an account meanwhile
     LICENCE_TAKEN = "licence_taken"  # an activation beaten by another account of the same licence
     # FranceConnect: the holder's licence is bound to a password account; the driver must choose
@@ -36,6 +35,7 @@ class Outcome:
     message: str | None = None  # French, for the person
     retry_after: int | None = None  # RATE_LIMITED: seconds
     account_id: int | None = None  # DONE of a login
+    ticket: str | None = None  # DONE of a login: the one-time ticket that opens the session
 
     @property
     def ok(self) -> bool:
@@ -44,10 +44,6 @@ class Outcome:
 
 MSG_LICENCE_MISMATCH = "Les informations saisies ne correspondent à aucun permis de conduire."
 MSG_INVALID_LOGIN = "Adresse électronique ou mot de passe incorrect."
-MSG_NOT_ACTIVATED = (
-    "Votre compte n'est pas encore activé. Ouvrez le lien reçu par courriel "
-    "ou demandez un nouveau lien d'activation."
-)
 MSG_TERMS = "Vous devez accepter les conditions générales d'utilisation pour créer un compte."
 MSG_WRONG_PASSWORD = "Mot de passe incorrect."
 MSG_WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."

@@ -15,7 +15,6 @@ from mespoints.domain import password_policy
 from mespoints.domain.account_policy import PASSWORD_RESET_VALIDITY
 from mespoints.services import mail_templates, rate_limit, security
 from mespoints.services.accounts import tokens
-from mespoints.services.accounts.activation import bind_licence
 from mespoints.services.accounts.common import first_name, link
 from mespoints.services.accounts.outcome import Outcome, Status, field_errors
 from mespoints.services.accounts.requests import handles, send, submit_for_address
@@ -42,8 +41,8 @@ def request_password_reset(*, engine: Engine, email: str, now: dt.datetime) -> O
 @handles(RESET_REQUEST)
 def _reset_request(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
     account = session.exec(select(Account).where(col(Account.email) == str(data["email"]))).one_or_none()
-    if account is None:
-        return
+    if account is None or account.activated_at is None:
+        return  # a sign-up not activated is no account: anyone may have started it
     assert account.id is not None
     raw = tokens.issue(
         session,
@@ -77,9 +76,9 @@ def reset_password(*, engine: Engine, token: str, new_password: str, now: dt.dat
 
     EXPIRED / INVALID (used, unknown); FIELD_ERRORS with key "new_password" (password policy; the
     link stays usable); DONE: the link is used up, every session of the account ends, pending
-    email changes and login tickets stop working, the login lockout is cleared, an unactivated
-    account becomes activated (the link proved the address), and a `password_changed` notice is
-    mailed. No automatic login. CPU-heavy (argon2): callers on the event loop use a thread.
+    email changes and login tickets stop working, the login lockout is cleared, and a
+    `password_changed` notice is mailed. Only activated accounts get reset links. No automatic
+    login. CPU-heavy (argon2): callers on the event loop use a thread.
     """
     if not tokens.usable(token):
         return Outcome(Status.INVALID)
@@ -102,7 +101,7 @@ def reset_password(*, engine: Engine, token: str, new_password: str, now: dt.dat
         if consumed is None:
             return Outcome(tokens.failure(session, token=token, purpose=tokens.PASSWORD_RESET, now=now))
         account = session.get(Account, consumed.account_id)
-        if account is None or not bind_licence(session, account=account, now=now):
+        if account is None or account.activated_at is None:
             return Outcome(Status.INVALID)
         account.password_hash = password_hash
         session.add(account)

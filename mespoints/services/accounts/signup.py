@@ -25,7 +25,6 @@ from mespoints.domain.account_policy import ACTIVATION_VALIDITY
 from mespoints.services import mail_templates, national_file, rate_limit, security
 from mespoints.services.accounts import tokens
 from mespoints.services.accounts.common import first_name, link, normalize_email, paris_time_text, today_of
-from mespoints.services.accounts.housekeeping import stale_unactivated
 from mespoints.services.accounts.outcome import (
     MSG_LICENCE_MISMATCH,
     MSG_TERMS,
@@ -229,9 +228,9 @@ def mail_licence_taken(session: Session, *, to: str, first_names: str, now: dt.d
 def _signup_request(session: Session, data: dict[str, Any], now: dt.datetime) -> None:
     """Creates the account and mails its activation link, or tells the address why not."""
     email, licence_number = str(data["email"]), str(data["licence_number"])
-    # An unactivated account whose links all expired no longer holds its address.
-    session.exec(delete(Account).where(col(Account.email) == email, stale_unactivated(now)))
-    existing = session.exec(select(Account).where(col(Account.email) == email)).one_or_none()
+    existing = session.exec(
+        select(Account).where(col(Account.email) == email, col(Account.activated_at).is_not(None))
+    ).one_or_none()
     if existing is not None:
         _mail_already(session, template=mail_templates.account_already_exists, to=existing, now=now)
         return
@@ -240,6 +239,11 @@ def _signup_request(session: Session, data: dict[str, Any], now: dt.datetime) ->
         _mail_already(session, template=mail_templates.licence_already_registered, to=holder, now=now)
         mail_licence_taken(session, to=email, first_names=str(data["first_names"]), now=now)
         return
+    if rate_limit.hit(session, limit=rate_limit.SIGNUP_MAIL_PER_EMAIL, key=email, now=now) is not None:
+        return  # enough activation mails to this address this hour: no churn, no mail flood
+    # A sign-up not activated yet never holds its address: the newer sign-up replaces it (else
+    # anyone could squat an address by starting a sign-up with it and renewing its link).
+    session.exec(delete(Account).where(col(Account.email) == email, col(Account.activated_at).is_(None)))
     account = Account(
         email=email,
         password_hash=str(data["password_hash"]),
@@ -254,14 +258,15 @@ def _signup_request(session: Session, data: dict[str, Any], now: dt.datetime) ->
             session.add(account)
             session.flush()
     except IntegrityError:
-        existing = session.exec(select(Account).where(col(Account.email) == email)).one()
+        existing = session.exec(select(Account).where(col(Account.email) == email)).one_or_none()
+        if existing is None:
+            raise  # not the address's unique constraint: a real failure, retried later
         _mail_already(session, template=mail_templates.account_already_exists, to=existing, now=now)
         return
     assert account.id is not None
     raw = tokens.issue(
         session, account_id=account.id, purpose=tokens.ACTIVATION, now=now, validity=ACTIVATION_VALIDITY
     )
-    rate_limit.record(session, limit=rate_limit.SIGNUP_MAIL_PER_EMAIL, key=email, now=now)
     send(
         session,
         to=email,

@@ -49,6 +49,7 @@ def issue(
     now: dt.datetime,
     validity: dt.timedelta,
     new_email: str | None = None,
+    changed_email: str | None = None,
     retire_older: bool = True,
 ) -> str:
     """A new link's raw token (to mail); older unused links of this kind are retired first, so
@@ -64,6 +65,7 @@ def issue(
             created_at=now,
             expires_at=now + validity,
             new_email=new_email,
+            changed_email=changed_email,
         )
     )
     session.flush()
@@ -72,8 +74,10 @@ def issue(
 
 @dataclasses.dataclass(frozen=True)
 class Consumed:
+    id: int  # issue order: a later link has a greater id
     account_id: int
     new_email: str | None
+    changed_email: str | None
 
 
 def consume(session: Session, *, token: str, purpose: str, now: dt.datetime) -> Consumed | None:
@@ -87,9 +91,16 @@ def consume(session: Session, *, token: str, purpose: str, now: dt.datetime) -> 
             col(AccountToken.expires_at) > now,
         )
         .values(used_at=now)
-        .returning(col(AccountToken.account_id), col(AccountToken.new_email))
+        .returning(
+            col(AccountToken.id),
+            col(AccountToken.account_id),
+            col(AccountToken.new_email),
+            col(AccountToken.changed_email),
+        )
     ).one_or_none()
-    return None if row is None else Consumed(account_id=row[0], new_email=row[1])
+    if row is None:
+        return None
+    return Consumed(id=row[0], account_id=row[1], new_email=row[2], changed_email=row[3])
 
 
 def failure(session: Session, *, token: str, purpose: str, now: dt.datetime) -> Status:
@@ -111,6 +122,22 @@ def peek(session: Session, *, token: str, purpose: str, now: dt.datetime) -> tup
         return Status.EXPIRED, None
     account = session.get(Account, row.account_id)
     return (Status.DONE, account) if account is not None else (Status.INVALID, None)
+
+
+def retire_issued_after(
+    session: Session, *, account_id: int, purpose: str, token_id: int, now: dt.datetime
+) -> None:
+    """Links of this kind issued after `token_id` stop working (an older link outranks them)."""
+    session.exec(
+        update(AccountToken)
+        .where(
+            col(AccountToken.account_id) == account_id,
+            col(AccountToken.purpose) == purpose,
+            col(AccountToken.id) > token_id,
+            col(AccountToken.used_at).is_(None),
+        )
+        .values(used_at=now)
+    )
 
 
 def usable(token: object) -> bool:

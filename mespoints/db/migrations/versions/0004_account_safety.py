@@ -4,6 +4,8 @@
   one licence; the first activated wins (unique among activated accounts, a partial index).
 - `mail_outbox.kind`: "mail" (a message) or "request" (a form's request, turned into a message
   by the sender).
+- `account_token.changed_email`: « Ce n'était pas moi » links remember the address a change was
+  moving to, so an old link cannot take back an address the account has since left.
 
 Revision ID: 0004
 Revises: 0003
@@ -36,9 +38,13 @@ def upgrade() -> None:
     op.create_index("ix_account_licence_number", "account", ["licence_number"])
     with op.batch_alter_table("mail_outbox") as batch:
         batch.add_column(sa.Column("kind", sa.String(10), nullable=False, server_default="mail"))
+    with op.batch_alter_table("account_token") as batch:
+        batch.add_column(sa.Column("changed_email", sa.String(254), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("account_token") as batch:
+        batch.drop_column("changed_email")
     with op.batch_alter_table("mail_outbox") as batch:
         batch.drop_column("kind")
     op.drop_index("ix_account_licence_number", table_name="account")
