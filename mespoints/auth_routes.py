@@ -92,16 +92,21 @@ async def logout(request: Request) -> Response:
     cookie = sessions.session_cookie_name(https=https)
     session_id = request.cookies.get(cookie)
     closed = (await request.form()).get("ferme") == "1"
-    response = RedirectResponse(
+    response: Response = RedirectResponse(
         get_settings().page_url(f"{routes.LOGGED_OUT}{'?compte=ferme' if closed else ''}"), status_code=303
     )
     if session_id:
         try:
-            sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
+            ended = sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
         except DEPENDENCY_ERRORS:
             # The browser forgets the session anyway; the server's copy expires on its own.
             log.exception("logout: the database does not answer")
-            response = unavailable()
+            response, ended = unavailable(), None
+        if ended is not None and ended.auth_method == sessions.AuthMethod.FRANCECONNECT and not closed:
+            # Ended here first; then the provider ends its own session and sends the browser back.
+            from mespoints.franceconnect_routes import logout_at_provider
+
+            response = await logout_at_provider(ended) or response
     response.delete_cookie(cookie, path="/", secure=https, httponly=True, samesite="lax")
     return response
 

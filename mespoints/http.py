@@ -8,7 +8,7 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mespoints import routes
@@ -29,12 +29,14 @@ async def health(_request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-def _extra_routes() -> list[Route]:
+def _extra_routes() -> list[BaseRoute]:
     # Imported lazily so the health route works even before the account tables exist.
     from mespoints.auth_routes import ROUTES
     from mespoints.document_routes import ROUTES as DOCUMENT_ROUTES
+    from mespoints.franceconnect_routes import ROUTES as FRANCECONNECT_ROUTES
+    from mespoints.franceconnect_routes import demo_provider_mount
 
-    return [*ROUTES, *DOCUMENT_ROUTES]
+    return [*ROUTES, *DOCUMENT_ROUTES, *FRANCECONNECT_ROUTES, *demo_provider_mount()]
 
 
 def backend_routes() -> Starlette:

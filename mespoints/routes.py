@@ -45,6 +45,12 @@ ATTESTATION_PDF = "/documents/attestation.pdf"
 RELEVE_PDF = "/documents/releve-integral.pdf"
 CALENDAR_ICS = "/documents/agenda.ics"
 DATA_EXPORT = "/compte/mes-donnees.json"
+# FranceConnect: start a login (POST from the button), open the session once the sign-up is done.
+FRANCECONNECT_LOGIN = "/auth/franceconnect/login"
+FRANCECONNECT_SESSION = "/auth/franceconnect/session"
+# Pages of the FranceConnect journey: first login (licence steps, claims), and every failure.
+FRANCECONNECT_SIGNUP = "/inscription/franceconnect"
+FRANCECONNECT_ERROR = "/franceconnect/erreur"
 
 # Every page of the portal: the only places a `suite` or `retour` parameter may lead to.
 PAGE_PATHS: frozenset[str] = frozenset(
@@ -75,6 +81,8 @@ PAGE_PATHS: frozenset[str] = frozenset(
         UNDERSTANDING,
         MAILBOX,
         UNAVAILABLE,
+        FRANCECONNECT_SIGNUP,
+        FRANCECONNECT_ERROR,
     }
 )
 

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     franceconnect_issuer: str | None = None
     franceconnect_client_id: str | None = None
     franceconnect_client_secret: str | None = None
+    # Space-separated OpenID Connect scopes; timeout (seconds) of every call to the provider.
+    franceconnect_scopes: str = "openid given_name family_name birthdate email"
+    franceconnect_timeout: float = Field(default=10.0, gt=0, le=60)
     # Reverse proxies in front of the portal whose X-Forwarded-For can be trusted (client IPs
     # for the per-IP login limit); 0 when the portal faces the browsers directly.
     trusted_proxy_hops: int = Field(default=0, ge=0, le=5)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -31,24 +31,31 @@ class Account(SQLModel, table=True):
             postgresql_where=text("activated_at IS NOT NULL"),
         ),
         Index("ix_account_licence_number", "licence_number"),
+        UniqueConstraint("franceconnect_sub_hash", name="uq_account_franceconnect_sub_hash"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     # Normalized (trimmed, lower case); unique: the database enforces one account per email.
     email: str = Field(sa_column=Column(String(254), nullable=False))
-    password_hash: str = Field(sa_column=Column(String(255), nullable=False))
+    # None for an account opened through FranceConnect (it has no password until a reset sets one).
+    password_hash: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
     last_name: str = Field(sa_column=Column(String(100), nullable=False))
     first_names: str = Field(sa_column=Column(String(200), nullable=False))
     birth_date: dt.date
-    licence_number: str = Field(
+    # None once the licence's holder took it back through FranceConnect (licence_claimed_at says when).
+    licence_number: str | None = Field(
+        default=None,
         sa_column=Column(
             String(19),
             ForeignKey("licence.licence_number", name="fk_account_licence_number"),
-            nullable=False,
-        )
+            nullable=True,
+        ),
     )
     created_at: dt.datetime = Field(sa_type=DateTime())
     activated_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    # FranceConnect holder: SHA-256 of issuer and `sub` (services.accounts.franceconnect.sub_hash).
+    franceconnect_sub_hash: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    licence_claimed_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class AccountToken(SQLModel, table=True):
@@ -88,6 +95,49 @@ class AccountSession(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=DateTime())
     last_seen_at: dt.datetime = Field(sa_type=DateTime())
     ended_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+    # How the session was opened: "password" or "franceconnect" (sessions.AuthMethod).
+    auth_method: str = Field(
+        default="password", sa_column=Column(String(20), nullable=False, server_default="password")
+    )
+    # FranceConnect only: the ID token (encrypted), sent back as id_token_hint at logout.
+    id_token_encrypted: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class FranceConnectRequest(SQLModel, table=True):
+    """One login or logout sent to the provider: its `state` (SHA-256 only), and, encrypted, the
+    nonce, PKCE verifier and next page. Consumed once by a conditional UPDATE, within minutes."""
+
+    __tablename__ = "franceconnect_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    # SHA-256 of the random value of the browser's flow cookie: the callback must come from it.
+    browser_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    purpose: str = Field(sa_column=Column(String(10), nullable=False))  # "login" or "logout"
+    payload_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    expires_at: dt.datetime = Field(sa_type=DateTime())
+    used_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
+
+
+class FranceConnectIdentity(SQLModel, table=True):
+    """An identity FranceConnect vouched for, waiting for its first login to end (licence steps,
+    claim, address). The browser holds the raw handle in an HttpOnly cookie; the claims and the
+    ID token are encrypted. Once the account exists, account_id is set and the session route
+    consumes the row once."""
+
+    __tablename__ = "franceconnect_identity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    handle_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    sub_hash: str = Field(sa_column=Column(String(64), nullable=False))
+    payload_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime = Field(sa_type=DateTime())
+    expires_at: dt.datetime = Field(sa_type=DateTime())
+    account_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("account.id", ondelete="CASCADE"), nullable=True)
+    )
+    used_at: dt.datetime | None = Field(default=None, sa_type=DateTime())
 
 
 class RateLimitEvent(SQLModel, table=True):

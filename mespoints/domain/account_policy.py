@@ -25,3 +25,9 @@ def duration_fr(duration: dt.timedelta) -> str:
     if hours >= 48 and hours % 24 == 0:
         return f"{hours // 24} jours"
     return f"{hours} heure{'s' if hours > 1 else ''}"
+
+
+# FranceConnect: a login sent to the provider must come back within this window (state, nonce),
+# and a first login must end (licence steps, claim) within the second.
+FRANCECONNECT_REQUEST_VALIDITY = dt.timedelta(minutes=10)
+FRANCECONNECT_IDENTITY_VALIDITY = dt.timedelta(minutes=30)

@@ -7,6 +7,7 @@ def register_all() -> None:
         activation,
         dashboard,
         documents,
+        franceconnect,
         home,
         legal,
         login,

@@ -10,7 +10,7 @@ from mespoints import routes, styles
 from mespoints.components.balance_chart import balance_chart
 from mespoints.components.forms import field_error, form_alert, submit_button
 from mespoints.components.points_gauge import points_gauge
-from mespoints.components.text import heading, section
+from mespoints.components.text import fr, heading, section
 from mespoints.domain.notices import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
 from mespoints.state.dashboard import OFFENCE_OPTIONS, SIMULATION_RESULT_ID, DashboardState
 from mespoints.template import page
@@ -398,6 +398,26 @@ def calendar_link() -> rx.Component:
     )
 
 
+def licence_claimed_notice() -> rx.Component:
+    """The licence went to its holder, who proved their identity through FranceConnect."""
+    return rx.el.div(
+        rx.el.p(
+            fr("Le permis de conduire rattaché à ce compte a été repris par son titulaire."),
+            role="alert",
+            style=styles.alert_info,
+            margin_bottom="1rem",
+        ),
+        para(
+            "Son titulaire s'est identifié avec FranceConnect et a indiqué que ce compte n'était pas "
+            "le sien. Ce compte ne donne donc plus accès à aucune information sur ce permis."
+        ),
+        para(
+            "S'il s'agit de votre propre permis, connectez-vous avec FranceConnect : vous retrouverez "
+            "votre solde de points. Vous pouvez aussi fermer ce compte depuis la page « Mon compte »."
+        ),
+    )
+
+
 LICENCE_MISSING = (
     "Votre permis n'a pas été trouvé dans le système national des permis de conduire. Réessayez plus "
     "tard ; si le problème persiste, vérifiez le numéro de permis de votre compte."
@@ -415,9 +435,13 @@ def driver_page(title: str, *sections: rx.Component, greet: bool = False) -> rx.
                 if greet
                 else rx.fragment(),
                 rx.cond(
-                    S.licence_missing,
-                    form_alert(rx.Var.create(LICENCE_MISSING), kind="info"),
-                    rx.el.div(*sections),
+                    S.licence_claimed,
+                    licence_claimed_notice(),
+                    rx.cond(
+                        S.licence_missing,
+                        form_alert(rx.Var.create(LICENCE_MISSING), kind="info"),
+                        rx.el.div(*sections),
+                    ),
                 ),
             ),
             rx.el.p("Chargement de votre dossier…", role="status"),

@@ -4,7 +4,9 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import form_alert, input_field, submit_button
+from mespoints.components.franceconnect import franceconnect_button
 from mespoints.components.text import button_link, heading, link, paragraph, section
+from mespoints.franceconnect_config import franceconnect_available
 from mespoints.state.login import LoginState
 from mespoints.template import page
 
@@ -15,6 +17,9 @@ def login() -> rx.Component:
         heading("Se connecter"),
         rx.el.div(
             section(
+                heading("Avec votre adresse électronique", level=2)
+                if franceconnect_available()
+                else rx.fragment(),
                 form_alert(LoginState.notice, kind="info"),
                 form_alert(LoginState.message),
                 rx.el.form(
@@ -43,6 +48,12 @@ def login() -> rx.Component:
                     no_validate=True,
                 ),
             ),
+            section(
+                heading("Ou avec FranceConnect", level=2),
+                franceconnect_button(),
+            )
+            if franceconnect_available()
+            else rx.fragment(),
             section(
                 heading("Vous n'avez pas de compte ?", level=2),
                 paragraph("Créez-le en quelques minutes avec votre permis de conduire à portée de main."),

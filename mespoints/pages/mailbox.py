@@ -54,10 +54,13 @@ def mailbox() -> rx.Component:
 
 class LoggedOutState(rx.State):
     closed: bool = False
+    # Back from FranceConnect's logout: the provider's session ended too.
+    franceconnect: bool = False
 
     @rx.event
     def on_load(self) -> None:
         self.closed = self.router.url.query_parameters.get("compte") == "ferme"
+        self.franceconnect = self.router.url.query_parameters.get("franceconnect") == "1"
 
 
 @page(route=routes.LOGGED_OUT, title="Vous êtes déconnecté", on_load=LoggedOutState.on_load)
@@ -73,6 +76,11 @@ def logged_out() -> rx.Component:
                     "Votre session est terminée. Pour protéger vos informations, fermez aussi cet "
                     "onglet si vous utilisez un ordinateur partagé.",
                 )
+            ),
+            rx.cond(
+                LoggedOutState.franceconnect,
+                paragraph("Vous êtes aussi déconnecté de FranceConnect."),
+                rx.fragment(),
             ),
             rx.cond(
                 LoggedOutState.closed,

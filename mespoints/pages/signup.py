@@ -13,10 +13,12 @@ from mespoints.components.forms import (
     secondary_button,
     submit_button,
 )
+from mespoints.components.franceconnect import franceconnect_button
 from mespoints.components.text import button_link, fr, heading, link, paragraph, section
 from mespoints.domain.account_policy import ACTIVATION_VALIDITY, duration_fr
 from mespoints.domain.licence_format import LICENCE_FORMAT_LABELS
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
+from mespoints.franceconnect_config import franceconnect_available
 from mespoints.state.signup import LAST_STEP, STEP_TITLES, SignupState
 from mespoints.template import page
 
@@ -64,6 +66,24 @@ def progress() -> rx.Component:
             ),
         ),
         margin_bottom="1.25rem",
+    )
+
+
+def franceconnect_section() -> rx.Component:
+    """First step only, outside the wizard's form (forms do not nest)."""
+    if not franceconnect_available():
+        return rx.fragment()
+    return rx.cond(
+        S.step == 1,
+        section(
+            heading("Avec FranceConnect", level=2),
+            paragraph(
+                "FranceConnect nous transmet votre identité, vérifiée : vous n'avez ni mot de passe à "
+                "créer, ni lien d'activation à attendre."
+            ),
+            franceconnect_button(),
+        ),
+        rx.fragment(),
     )
 
 
@@ -344,6 +364,7 @@ def signup() -> rx.Component:
     return rx.el.div(
         heading("Créer un compte"),
         rx.el.div(
+            franceconnect_section(),
             section(
                 rx.cond(
                     rx.State.is_hydrated,

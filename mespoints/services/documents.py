@@ -36,7 +36,7 @@ from mespoints.services import attestation as attestation_service
 from mespoints.services.dashboard import history_rows, letter_rows
 from mespoints.services.licences import LicenceRecord, read_licence
 from mespoints.services.pdf import Document
-from mespoints.services.sessions import SessionInfo
+from mespoints.services.sessions import AuthMethod, SessionInfo
 
 SERVICE_NOTICE = (
     "Mes Points Permis est une mise en œuvre ouverte et indépendante d'un portail de consultation des "
@@ -49,11 +49,9 @@ def releve_allowed(session_info: SessionInfo) -> bool:
 
     Since May 2024 the State's portal gives it only to a session opened with FranceConnect (the
     identity is then vouched for, not just the password). The session's opening method is checked
-    HERE, and only here: the page and the HTTP route both ask this function. Every session of this
-    branch is a password session, so it answers False until FranceConnect sessions record how they
-    were opened (then: `session_info.auth_method is AuthMethod.FRANCECONNECT`).
+    HERE, and only here: the page and the HTTP route both ask this function.
     """
-    return False
+    return session_info.auth_method is AuthMethod.FRANCECONNECT
 
 
 def file_name(kind: str, licence_number: str, day: dt.date, extension: str) -> str:

@@ -262,11 +262,37 @@ def signup_licence_taken(*, first_name: str, login_link: str, reset_link: str) -
             _Button("Mot de passe oublié", reset_link),
             _Paragraph(
                 "Si vous n'avez jamais créé de compte, quelqu'un a pu utiliser les informations "
-                "imprimées sur votre permis. La connexion avec FranceConnect, qui vérifie votre "
-                "identité, vous permettra de reprendre votre permis ; vous pouvez aussi écrire au "
+                "imprimées sur votre permis. Connectez-vous avec FranceConnect, qui vérifie votre "
+                "identité : vous pourrez reprendre votre permis ; vous pouvez aussi écrire au "
                 "service indiqué dans les mentions légales du portail. Votre solde de points, lui, "
                 "ne peut pas être modifié depuis le portail."
             ),
+        ],
+    )
+
+
+def licence_claimed(*, first_name: str, licence_number: str, login_link: str) -> Message:
+    """Sent to an account whose licence its holder took back through FranceConnect."""
+    return _render(
+        "Le permis rattaché à votre compte a été repris par son titulaire",
+        first_name,
+        [
+            _Paragraph(
+                f"Le permis de conduire n° {licence_number} était rattaché à votre compte Mes Points "
+                "Permis. Son titulaire vient de s'identifier avec FranceConnect, qui vérifie l'identité "
+                "des personnes, et a indiqué que ce compte n'était pas le sien : le permis a été "
+                "rattaché à son propre compte."
+            ),
+            _Paragraph(
+                "Votre compte ne donne donc plus accès à aucune information sur ce permis, et vos "
+                "sessions ouvertes ont été fermées."
+            ),
+            _Paragraph(
+                "S'il s'agit bien de votre permis, connectez-vous avec FranceConnect : vous "
+                "retrouverez votre solde de points et pourrez signaler la situation au service indiqué "
+                "dans les mentions légales du portail."
+            ),
+            _Button("Me connecter", login_link),
         ],
     )
 

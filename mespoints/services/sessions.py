@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 
 from sqlalchemy import ColumnElement, Engine, delete, or_, update
 from sqlmodel import Session, col, select
@@ -41,6 +42,13 @@ def session_cookie_name(*, https: bool) -> str:
     return SECURE_SESSION_COOKIE if https else SESSION_COOKIE
 
 
+class AuthMethod(enum.StrEnum):
+    """How a session was opened (stored on it: the documents rely on it)."""
+
+    PASSWORD = "password"
+    FRANCECONNECT = "franceconnect"
+
+
 @dataclasses.dataclass(frozen=True)
 class SessionInfo:
     """Who is signed in (what pages need to greet them and find their licence)."""
@@ -49,7 +57,18 @@ class SessionInfo:
     email: str
     first_names: str
     last_name: str
-    licence_number: str
+    # None when the licence's holder took it back through FranceConnect (licence_claimed).
+    licence_number: str | None
+    auth_method: AuthMethod = AuthMethod.PASSWORD
+    licence_claimed: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class EndedSession:
+    """What logout needs of the session it ended (FranceConnect's logout wants the ID token)."""
+
+    auth_method: AuthMethod
+    id_token_encrypted: str | None
 
 
 def create_login_ticket(*, engine: Engine, account_id: int, now: dt.datetime) -> str:
@@ -107,6 +126,30 @@ def redeem_login_ticket(*, engine: Engine, ticket: str, now: dt.datetime) -> str
     return raw_session_id
 
 
+def open_session_in(
+    session: Session,
+    *,
+    account_id: int,
+    now: dt.datetime,
+    auth_method: AuthMethod,
+    id_token_encrypted: str | None = None,
+) -> str:
+    """A new session for an account whose holder was just identified (FranceConnect); its raw id."""
+    raw_session_id, session_hash = new_token()
+    _purge_account(session, account_id=account_id, now=now)
+    session.add(
+        AccountSession(
+            session_hash=session_hash,
+            account_id=account_id,
+            created_at=now,
+            last_seen_at=now,
+            auth_method=auth_method.value,
+            id_token_encrypted=id_token_encrypted,
+        )
+    )
+    return raw_session_id
+
+
 def _is_alive(row: AccountSession, now: dt.datetime) -> bool:
     return (
         row.ended_at is None
@@ -146,22 +189,29 @@ def resolve_session(*, engine: Engine, session_id: str | None, now: dt.datetime)
             first_names=account.first_names,
             last_name=account.last_name,
             licence_number=account.licence_number,
+            auth_method=AuthMethod(row.auth_method),
+            licence_claimed=account.licence_claimed_at is not None and account.licence_number is None,
         )
 
 
-def end_session(*, engine: Engine, session_id: str | None, now: dt.datetime) -> None:
-    """Log out: the session ends server-side (its cookie no longer opens anything)."""
+def end_session(*, engine: Engine, session_id: str | None, now: dt.datetime) -> EndedSession | None:
+    """Log out: the session ends server-side (its cookie no longer opens anything). Returns how
+    it had been opened, or None when it was unknown or already over."""
     if not session_id:
-        return
+        return None
     with session_scope(engine) as session:
-        session.exec(
+        ended = session.exec(
             update(AccountSession)
             .where(
                 col(AccountSession.session_hash) == hash_token(session_id),
                 col(AccountSession.ended_at).is_(None),
             )
             .values(ended_at=now)
-        )
+            .returning(col(AccountSession.auth_method), col(AccountSession.id_token_encrypted))
+        ).one_or_none()
+    if ended is None:
+        return None
+    return EndedSession(auth_method=AuthMethod(ended[0]), id_token_encrypted=ended[1])
 
 
 def end_all_sessions(

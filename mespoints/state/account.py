@@ -58,7 +58,7 @@ class AccountState(rx.State):
             return to_login(routes.ACCOUNT)
         self.full_name = f"{info.first_names} {info.last_name}"
         self.email = info.email
-        self.licence_number = info.licence_number
+        self.licence_number = info.licence_number or "aucun (repris par son titulaire avec FranceConnect)"
         self.mail_alerts = notifications.mail_alerts_enabled(engine=get_engine(), account_id=info.account_id)
         self.data_export_href = get_settings().backend_route(routes.DATA_EXPORT)
         return None

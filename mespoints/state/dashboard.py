@@ -30,6 +30,8 @@ class DashboardState(rx.State):
 
     loaded: bool = False
     licence_missing: bool = False
+    # The licence's holder took it back through FranceConnect: nothing of it is shown any more.
+    licence_claimed: bool = False
     first_names: str = ""
     as_of_label: str = ""
     balance: int = 0
@@ -70,6 +72,10 @@ class DashboardState(rx.State):
             # Back to the page asked for (« Mon solde », « Historique »…) after login.
             return to_login(routes.safe_next(self.router.url.path.rstrip("/") or routes.DASHBOARD))
         self.calendar_href = get_settings().backend_route(routes.CALENDAR_ICS)
+        if info.licence_number is None:
+            self.first_names = info.first_names
+            self.loaded = self.licence_claimed = True
+            return None
         data = dashboard.load_dashboard(
             engine=get_engine(), licence_number=info.licence_number, as_of=today()
         )
@@ -99,7 +105,7 @@ class DashboardState(rx.State):
     def simulate(self, form: dict):
         """« Et si… »: nothing is saved; the session is checked again first."""
         info = current_session(self)
-        if info is None:
+        if info is None or info.licence_number is None:
             self.reset()
             return to_login(routes.DASHBOARD)
         self.offence_code = str(form.get("offence", ""))[:64]

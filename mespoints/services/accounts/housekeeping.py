@@ -10,7 +10,7 @@ import logging
 from sqlalchemy import ColumnElement, Engine, delete, exists, or_
 from sqlmodel import col, select
 
-from mespoints.db.accounts import Account, AccountToken
+from mespoints.db.accounts import Account, AccountToken, FranceConnectIdentity, FranceConnectRequest
 from mespoints.db.engine import session_scope
 from mespoints.services import mail, rate_limit
 from mespoints.services import sessions as sessions_service
@@ -57,6 +57,14 @@ def housekeeping(*, engine: Engine, now: dt.datetime) -> int:
             session.exec(delete(AccountToken).where(col(AccountToken.account_id).in_(stale)))
             removed += session.exec(delete(Account).where(col(Account.id).in_(stale))).rowcount or 0
         removed += rate_limit.purge(session, now=now)
+        # FranceConnect requests and first logins past their window, or used.
+        for table in (FranceConnectRequest, FranceConnectIdentity):
+            removed += (
+                session.exec(
+                    delete(table).where(or_(col(table.expires_at) <= now, col(table.used_at).is_not(None)))
+                ).rowcount
+                or 0
+            )
     removed += mail.purge_sent(engine=engine, now=now)
     return int(removed)
 

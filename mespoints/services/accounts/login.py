@@ -76,7 +76,8 @@ def authenticate(*, engine: Engine, email: str, password: str, ip: str | None, n
         return rate_limited(refused.wait)
 
     # Hash outside any transaction: SQLite holds its write lock for the whole transaction.
-    if found is None or len(password) > _HASHED_PREFIX:
+    # An account opened through FranceConnect has no password: nothing typed can match it.
+    if found is None or found.password_hash is None or len(password) > _HASHED_PREFIX:
         security.verify_dummy(password[:_HASHED_PREFIX])
         matches, new_hash = False, None
     else:
@@ -108,7 +109,11 @@ def confirm_password(
         wait = rate_limit.begin_login_attempt(session, email=account.email, now=now)
     if wait is not None:
         return False, wait
-    matches, new_hash = security.verify_password(as_password(password), account.password_hash)
+    if account.password_hash is None:  # opened through FranceConnect: no password to confirm
+        security.verify_dummy(as_password(password)[:_HASHED_PREFIX])
+        matches, new_hash = False, None
+    else:
+        matches, new_hash = security.verify_password(as_password(password), account.password_hash)
     if matches:
         with session_scope(engine) as session:
             rate_limit.clear_login_failures(session, email=account.email)

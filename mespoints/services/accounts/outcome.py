@@ -23,6 +23,9 @@ class Status(enum.StrEnum):
     EXPIRED = "expired"  # a link past its validity
     TAKEN = "taken"  # an email change whose address got an account meanwhile
     LICENCE_TAKEN = "licence_taken"  # an activation beaten by another account of the same licence
+    # FranceConnect: the holder's licence is bound to a password account; the driver must choose
+    # « C'est mon compte » or « Ce compte n'est pas le mien » (services.accounts.franceconnect).
+    CLAIM_NEEDED = "claim_needed"
 
 
 @dataclasses.dataclass(frozen=True)

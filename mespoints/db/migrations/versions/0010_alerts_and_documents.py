@@ -7,7 +7,7 @@
 - `job_lease`: one worker at a time runs the daily job.
 
 Revision ID: 0010
-Revises: 0004
+Revises: 0005
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
