@@ -14,6 +14,9 @@ EMAIL_CHANGE_CANCEL_VALIDITY = dt.timedelta(days=7)
 SESSION_IDLE_TIMEOUT = dt.timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
 LOGIN_TICKET_VALIDITY = dt.timedelta(seconds=60)
+# An account without password (opened through FranceConnect) confirms a sensitive change by a
+# FranceConnect login this recent.
+FRANCECONNECT_CONFIRMATION_WINDOW = dt.timedelta(minutes=10)
 
 
 def duration_fr(duration: dt.timedelta) -> str:

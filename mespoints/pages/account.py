@@ -104,6 +104,29 @@ def my_data() -> rx.Component:
     )
 
 
+def confirmation(field: str) -> rx.Component:
+    """The current password, or, for an account without one, how a FranceConnect login confirms."""
+    return rx.cond(
+        S.has_password,
+        input_field(
+            field,
+            "Mot de passe actuel",
+            error=err(field),
+            type_="password",
+            autocomplete="current-password",
+        ),
+        rx.fragment(
+            paragraph(
+                "Votre compte s'ouvre avec FranceConnect, sans mot de passe : une connexion avec "
+                "FranceConnect de moins de 10 minutes confirme ce changement. ",
+                link("Me reconnecter avec FranceConnect", f"{routes.LOGIN}?suite={routes.ACCOUNT}"),
+                color=styles.MUTED,
+            ),
+            form_alert(err(field)),
+        ),
+    )
+
+
 def change_email() -> rx.Component:
     return titled_section(
         "Changer d'adresse électronique",
@@ -119,18 +142,25 @@ def change_email() -> rx.Component:
                 hint="Format attendu : nom@domaine.fr",
                 spell_check=False,
             ),
-            input_field(
-                "email_password",
-                "Mot de passe actuel",
-                error=err("email_password"),
-                type_="password",
-                autocomplete="current-password",
-            ),
+            confirmation("email_password"),
             submit_button("Changer d'adresse"),
             aria_labelledby="titre-adresse",
             on_submit=S.change_email,
             reset_on_submit=False,
             no_validate=True,
+        ),
+    )
+
+
+def no_password() -> rx.Component:
+    return titled_section(
+        "Mot de passe",
+        "titre-mot-de-passe",
+        paragraph(
+            "Votre compte s'ouvre avec FranceConnect et n'a pas de mot de passe. Pour pouvoir aussi vous "
+            "connecter avec votre adresse électronique, choisissez-en un depuis ",
+            link("Mot de passe oublié", routes.PASSWORD_FORGOTTEN),
+            " : un lien vous sera envoyé.",
         ),
     )
 
@@ -185,13 +215,7 @@ def close_account() -> rx.Component:
             "permis de conduire. Vous pourrez créer un nouveau compte plus tard."
         ),
         rx.el.form(
-            input_field(
-                "close_password",
-                "Mot de passe actuel",
-                error=err("close_password"),
-                type_="password",
-                autocomplete="current-password",
-            ),
+            confirmation("close_password"),
             checkbox_field(
                 "close_confirm",
                 "Je confirme vouloir fermer mon compte et supprimer mes données",
@@ -218,7 +242,7 @@ def account() -> rx.Component:
                 alerts(),
                 my_data(),
                 change_email(),
-                change_password(),
+                rx.cond(S.has_password, change_password(), no_password()),
                 close_account(),
                 max_width=styles.FORM_WIDTH,
             ),

@@ -61,6 +61,17 @@ class SessionInfo:
     licence_number: str | None
     auth_method: AuthMethod = AuthMethod.PASSWORD
     licence_claimed: bool = False
+    opened_at: dt.datetime | None = None  # naive UTC
+    has_password: bool = True
+
+    def proves_identity_since(self, moment: dt.datetime) -> bool:
+        """Opened through FranceConnect at or after `moment`: a fresh, strong proof of identity
+        (what confirms the account page's actions when the account has no password)."""
+        return (
+            self.auth_method is AuthMethod.FRANCECONNECT
+            and self.opened_at is not None
+            and self.opened_at >= moment
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -191,6 +202,8 @@ def resolve_session(*, engine: Engine, session_id: str | None, now: dt.datetime)
             licence_number=account.licence_number,
             auth_method=AuthMethod(row.auth_method),
             licence_claimed=account.licence_claimed_at is not None and account.licence_number is None,
+            opened_at=row.created_at,
+            has_password=account.password_hash is not None,
         )
 
 

@@ -6,7 +6,11 @@ import reflex as rx
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
-from mespoints.domain.account_policy import EMAIL_CHANGE_VALIDITY, duration_fr
+from mespoints.domain.account_policy import (
+    EMAIL_CHANGE_VALIDITY,
+    FRANCECONNECT_CONFIRMATION_WINDOW,
+    duration_fr,
+)
 from mespoints.services import accounts, notifications
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
@@ -38,6 +42,7 @@ class AccountState(rx.State):
     full_name: str = ""
     email: str = ""
     licence_number: str = ""
+    has_password: bool = True
     errors: dict[str, str] = EMPTY
     email_notice: str = ""
     password_notice: str = ""
@@ -58,6 +63,7 @@ class AccountState(rx.State):
             return to_login(routes.ACCOUNT)
         self.full_name = f"{info.first_names} {info.last_name}"
         self.email = info.email
+        self.has_password = info.has_password
         self.licence_number = info.licence_number or "aucun (repris par son titulaire avec FranceConnect)"
         self.mail_alerts = notifications.mail_alerts_enabled(engine=get_engine(), account_id=info.account_id)
         self.data_export_href = get_settings().backend_route(routes.DATA_EXPORT)
@@ -100,6 +106,7 @@ class AccountState(rx.State):
             new_email=str(form.get("new_email", "")),
             password=str(form.get("email_password", "")),
             now=utcnow(),
+            fresh_franceconnect=info.proves_identity_since(utcnow() - FRANCECONNECT_CONFIRMATION_WINDOW),
         )
         if outcome.status == accounts.Status.FIELD_ERRORS:
             problems = {
@@ -176,6 +183,7 @@ class AccountState(rx.State):
             account_id=info.account_id,
             password=str(form.get("close_password", "")),
             now=utcnow(),
+            fresh_franceconnect=info.proves_identity_since(utcnow() - FRANCECONNECT_CONFIRMATION_WINDOW),
         )
         if outcome.status != accounts.Status.DONE:
             message = outcome.message or first_error(outcome.errors, "password")

@@ -425,3 +425,66 @@ def test_an_expired_first_login_does_nothing(loaded) -> None:
     assert outcome.status == Status.EXPIRED
     with session_scope(loaded) as session:
         assert session.exec(select(Account).where(Account.email == "hugo@fc.fr")).first() is None
+
+
+# ----- an account without password confirms its changes by a recent FranceConnect login -------------
+
+
+def _franceconnect_account(engine) -> int:  # type: ignore[no-untyped-def]
+    admission = _admit(engine, HUGO)
+    done = fc.finish_signup(
+        engine=engine,
+        handle=admission.handle or "",
+        licence_format=HUGO_LICENCE[0],
+        licence_number=HUGO_LICENCE[1],
+        terms_accepted=True,
+        claim_confirmed=False,
+        now=NOW,
+    )
+    assert done.status == Status.DONE and done.account_id is not None
+    return done.account_id
+
+
+def test_an_account_without_password_is_closed_only_after_a_recent_franceconnect_login(loaded) -> None:
+    account_id = _franceconnect_account(loaded)
+
+    stale = accounts.close_account(engine=loaded, account_id=account_id, password="", now=NOW)
+    assert stale.status == Status.FIELD_ERRORS
+    assert stale.errors == {"password": [accounts.outcome.MSG_FRANCECONNECT_AGAIN]}
+
+    fresh = accounts.close_account(
+        engine=loaded, account_id=account_id, password="", now=NOW, fresh_franceconnect=True
+    )
+    assert fresh.status == Status.DONE
+    with session_scope(loaded) as session:
+        assert session.get(Account, account_id) is None
+
+
+def test_an_account_without_password_changes_its_address_only_after_a_recent_franceconnect_login(
+    loaded,
+) -> None:
+    account_id = _franceconnect_account(loaded)
+    change = accounts.request_email_change
+    refused = change(engine=loaded, account_id=account_id, new_email="h@exemple.fr", password="x", now=NOW)
+    assert refused.errors == {"password": [accounts.outcome.MSG_FRANCECONNECT_AGAIN]}
+    accepted = change(
+        engine=loaded,
+        account_id=account_id,
+        new_email="h@exemple.fr",
+        password="",
+        now=NOW,
+        fresh_franceconnect=True,
+    )
+    assert accepted.status == Status.DONE
+
+
+def test_a_session_proves_identity_only_when_opened_through_franceconnect_recently() -> None:
+    base = dict(account_id=1, email="a@b.fr", first_names="A", last_name="B", licence_number="X")
+    moment = dt.datetime(2026, 12, 1, 9, 0)
+    franceconnect = sessions.SessionInfo(
+        **base, auth_method=sessions.AuthMethod.FRANCECONNECT, opened_at=moment
+    )  # type: ignore[arg-type]
+    password = sessions.SessionInfo(**base, auth_method=sessions.AuthMethod.PASSWORD, opened_at=moment)  # type: ignore[arg-type]
+    assert franceconnect.proves_identity_since(moment)
+    assert not franceconnect.proves_identity_since(moment + dt.timedelta(seconds=1))
+    assert not password.proves_identity_since(moment - dt.timedelta(days=1))

@@ -44,7 +44,13 @@ EMAIL_CHANGE_REQUEST = "email_change"
 
 
 def request_email_change(
-    *, engine: Engine, account_id: int, new_email: str, password: str, now: dt.datetime
+    *,
+    engine: Engine,
+    account_id: int,
+    new_email: str,
+    password: str,
+    now: dt.datetime,
+    fresh_franceconnect: bool = False,
 ) -> Outcome:
     """Ask to move the account to another address; it keeps its address until confirmed.
 
@@ -64,7 +70,13 @@ def request_email_change(
     if address == account.email:
         return field_errors({"new_email": [MSG_SAME_EMAIL]})
     confirmed = confirmed_account(
-        engine, account_id=account_id, password=password, field="password", wrong=MSG_WRONG_PASSWORD, now=now
+        engine,
+        account_id=account_id,
+        password=password,
+        field="password",
+        wrong=MSG_WRONG_PASSWORD,
+        now=now,
+        fresh_franceconnect=fresh_franceconnect,
     )
     if isinstance(confirmed, Outcome):
         return confirmed
@@ -304,7 +316,9 @@ def change_password(
     return Outcome(Status.DONE)
 
 
-def close_account(*, engine: Engine, account_id: int, password: str, now: dt.datetime) -> Outcome:
+def close_account(
+    *, engine: Engine, account_id: int, password: str, now: dt.datetime, fresh_franceconnect: bool = False
+) -> Outcome:
     """Close the account, confirmed by its password; then its personal data are deleted.
 
     FIELD_ERRORS key "password" (MSG_WRONG_PASSWORD); RATE_LIMITED as for login. DONE: its
@@ -315,7 +329,13 @@ def close_account(*, engine: Engine, account_id: int, password: str, now: dt.dat
     licence itself belongs to the national file and stays.
     """
     account = confirmed_account(
-        engine, account_id=account_id, password=password, field="password", wrong=MSG_WRONG_PASSWORD, now=now
+        engine,
+        account_id=account_id,
+        password=password,
+        field="password",
+        wrong=MSG_WRONG_PASSWORD,
+        now=now,
+        fresh_franceconnect=fresh_franceconnect,
     )
     if isinstance(account, Outcome):
         return account

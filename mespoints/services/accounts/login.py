@@ -24,6 +24,7 @@ from mespoints.domain import password_policy
 from mespoints.services import rate_limit, security, sessions
 from mespoints.services.accounts.common import as_password, lenient_email
 from mespoints.services.accounts.outcome import (
+    MSG_FRANCECONNECT_AGAIN,
     MSG_INVALID_LOGIN,
     Outcome,
     Status,
@@ -130,13 +131,28 @@ def load_account(engine: Engine, account_id: int) -> Account | None:
 
 
 def confirmed_account(
-    engine: Engine, *, account_id: int, password: object, field: str, wrong: str, now: dt.datetime
+    engine: Engine,
+    *,
+    account_id: int,
+    password: object,
+    field: str,
+    wrong: str,
+    now: dt.datetime,
+    fresh_franceconnect: bool = False,
 ) -> Account | Outcome:
     """The account, once `password` proved to be its password; else the refusal to answer
-    (FIELD_ERRORS on `field` with the message `wrong`, or RATE_LIMITED)."""
+    (FIELD_ERRORS on `field` with the message `wrong`, or RATE_LIMITED).
+
+    An account without password (opened through FranceConnect) is confirmed instead by a
+    FranceConnect login less than FRANCECONNECT_CONFIRMATION_WINDOW old (`fresh_franceconnect`,
+    told by the caller from the session); else FIELD_ERRORS with MSG_FRANCECONNECT_AGAIN."""
     account = load_account(engine, account_id)
     if account is None:
         return Outcome(Status.FIELD_ERRORS, errors={field: [wrong]})
+    if account.password_hash is None:
+        if fresh_franceconnect:
+            return account
+        return Outcome(Status.FIELD_ERRORS, errors={field: [MSG_FRANCECONNECT_AGAIN]})
     matches, wait = confirm_password(engine, account=account, password=password, now=now)
     if wait is not None:
         return rate_limited(wait)

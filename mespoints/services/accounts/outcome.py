@@ -49,6 +49,10 @@ MSG_WRONG_PASSWORD = "Mot de passe incorrect."
 MSG_WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect."
 MSG_SAME_PASSWORD = "Choisissez un mot de passe différent de l'actuel."
 MSG_SAME_EMAIL = "C'est déjà l'adresse électronique de votre compte."
+MSG_FRANCECONNECT_AGAIN = (
+    "Votre compte s'ouvre avec FranceConnect, sans mot de passe : pour confirmer, reconnectez-vous "
+    "avec FranceConnect puis recommencez dans les 10 minutes."
+)
 
 
 def too_many_attempts_message(retry_after: int) -> str:
