@@ -89,6 +89,7 @@ def test_a_redeemed_ticket_opens_a_session_for_its_account(engine):
         first_names="Julie Anne",
         last_name="Martin",
         licence_number="120575100123",
+        opened_at=NOW,
     )
     assert len(session_id) >= 43  # 256 bits
 
