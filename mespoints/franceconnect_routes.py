@@ -33,7 +33,16 @@ log = logging.getLogger(__name__)
 
 FLOW_COOKIE = "mpp_fc_flux"
 IDENTITY_COOKIE = "mpp_fc_identite"
-FLOW_COOKIE_PATH = "/auth/franceconnect"
+# Path=/ : what the `__Host-` prefix (on https) requires.
+FLOW_COOKIE_PATH = "/"
+
+
+def _flow_cookie() -> str:
+    return sessions.cookie_name(FLOW_COOKIE, https=get_settings().uses_https)
+
+
+def _identity_cookie() -> str:
+    return sessions.cookie_name(IDENTITY_COOKIE, https=get_settings().uses_https)
 
 
 def client_for(config: ProviderConfig) -> OidcClient:
@@ -45,7 +54,7 @@ def failure_page(failure: Failure, detail: str) -> RedirectResponse:
     response = RedirectResponse(
         get_settings().page_url(f"{routes.FRANCECONNECT_ERROR}?motif={failure.value}"), status_code=303
     )
-    response.delete_cookie(FLOW_COOKIE, path=FLOW_COOKIE_PATH)
+    response.delete_cookie(_flow_cookie(), path=FLOW_COOKIE_PATH)
     return response
 
 
@@ -98,7 +107,7 @@ async def start_login(request: Request) -> Response:
     response = RedirectResponse(url, status_code=303)
     _set_cookie(
         response,
-        FLOW_COOKIE,
+        _flow_cookie(),
         started.browser_secret,
         max_age=int(FRANCECONNECT_REQUEST_VALIDITY.total_seconds()),
         path=FLOW_COOKIE_PATH,
@@ -113,7 +122,7 @@ async def callback(request: Request) -> Response:
         return RedirectResponse(get_settings().page_url(routes.LOGIN), status_code=303)
     params = request.query_params
     state = params.get("state", "")
-    browser_secret = request.cookies.get(FLOW_COOKIE, "")
+    browser_secret = request.cookies.get(_flow_cookie(), "")
     try:
         payload = await run_in_threadpool(
             lambda: accounts_fc.consume_request(
@@ -177,11 +186,11 @@ async def callback(request: Request) -> Response:
         response = RedirectResponse(get_settings().page_url(routes.FRANCECONNECT_SIGNUP), status_code=303)
         _set_cookie(
             response,
-            IDENTITY_COOKIE,
+            _identity_cookie(),
             admission.handle,
             max_age=int(FRANCECONNECT_IDENTITY_VALIDITY.total_seconds()),
         )
-    response.delete_cookie(FLOW_COOKIE, path=FLOW_COOKIE_PATH)
+    response.delete_cookie(_flow_cookie(), path=FLOW_COOKIE_PATH)
     return response
 
 
@@ -189,7 +198,7 @@ async def finished_session(request: Request) -> Response:
     """A first login whose account now exists (or was linked): the FranceConnect session opens."""
     if not same_site(request):
         return forbidden()
-    handle = request.cookies.get(IDENTITY_COOKIE, "")
+    handle = request.cookies.get(_identity_cookie(), "")
     try:
         opened = await run_in_threadpool(
             lambda: accounts_fc.open_finished_session(engine=get_engine(), handle=handle, now=utcnow())
@@ -202,7 +211,7 @@ async def finished_session(request: Request) -> Response:
     session_id, next_path = opened
     response = RedirectResponse(get_settings().page_url(routes.safe_next(next_path)), status_code=303)
     set_session_cookie(response, session_id)
-    response.delete_cookie(IDENTITY_COOKIE, path="/")
+    response.delete_cookie(_identity_cookie(), path="/")
     return response
 
 
@@ -230,7 +239,7 @@ async def logout_at_provider(ended: sessions.EndedSession) -> Response | None:
     response = RedirectResponse(url, status_code=303)
     _set_cookie(
         response,
-        FLOW_COOKIE,
+        _flow_cookie(),
         started.browser_secret,
         max_age=int(FRANCECONNECT_REQUEST_VALIDITY.total_seconds()),
         path=FLOW_COOKIE_PATH,
@@ -246,7 +255,7 @@ async def logged_out(request: Request) -> Response:
             lambda: accounts_fc.consume_request(
                 engine=get_engine(),
                 state=state,
-                browser_secret=request.cookies.get(FLOW_COOKIE, ""),
+                browser_secret=request.cookies.get(_flow_cookie(), ""),
                 purpose=accounts_fc.LOGOUT,
                 now=utcnow(),
             )
@@ -259,7 +268,7 @@ async def logged_out(request: Request) -> Response:
     response = RedirectResponse(
         get_settings().page_url(f"{routes.LOGGED_OUT}?franceconnect=1"), status_code=303
     )
-    response.delete_cookie(FLOW_COOKIE, path=FLOW_COOKIE_PATH)
+    response.delete_cookie(_flow_cookie(), path=FLOW_COOKIE_PATH)
     return response
 
 

@@ -165,6 +165,12 @@ class Settings(BaseSettings):
                 )
         elif not has_secret_key and (problem := key_file_problem(SECRET_KEY_FILE)):
             raise _refused("MESPOINTS_SECRET_KEY", f"non définie, et {problem}")
+        issuer = (self.franceconnect_issuer or "").strip()
+        if issuer and not self.base_url_is_local and not issuer.startswith("https://"):
+            raise _refused(
+                "MESPOINTS_FRANCECONNECT_ISSUER",
+                f"un fournisseur d'identité se joint en https:// (reçu : {issuer})",
+            )
         # A portal in service signs attestations with configured keys; a bad key stops start-up.
         if self.attestation_keys and self.attestation_keys.strip():
             try:

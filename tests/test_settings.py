@@ -236,3 +236,11 @@ def test_a_public_address_without_attestation_keys_stops_start_up_with_one_frenc
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("Configuration invalide : MESPOINTS_ATTESTATION_KEYS : obligatoire")
+
+
+def test_a_portal_in_service_talks_to_its_identity_provider_over_https_only():
+    public = {"base_url": "https://points.example.fr", "secret_key": KEY, "attestation_keys": KEYS}
+    with pytest.raises(ValueError, match="MESPOINTS_FRANCECONNECT_ISSUER"):
+        Settings(**public, franceconnect_issuer="http://fc.example.fr")
+    assert Settings(**public, franceconnect_issuer="https://fc.example.fr").franceconnect_issuer
+    assert Settings(base_url="http://localhost:3000", franceconnect_issuer="http://127.0.0.1:9000/fc")

@@ -393,19 +393,31 @@ def _find(session: Session, licence_number: str) -> tuple[Licence, Holder] | Non
 
 
 def find_licence_for_identity(
-    session: Session, *, licence_number: str, licence_format: str, last_name: str, birth_date: dt.date
+    session: Session,
+    *,
+    licence_number: str,
+    licence_format: str | None,
+    last_name: str,
+    birth_date: dt.date,
+    given_names: str | None = None,
 ) -> str | None:
     """The stored licence number when that licence, of that format, belongs to that person, else None.
 
     The last name is compared with normalize_name (case, accents, hyphens, apostrophes, extra spaces
-    ignored); the birth date must be the same.
+    ignored); the birth date must be the same. `licence_format` None: any format. With
+    `given_names` (an identity vouched for by FranceConnect), its first given name must also be one
+    of the holder's first names (twins and namesakes born the same day are told apart).
     """
     found = _find(session, licence_number)
     if found is None:
         return None
     licence, holder = found
-    if licence.format != licence_format or holder.birth_date != birth_date:
+    if (licence_format is not None and licence.format != licence_format) or holder.birth_date != birth_date:
         return None
     if normalize_name(holder.last_name) != normalize_name(last_name):
         return None
+    if given_names is not None:
+        first_given = (normalize_name(given_names).split() or [""])[0]
+        if first_given not in normalize_name(holder.first_names).split():
+            return None
     return licence.licence_number

@@ -46,6 +46,10 @@ LICENCE_CHECK_PER_BROWSER = Limit("licence-check-browser", 5, dt.timedelta(hours
 LICENCE_CHECK_PER_LICENCE = Limit("licence-check-licence", 5, dt.timedelta(hours=1))
 # …and 20 an hour per client network (`ip_key`): a browser key is the client's to change at will.
 LICENCE_CHECK_PER_IP = Limit("licence-check-ip", 20, dt.timedelta(hours=1))
+# A FranceConnect first login: 5 failed licence checks an hour per vouched identity (its `sub`),
+# which the person cannot change; the per-licence count is left out (a squatter could use it to
+# lock the real holder out of taking the licence back).
+LICENCE_CHECK_PER_IDENTITY = Limit("licence-check-fc", 5, dt.timedelta(hours=1))
 # Mails a stranger can trigger towards one address (activation resend, password reset).
 ACTIVATION_RESEND_PER_EMAIL = Limit("activation-resend", 3, dt.timedelta(hours=1))
 PASSWORD_RESET_PER_EMAIL = Limit("password-reset", 3, dt.timedelta(hours=1))

@@ -36,6 +36,12 @@ LAST_SEEN_RESOLUTION = dt.timedelta(minutes=1)
 LOGIN_TICKET = "login_ticket"
 
 
+def cookie_name(base: str, *, https: bool) -> str:
+    """`__Host-` + base on https (only this very host may set it, Secure, Path=/: no subdomain can
+    plant it); the plain name on a local http portal, where browsers refuse the prefix."""
+    return f"__Host-{base}" if https else base
+
+
 def session_cookie_name(*, https: bool) -> str:
     """The session cookie's name: __Host- prefixed on https; plain on http (local development),
     where browsers refuse the prefix since the cookie cannot be Secure."""

@@ -15,10 +15,11 @@ from mespoints import routes
 from mespoints.db.engine import get_engine
 from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
-from mespoints.services import accounts
+from mespoints.services import accounts, sessions
 from mespoints.services.accounts import franceconnect as fc
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
+from mespoints.settings import get_settings
 from mespoints.state.scripts import focus_script, post_to_script
 
 IDENTITY_COOKIE = "mpp_fc_identite"  # franceconnect_routes.IDENTITY_COOKIE (states import no routes module)
@@ -72,7 +73,7 @@ def identity_handle(state: rx.State) -> str:
         jar.load(state.router.headers.cookie or "")
     except CookieError:
         return ""
-    morsel = jar.get(IDENTITY_COOKIE)
+    morsel = jar.get(sessions.cookie_name(IDENTITY_COOKIE, https=get_settings().uses_https))
     return morsel.value if morsel else ""
 
 

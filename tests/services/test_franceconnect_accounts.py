@@ -11,7 +11,7 @@ from sqlmodel import select
 from mespoints.db.accounts import Account, AccountSession
 from mespoints.db.engine import session_scope
 from mespoints.domain.account_policy import FRANCECONNECT_REQUEST_VALIDITY
-from mespoints.services import accounts, demo, security, sessions
+from mespoints.services import accounts, demo, rate_limit, security, sessions
 from mespoints.services.accounts import franceconnect as fc
 from mespoints.services.accounts.outcome import Status
 
@@ -396,9 +396,9 @@ def test_linking_by_address_needs_that_accounts_password(loaded) -> None:
     owner = _password_account(
         loaded,
         email="hugo@fc.fr",
-        licence="241105FM0010",
-        last_name="FAURE-MAQUETTE",
-        birth=dt.date(2005, 10, 10),
+        licence=HUGO_LICENCE[1],
+        last_name="ROUSSEAU-TEST",
+        birth=dt.date(2001, 12, 1),
     )
     handle = _admit(loaded, HUGO).handle or ""
     assert (
@@ -407,6 +407,85 @@ def test_linking_by_address_needs_that_accounts_password(loaded) -> None:
     )
     linked = fc.link_with_password(engine=loaded, handle=handle, password=PASSWORD, now=NOW)
     assert linked.status == Status.DONE and linked.account_id == owner
+
+
+def test_an_account_holding_someone_elses_licence_is_never_linked_by_its_address(loaded) -> None:
+    # Someone bound FAURE-MAQUETTE's licence (printed data) to a password account under his own
+    # address; his FranceConnect identity must not get a FranceConnect session on it.
+    _password_account(
+        loaded,
+        email="hugo@fc.fr",
+        licence="241105FM0010",
+        last_name="FAURE-MAQUETTE",
+        birth=dt.date(2005, 10, 10),
+    )
+    handle = _admit(loaded, HUGO).handle or ""
+    refused = fc.link_with_password(engine=loaded, handle=handle, password=PASSWORD, now=NOW)
+    assert refused.status == Status.FIELD_ERRORS
+    assert refused.errors == {"password": [fc.MSG_NOT_YOUR_LICENCE]}
+    with session_scope(loaded) as session:
+        account = session.exec(select(Account).where(Account.email == "hugo@fc.fr")).one()
+        assert account.franceconnect_sub_hash is None
+
+
+def test_a_namesake_born_the_same_day_cannot_take_a_licence(loaded) -> None:
+    twin = {**ELODIE, "given_name": "Jeanne", "email": "jeanne@fc.fr"}
+    handle = _admit(loaded, twin, sub="sub-twin").handle or ""
+    checked = fc.check_licence(
+        engine=loaded,
+        handle=handle,
+        licence_format=ELODIE_LICENCE[0],
+        licence_number=ELODIE_LICENCE[1],
+        attempt_key="b",
+        now=NOW,
+    )
+    assert checked.status == Status.MISMATCH
+
+
+def test_the_licence_check_of_a_first_login_counts_per_identity_not_per_licence(loaded) -> None:
+    handle = _admit(loaded, HUGO).handle or ""
+    for attempt in range(rate_limit.LICENCE_CHECK_PER_IDENTITY.max_events):
+        wrong = fc.finish_signup(
+            engine=loaded,
+            handle=handle,
+            licence_format="card",
+            licence_number=f"99{attempt:010d}",
+            terms_accepted=True,
+            claim_confirmed=False,
+            now=NOW,
+        )
+        assert wrong.status == Status.MISMATCH
+    blocked = fc.finish_signup(
+        engine=loaded,
+        handle=handle,
+        licence_format=HUGO_LICENCE[0],
+        licence_number=HUGO_LICENCE[1],
+        terms_accepted=True,
+        claim_confirmed=False,
+        now=NOW,
+    )
+    assert blocked.status == Status.RATE_LIMITED
+    # A squatter filling the per-licence count of the password sign-up does not block the holder.
+    for attempt in range(rate_limit.LICENCE_CHECK_PER_LICENCE.max_events):
+        accounts.check_licence(
+            engine=loaded,
+            attempt_key=f"k{attempt}",
+            last_name="INTRUS",
+            birth_date="1990-01-01",
+            licence_format="card",
+            licence_number=ELODIE_LICENCE[1],
+            now=NOW,
+        )
+    elodie = _admit(loaded, ELODIE, sub="sub-elodie").handle or ""
+    free = fc.check_licence(
+        engine=loaded,
+        handle=elodie,
+        licence_format=ELODIE_LICENCE[0],
+        licence_number=ELODIE_LICENCE[1],
+        attempt_key="c",
+        now=NOW,
+    )
+    assert free.status == Status.DONE
 
 
 def test_an_expired_first_login_does_nothing(loaded) -> None:

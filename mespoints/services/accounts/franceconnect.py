@@ -24,10 +24,11 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 import secrets
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, or_, update
 from sqlmodel import Session, col, select
 
 from mespoints import routes
@@ -40,7 +41,7 @@ from mespoints.domain.account_policy import (
     FRANCECONNECT_REQUEST_VALIDITY,
 )
 from mespoints.domain.licence_format import LICENCE_FORMATS
-from mespoints.services import mail_templates, rate_limit, secrets_box, sessions
+from mespoints.services import mail_templates, national_file, rate_limit, secrets_box, sessions
 from mespoints.services.accounts import tokens
 from mespoints.services.accounts.activation import bind_licence
 from mespoints.services.accounts.common import (
@@ -62,7 +63,7 @@ from mespoints.services.accounts.outcome import (
     rate_limited,
 )
 from mespoints.services.accounts.requests import send, send_limited
-from mespoints.services.accounts.signup import _licence_counters, _match_licence, activated_holder
+from mespoints.services.accounts.signup import _match_licence, activated_holder
 from mespoints.services.security import hash_token
 
 LOGIN = "login"
@@ -73,6 +74,11 @@ MSG_LICENCE_OF_ANOTHER_FC = (
     "indiqué dans les mentions légales : il vérifiera la situation."
 )
 MSG_ALREADY_LINKED = "Ce compte est déjà relié à une autre identité FranceConnect."
+MSG_NOT_YOUR_LICENCE = (
+    "Le permis rattaché au compte qui utilise cette adresse n'est pas celui de l'identité transmise par "
+    "FranceConnect : ce compte ne peut pas être relié. Indiquez une autre adresse électronique."
+)
+logger = logging.getLogger(__name__)
 MSG_EXPIRED = "Votre identification FranceConnect a expiré. Recommencez depuis la page de connexion."
 
 
@@ -238,9 +244,7 @@ def load_pending(*, engine: Engine, handle: str, now: dt.datetime) -> PendingIde
         if row is None:
             return None
         data = _payload(row)
-        taken = (
-            session.exec(select(Account.id).where(col(Account.email) == data["email"])).first() is not None
-        )
+        taken = _address_in_use(session, str(data["email"]))
     return PendingIdentity(
         given_name=data["given_name"],
         family_name=data["family_name"],
@@ -293,8 +297,7 @@ def check_licence(
         claim = _claim_for(data, licence_format, licence_number, now)
         if isinstance(claim, Outcome):
             return claim
-        counters = _licence_counters(number=claim.licence_number, attempt_key=attempt_key, ip=ip)
-        matched = _match_licence(session, claim=claim, counters=counters, now=now)
+        matched = _match_vouched(session, row=row, data=data, claim=claim, ip=ip, now=now)
         if isinstance(matched, Outcome):
             return matched
         return _holder_status(session, matched, row.sub_hash)
@@ -330,10 +333,21 @@ def link_with_password(
             claim = _claim_for(data, licence_format, licence_number, now)
             if isinstance(claim, Outcome):
                 return claim
-            found = _match_licence(session, claim=claim, counters=[], now=now)
-            target = activated_holder(session, found) if isinstance(found, str) else None
+            found = _match_vouched(session, row=row, data=data, claim=claim, ip=None, now=now)
+            if isinstance(found, Outcome):
+                return found
+            target = activated_holder(session, found)
         else:
-            target = session.exec(select(Account).where(col(Account.email) == data["email"])).one_or_none()
+            target = session.exec(
+                select(Account).where(
+                    col(Account.email) == data["email"], col(Account.activated_at).is_not(None)
+                )
+            ).one_or_none()
+            # Linked by its address only if it holds no licence, or this person's: else someone
+            # who bound another's licence to an account with their own address would get a
+            # FranceConnect session on it (and its relevé intégral).
+            if target is not None and target.licence_number and not _holds_own_licence(session, target, data):
+                return Outcome(Status.FIELD_ERRORS, errors={"password": [MSG_NOT_YOUR_LICENCE]})
     if target is None or target.id is None:
         return Outcome(Status.EXPIRED, message=MSG_EXPIRED)
     if target.franceconnect_sub_hash not in (None, row.sub_hash):
@@ -346,13 +360,59 @@ def link_with_password(
     if target.activated_at is None:  # a pending sign-up answers like no account at all
         return Outcome(Status.FIELD_ERRORS, errors={"password": [MSG_WRONG_PASSWORD]})
     with session_scope(engine) as session:
-        session.exec(
+        linked = session.exec(
             update(Account)
-            .where(col(Account.id) == target.id, col(Account.franceconnect_sub_hash).is_(None))
+            .where(
+                col(Account.id) == target.id,
+                or_(
+                    col(Account.franceconnect_sub_hash).is_(None),
+                    col(Account.franceconnect_sub_hash) == row.sub_hash,
+                ),
+            )
             .values(franceconnect_sub_hash=row.sub_hash)
-        )
+        ).rowcount
+        if linked != 1:
+            return Outcome(Status.FIELD_ERRORS, errors={"password": [MSG_ALREADY_LINKED]})
+        # The password was known to whoever used it so far: its other sessions end.
+        sessions.end_all_sessions_in(session, account_id=target.id, now=now)
         _mark_done(session, row_id=row.id, account_id=target.id)
+    logger.info("FranceConnect linked to account %s", target.id)
     return Outcome(Status.DONE, account_id=target.id)
+
+
+def _match_vouched(
+    session: Session,
+    *,
+    row: FranceConnectIdentity,
+    data: dict[str, Any],
+    claim: identity_rules.LicenceClaim,
+    ip: str | None,
+    now: dt.datetime,
+) -> Outcome | str:
+    """The licence of a vouched identity (family name, first given name, birth date), counted
+    against the identity itself (and its network): no per-licence count a squatter could fill."""
+    counters = [(rate_limit.LICENCE_CHECK_PER_IDENTITY, row.sub_hash)]
+    if ip:
+        counters.append((rate_limit.LICENCE_CHECK_PER_IP, rate_limit.ip_key(ip)))
+    return _match_licence(
+        session, claim=claim, counters=counters, now=now, given_names=str(data["given_name"])
+    )
+
+
+def _holds_own_licence(session: Session, account: Account, data: dict[str, Any]) -> bool:
+    """The account's licence belongs to the person FranceConnect vouched for."""
+    return (
+        account.licence_number is not None
+        and national_file.find_licence_for_identity(
+            session,
+            licence_number=account.licence_number,
+            licence_format=None,
+            last_name=str(data["family_name"]),
+            birth_date=dt.date.fromisoformat(str(data["birthdate"])),
+            given_names=str(data["given_name"]),
+        )
+        is not None
+    )
 
 
 def _mark_done(session: Session, *, row_id: int | None, account_id: int) -> None:
@@ -396,18 +456,17 @@ def finish_signup(
         claim = _claim_for(data, licence_format, licence_number, now)
         if isinstance(claim, Outcome):
             return claim
-        matched = _match_licence(session, claim=claim, counters=[], now=now)
+        matched = _match_vouched(session, row=row, data=data, claim=claim, ip=None, now=now)
         if isinstance(matched, Outcome):
             return matched
         status = _holder_status(session, matched, row.sub_hash)
         if status.status == Status.LICENCE_TAKEN:
             return status
-        if status.status == Status.CLAIM_NEEDED:
-            if not claim_confirmed:
-                return status
-            _take_back(session, licence_number=matched, now=now)
+        if status.status == Status.CLAIM_NEEDED and not claim_confirmed:
+            return status
         email = contact or str(data["email"])
-        if session.exec(select(Account.id).where(col(Account.email) == email)).first() is not None:
+        # Every refusal comes before anything changes: a licence moves only with an account made.
+        if _address_in_use(session, email):
             if contact is None:
                 return Outcome(Status.TAKEN)  # the page offers linking or another address
             _mail_address_taken(session, to=email, now=now)
@@ -417,6 +476,15 @@ def finish_signup(
                 .values(used_at=now)
             )
             return Outcome(Status.CHECK_MAILBOX)
+        # A sign-up not activated holds neither its address nor this identity: replaced.
+        session.exec(
+            delete(Account).where(
+                or_(col(Account.email) == email, col(Account.franceconnect_sub_hash) == row.sub_hash),
+                col(Account.activated_at).is_(None),
+            )
+        )
+        if status.status == Status.CLAIM_NEEDED:
+            _take_back(session, licence_number=matched, now=now)
         account = Account(
             email=email,
             password_hash=None,
@@ -442,6 +510,16 @@ def finish_signup(
             return Outcome(Status.LICENCE_TAKEN, message=MSG_LICENCE_OF_ANOTHER_FC)
         _mark_done(session, row_id=row.id, account_id=account.id)
         return Outcome(Status.DONE, account_id=account.id)
+
+
+def _address_in_use(session: Session, email: str) -> bool:
+    """An activated account uses this address (a sign-up not activated never holds one)."""
+    return (
+        session.exec(
+            select(Account.id).where(col(Account.email) == email, col(Account.activated_at).is_not(None))
+        ).first()
+        is not None
+    )
 
 
 def _take_back(session: Session, *, licence_number: str, now: dt.datetime) -> None:

@@ -72,6 +72,7 @@ def _match_licence(
     claim: identity.LicenceClaim,
     counters: list[tuple[rate_limit.Limit, str]],
     now: dt.datetime,
+    given_names: str | None = None,
 ) -> Outcome | str:
     """The licence number as the national file spells it, or why not (RATE_LIMITED, MISMATCH)."""
     waits = [rate_limit.retry_after(session, limit=limit, key=key, now=now) for limit, key in counters]
@@ -84,6 +85,7 @@ def _match_licence(
         licence_format=claim.licence_format,
         last_name=claim.last_name,
         birth_date=claim.birth_date,
+        given_names=given_names,
     )
     if found is None:
         for limit, key in counters:
