@@ -147,7 +147,7 @@ def test_licence_json_shows_a_restoration_cancelled_by_an_offence_recorded_late(
     assert answer["balance"] == 5
     assert [item["rule"] for item in answer["forecast"]] == ["full_restoration"]
     assert main(["licence", NUMBER, "--as-of", "2024-05-14"]) == 0
-    assert "annulation d'une récupération de points accordée trop tôt (INF-3)" in capsys.readouterr().out
+    assert "reprise de points rendus à tort (INF-3)" in capsys.readouterr().out
 
 
 def test_licence_json_gives_the_engine_answer_for_that_day(database, tmp_path, capsys) -> None:

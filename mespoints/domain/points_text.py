@@ -20,7 +20,7 @@ RULE_LABELS_FR: dict[str, str] = {
     Rule.STAGE: "stage de sensibilisation à la sécurité routière",
     Rule.PROBATION_INCREMENT: "majoration annuelle du permis probatoire",
     Rule.INVALIDATION: "invalidation du permis (solde nul)",
-    Rule.RESTORATION_CANCELLED: "annulation d'une récupération de points accordée trop tôt",
+    Rule.RESTORATION_CANCELLED: "reprise de points rendus à tort",
 }
 
 # The anchor of each rule on the public page « Comprendre le calcul de vos points » (routes.UNDERSTANDING).

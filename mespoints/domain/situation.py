@@ -322,7 +322,7 @@ def alert_sentence(change: Change) -> str:
             f"Votre permis probatoire a reçu le {day} sa majoration annuelle de {count}."
         ),
         Rule.RESTORATION_CANCELLED: (
-            f"Une récupération de points accordée trop tôt a été annulée le {day} "
+            f"Des points rendus à tort vous ont été repris le {day} "
             f"({signed(change.points)}) : une infraction commise pendant la période vient d'être enregistrée."
         ),
     }

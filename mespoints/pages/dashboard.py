@@ -205,7 +205,11 @@ def forecast_table(caption_id: str, caption: str, rows: rx.Var) -> rx.Component:
 def forecast_section() -> rx.Component:
     return section(
         heading("Calendrier prévisionnel", level=2),
-        para("Si aucune nouvelle infraction n'est enregistrée, votre solde évoluera ainsi."),
+        para(
+            "Si aucune nouvelle infraction n'est enregistrée, votre solde évoluera ainsi. Une infraction "
+            "déjà commise mais pas encore payée ou jugée peut annuler ces récupérations, même déjà "
+            "accordées."
+        ),
         rx.cond(
             S.forecast.length() > 0,
             forecast_table(

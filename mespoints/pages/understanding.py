@@ -100,14 +100,15 @@ def understanding() -> rx.Component:
                 "définitive. Ce service ne connaît une infraction qu'à partir de ce jour-là."
             ),
             bullet_list(
-                "Un délit retire 6 points ; une contravention de 1 à 6 points selon le barème.",
+                "Un délit entraînant un retrait de points en retire 6 ; une contravention de 1 à 6 "
+                "selon le barème.",
                 f"Des infractions commises au même moment retirent au plus {SIMULTANEOUS_CAP} points "
                 "ensemble.",
                 "Le solde ne descend jamais sous zéro.",
-                "Depuis le 1er janvier 2024, un excès de vitesse de moins de 5 km/h ne retire plus de "
-                "point (l'amende reste due).",
-                "Depuis le 29 décembre 2025, un excès de vitesse de 50 km/h ou plus est un délit dès la "
-                "première fois.",
+                "Un excès de vitesse de moins de 5 km/h commis depuis le 1er janvier 2024 ne retire plus "
+                "de point (l'amende reste due).",
+                "Un excès de vitesse de 50 km/h ou plus commis depuis le 29 décembre 2025 est un délit "
+                "dès la première fois (toujours 6 points).",
             ),
             law=(
                 "articles L223-1 et L223-2, R223-1 et R223-2 du Code de la route ; décret n° 2023-1150 du "
@@ -119,10 +120,11 @@ def understanding() -> rx.Component:
             "",
             "L'invalidation du permis",
             paragraph(
-                "Quand le solde atteint zéro, le permis est invalidé ce jour-là. Vous en êtes informé par "
-                "la lettre recommandée 48SI ; à sa réception vous ne pouvez plus conduire et devez "
-                "remettre votre permis à la préfecture dans les 10 jours. Plus aucun point n'est ensuite "
-                "rendu, ni par le temps ni par un stage."
+                "Quand le solde atteint zéro, le permis perd sa validité. Vous en êtes informé par la "
+                "lettre recommandée 48SI : c'est à sa réception que vous ne pouvez plus conduire et devez "
+                "remettre votre permis à la préfecture dans les 10 jours. Ce service ne compte plus aucun "
+                "point rendu après le jour où le solde atteint zéro. Un nouveau permis peut être demandé "
+                "après 6 mois (1 an si cela se reproduit dans les 5 ans) ; il est probatoire."
             ),
             law="articles L223-1 et L223-5, R223-3 du Code de la route.",
         ),
@@ -143,9 +145,9 @@ def understanding() -> rx.Component:
                 "sont retirés qu'après."
             ),
             law=(
-                "article L223-6 du Code de la route (« si le titulaire n'a pas commis, dans ce délai, une "
-                "nouvelle infraction ayant donné lieu au retrait de points ») ; Conseil d'État, 4 décembre "
-                "2017, n° 402423."
+                "article L223-6 du Code de la route (« si le titulaire du permis de conduire n'a pas "
+                "commis, dans cet intervalle, une infraction ayant donné lieu à un nouveau retrait de "
+                "points ») ; Conseil d'État, 4 décembre 2017, n° 402423."
             ),
         ),
         rule_section(
@@ -169,8 +171,8 @@ def understanding() -> rx.Component:
             "La restitution après 10 ans",
             paragraph(
                 "Les points retirés pour une contravention des classes 1 à 4 vous sont rendus 10 ans après "
-                "sa date de réalité, s'ils ne vous ont pas déjà été rendus autrement, et toujours dans la "
-                "limite du maximum."
+                "sa date de réalité, s'ils ne vous ont pas déjà été rendus par la récupération après 6 "
+                "mois ou par la récupération de tous vos points, et toujours dans la limite du maximum."
             ),
             law="article L223-6 du Code de la route.",
         ),
@@ -181,9 +183,10 @@ def understanding() -> rx.Component:
             paragraph(
                 f"Un stage de sensibilisation rend jusqu'à {STAGE_POINTS} points, le lendemain de sa fin, "
                 "dans la limite du maximum, et une fois par an au plus. En période probatoire, un retrait "
-                "de 3 points ou plus oblige à suivre un stage dans les 4 mois (lettre 48N)."
+                "de 3 points ou plus oblige à suivre un stage dans les 4 mois suivant la réception de la "
+                "lettre 48N ; l'amende de l'infraction est alors remboursée."
             ),
-            law="articles L223-6, R223-5 et R223-8 du Code de la route.",
+            law="articles L223-6, R223-4, R223-5 et R223-8 du Code de la route.",
         ),
         rule_section(
             Rule.RESTORATION_CANCELLED,
@@ -197,7 +200,7 @@ def understanding() -> rx.Component:
                 "nouvelle infraction sont retirés. Si votre solde tombe ainsi à zéro, le permis est "
                 "invalidé ce jour-là."
             ),
-            law="article L223-6 du Code de la route ; Conseil d'État, 4 décembre 2017, n° 402423.",
+            law="article L223-6 du Code de la route.",
         ),
         rule_section(
             None,

@@ -164,7 +164,7 @@ def test_a_cancelled_restoration_is_alerted_with_the_withdrawal_that_cancels_it(
         "Une récupération de points a été annulée",
     ]
     cancelled = next(mail for mail in outbox if "annulée" in mail.subject)
-    assert "accordée trop tôt a été annulée le 10 septembre 2024 (-1)" in cancelled.text
+    assert "repris le 10 septembre 2024 (-1)" in cancelled.text
     assert "Votre solde est désormais de 9 points sur 12." in cancelled.text
     with Session(engine) as session:
         rules = session.exec(select(AlertKey.rule).where(col(AlertKey.alerted))).all()

@@ -525,7 +525,7 @@ def test_a_restoration_cancelled_is_explained_to_the_driver_in_the_history(sqlit
     assert data is not None
     cancelled = next(row for row in data.history if row.rule == "restoration_cancelled")
     assert (cancelled.date, cancelled.points, cancelled.balance_after) == ("14 mai 2024", "-1", "7")
-    assert cancelled.label == "Annulation d'une récupération de points accordée trop tôt"
+    assert cancelled.label == "Reprise de points rendus à tort"
     assert "Usage d'un téléphone tenu en main par le conducteur" in cancelled.detail
     assert "commise pendant cette période" in cancelled.detail
     assert "les dates passées de votre historique ne changent pas" in cancelled.detail
