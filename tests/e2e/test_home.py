@@ -48,3 +48,22 @@ def test_the_unavailable_page_explains_in_french_and_offers_a_way_back(page):
     expect(page.get_by_role("link", name="Réessayer")).to_have_attribute("href", "/inscription")
     page.goto("/service-indisponible?retour=https://evil.example/")
     expect(page.get_by_role("link", name="Réessayer")).to_have_attribute("href", "/")
+
+
+def test_the_favicon_is_served_and_the_head_is_written_once(page, portal):
+    import httpx
+
+    for path, kind in (("/favicon.ico", "image/"), ("/favicon.svg", "image/svg")):
+        response = httpx.get(f"{portal.url}{path}")
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith(kind), (path, response.headers["content-type"])
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator('meta[name="viewport"]')).to_have_count(1)
+    expect(page.locator('meta[name="description"]')).to_have_count(1)
+    assert len(page.locator('meta[name="description"]').get_attribute("content") or "") >= 50
+    expect(page.locator('link[rel="icon"][href="/favicon.svg"]')).to_have_count(1)
+    page.goto("/connexion")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator('meta[name="viewport"]')).to_have_count(1)
+    expect(page.locator('meta[name="description"]')).to_have_count(1)
