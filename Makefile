@@ -76,6 +76,8 @@ bench: deps
 
 lint: deps
 	$(VENV)/bin/ruff check --quiet . && $(VENV)/bin/ruff format --check --quiet .
+	@# Security scan of mespoints/ (profile in pyproject.toml): any medium or high finding fails.
+	$(VENV)/bin/bandit -c pyproject.toml -r mespoints --severity-level medium -q
 
 typecheck: deps
 	$(VENV)/bin/mypy --no-error-summary mespoints
