@@ -2,9 +2,11 @@
 
 - ``enqueue`` adds a row in the caller's transaction: a sign-up that rolls back sends nothing,
   one that commits cannot lose its activation mail.
-- ``deliver_due`` sends the due rows through SMTP (or any ``Transport``). A row is claimed by a
-  conditional UPDATE before sending, so several workers never send it at the same time; it is
-  marked sent only once the server accepted it. A failure schedules a retry with exponential
+- ``deliver_due`` sends the due rows through SMTP (or any ``Transport``). A row is claimed before
+  sending, so several workers never send it at the same time: on PostgreSQL the claiming
+  transaction picks the next due row with ``FOR UPDATE SKIP LOCKED`` (senders never wait on each
+  other's rows), on SQLite (writes are serial) by a conditional UPDATE. It is marked sent only
+  once the server accepted it. A failure schedules a retry with exponential
   back-off (30 s × 2^attempts, at most one hour). A sender that dies mid-send leaves its claim
   to expire, and the mail is sent again: at least once, never lost.
 - Without SMTP configured, mails stay in the outbox; ``list_mailbox`` shows them (development
@@ -13,7 +15,8 @@
   turned into a message by ``process_requests`` (through the handler of its name), or into none
   for an unknown address. The form's own work is then the same whoever asks: same statements,
   same time. A request is processed once: the row is deleted in the transaction that queues
-  its message; a handler that fails leaves it for a later round (with back-off).
+  its message (taken with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, by ``DELETE … RETURNING``
+  on SQLite); a handler that fails leaves it for a later round (with back-off).
 - ``run_sender_forever`` is an asyncio coroutine the app registers as a lifespan task: it
   processes requests always, and delivers mail when MESPOINTS_SMTP_HOST is set.
 """
@@ -27,7 +30,7 @@ import logging
 import smtplib
 import ssl
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -173,36 +176,73 @@ def process_requests(
 ) -> int:
     """Turns due requests into messages; returns how many were processed.
 
-    Each request is deleted (``DELETE … RETURNING``: one sender wins it) in the transaction where
-    its handler runs, so it is processed once, or not at all and kept for a retry.
+    Each request is deleted in the transaction where its handler runs, so it is processed once, or
+    not at all and kept for a retry. On PostgreSQL the transaction takes the next due request with
+    ``FOR UPDATE SKIP LOCKED`` (a request another sender is processing is skipped, not waited
+    for); on SQLite, ``DELETE … RETURNING`` of each due id (one sender wins it).
     """
-    with engine.connect() as connection:
-        due_ids = list(
-            connection.execute(
-                select(_outbox.c.id)
-                .where(_outbox.c.kind == REQUEST, _due(now))
-                .order_by(_outbox.c.id)
-                .limit(limit)
-            ).scalars()
-        )
+    postgres = _skips_locked_rows(engine)
+    due_ids = [] if postgres else _due_ids(engine, kind=REQUEST, now=now, limit=limit)
     done = 0
-    for request_id in due_ids:
+    for index in range(limit if postgres else len(due_ids)):
+        request_id: int | None = None if postgres else due_ids[index]
         try:
             with session_scope(engine) as session:
-                payload_encrypted = session.execute(
-                    delete(OutboxMail)
-                    .where(col(OutboxMail.id) == request_id, _due(now))
-                    .returning(col(OutboxMail.payload_encrypted))
-                ).scalar_one_or_none()
-                if payload_encrypted is None:
+                taken = (
+                    _take_next_request(session, now=now)
+                    if postgres
+                    else _take_request(session, request_id=due_ids[index], now=now)
+                )
+                if taken is None:
+                    if postgres:
+                        break  # nothing due that no other sender holds
                     continue  # another sender took it
+                request_id, payload_encrypted = taken
                 payload = json.loads(secrets_box.decrypt(payload_encrypted))
                 handler = handlers[payload["request"]]
                 handler(session, payload["data"], now)
             done += 1
         except Exception as error:  # noqa: BLE001 (kept for a later round, then dropped; logged)
+            if request_id is None:
+                raise  # no request taken: the database failed, the round stops (and is logged)
             _request_failed(engine, request_id=request_id, now=now, error=error)
     return done
+
+
+def _skips_locked_rows(engine: Engine) -> bool:
+    """PostgreSQL: claims pick rows with FOR UPDATE SKIP LOCKED. SQLite writes one at a time."""
+    return engine.dialect.name == "postgresql"
+
+
+def _due_ids(engine: Engine, *, kind: str, now: dt.datetime, limit: int) -> list[int]:
+    order = (_outbox.c.id,) if kind == REQUEST else (_outbox.c.next_attempt_at, _outbox.c.id)
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                select(_outbox.c.id).where(_outbox.c.kind == kind, _due(now)).order_by(*order).limit(limit)
+            ).scalars()
+        )
+
+
+def _take_request(session: Session, *, request_id: int, now: dt.datetime) -> tuple[int, str] | None:
+    payload_encrypted = session.execute(
+        delete(_outbox).where(_outbox.c.id == request_id, _due(now)).returning(_outbox.c.payload_encrypted)
+    ).scalar_one_or_none()
+    return None if payload_encrypted is None else (request_id, payload_encrypted)
+
+
+def _take_next_request(session: Session, *, now: dt.datetime) -> tuple[int, str] | None:
+    row = session.execute(
+        select(_outbox.c.id, _outbox.c.payload_encrypted)
+        .where(_outbox.c.kind == REQUEST, _due(now))
+        .order_by(_outbox.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).one_or_none()
+    if row is None:
+        return None
+    session.execute(delete(_outbox).where(_outbox.c.id == row.id))
+    return int(row.id), str(row.payload_encrypted)
 
 
 def _request_failed(engine: Engine, *, request_id: int, now: dt.datetime, error: Exception) -> None:
@@ -254,24 +294,8 @@ def deliver_due(
         transport = SmtpTransport.from_settings(settings)
         if transport is None:
             return 0
-    with engine.connect() as connection:
-        candidate_ids = list(
-            connection.execute(
-                select(_outbox.c.id)
-                .where(_outbox.c.kind == MAIL, _due(now))
-                .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
-                .limit(limit)
-            ).scalars()
-        )
     sent = 0
-    started = time.monotonic()
-    for mail_id in candidate_ids:
-        # Claims follow the real time spent in this round, so a slow server cannot make a
-        # claim expire before its send is over.
-        claim_now = now + dt.timedelta(seconds=time.monotonic() - started)
-        mail = _claim(engine, mail_id=mail_id, now=claim_now)
-        if mail is None:
-            continue  # another sender took it, or it was sent meanwhile
+    for mail, claim_now in _claims(engine, now=now, limit=limit):
         try:
             transport.send(_build_email(mail, mail_from=settings.mail_from))
         except Exception as error:  # noqa: BLE001 (any failure: retry later, never lose the mail)
@@ -280,7 +304,7 @@ def deliver_due(
         with engine.begin() as connection:
             connection.execute(
                 update(_outbox)
-                .where(_outbox.c.id == mail_id)
+                .where(_outbox.c.id == mail.id)
                 .values(sent_at=claim_now, attempts=mail.attempts + 1, claimed_until=None, last_error=None)
             )
         sent += 1
@@ -305,6 +329,43 @@ def _due(now: dt.datetime):  # type: ignore[no-untyped-def]
     )
 
 
+_CLAIMED_COLUMNS = (
+    _outbox.c.id,
+    _outbox.c.created_at,
+    _outbox.c.recipient,
+    _outbox.c.subject,
+    _outbox.c.payload_encrypted,
+    _outbox.c.attempts,
+)
+
+
+def _claims(engine: Engine, *, now: dt.datetime, limit: int) -> Iterator[tuple[_ClaimedMail, dt.datetime]]:
+    """Up to ``limit`` due mails, each claimed just before it is sent, with the time of its claim.
+
+    Claims follow the real time spent in the round, so a slow server cannot make a claim expire
+    before its send is over. PostgreSQL: each claim takes the next due mail no other sender holds
+    (FOR UPDATE SKIP LOCKED). SQLite: the due ids, then one conditional UPDATE per mail.
+    """
+    started = time.monotonic()
+
+    def claim_time() -> dt.datetime:
+        return now + dt.timedelta(seconds=time.monotonic() - started)
+
+    if _skips_locked_rows(engine):
+        for _ in range(limit):
+            claim_now = claim_time()
+            mail = _claim_next(engine, now=claim_now)
+            if mail is None:
+                return
+            yield mail, claim_now
+        return
+    for mail_id in _due_ids(engine, kind=MAIL, now=now, limit=limit):
+        claim_now = claim_time()
+        claimed = _claim(engine, mail_id=mail_id, now=claim_now)
+        if claimed is not None:  # else another sender took it, or it was sent meanwhile
+            yield claimed, claim_now
+
+
 def _claim(engine: Engine, *, mail_id: int, now: dt.datetime) -> _ClaimedMail | None:
     """Takes the row for CLAIM_SECONDS with one conditional UPDATE: only one sender wins it."""
     with engine.begin() as connection:
@@ -315,16 +376,28 @@ def _claim(engine: Engine, *, mail_id: int, now: dt.datetime) -> _ClaimedMail | 
         )
         if claimed.rowcount != 1:
             return None
+        row = connection.execute(select(*_CLAIMED_COLUMNS).where(_outbox.c.id == mail_id)).one()
+    return _ClaimedMail(*row)
+
+
+def _claim_next(engine: Engine, *, now: dt.datetime) -> _ClaimedMail | None:
+    """PostgreSQL: the next due mail, locked with SKIP LOCKED and claimed for CLAIM_SECONDS in the
+    same transaction; a row another sender is claiming is skipped, never waited for."""
+    with engine.begin() as connection:
         row = connection.execute(
-            select(
-                _outbox.c.id,
-                _outbox.c.created_at,
-                _outbox.c.recipient,
-                _outbox.c.subject,
-                _outbox.c.payload_encrypted,
-                _outbox.c.attempts,
-            ).where(_outbox.c.id == mail_id)
-        ).one()
+            select(*_CLAIMED_COLUMNS)
+            .where(_outbox.c.kind == MAIL, _due(now))
+            .order_by(_outbox.c.next_attempt_at, _outbox.c.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).one_or_none()
+        if row is None:
+            return None
+        connection.execute(
+            update(_outbox)
+            .where(_outbox.c.id == row.id)
+            .values(claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
+        )
     return _ClaimedMail(*row)
 
 

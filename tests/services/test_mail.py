@@ -23,7 +23,7 @@ from aiosmtpd.controller import Controller
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Engine, select, text
 
-from mespoints.db.engine import session_scope
+from mespoints.db.engine import make_engine, session_scope
 from mespoints.db.mail import OutboxMail
 from mespoints.services import mail, mail_templates, secrets_box
 from mespoints.services.mail import SmtpTransport, backoff, deliver_due, enqueue, list_mailbox
@@ -463,3 +463,119 @@ def test_a_key_file_other_users_can_reach_is_refused(tmp_path, mode):
     path.chmod(0o600)
     box = secrets_box.make_box(None, key_file=path)
     assert box.decrypt(box.encrypt(b"ok")) == b"ok"
+
+
+# --- Several workers on PostgreSQL: FOR UPDATE SKIP LOCKED ----------------------------------------
+
+
+def _in_thread(target) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_on_postgresql_a_sender_skips_a_mail_another_holds_instead_of_waiting(postgres_engine):
+    engine = postgres_engine
+    held, *others = [_enqueue(engine, to=f"personne{i}@exemple.fr") for i in range(3)]
+    transport = SlowRecordingTransport()
+    counts: list[int] = []
+    with engine.connect() as holder:
+        holder.begin()  # another sender, mid-claim, holds this row's lock
+        holder.execute(select(OutboxMail.id).where(OutboxMail.id == held).with_for_update())
+        thread = _in_thread(lambda: counts.append(deliver_due(engine=engine, now=NOW, transport=transport)))
+        thread.join(timeout=10)
+        waited = thread.is_alive()
+        holder.rollback()
+    thread.join(timeout=10)
+
+    assert not waited, "the sender waited on a row lock another sender held"
+    assert counts == [len(others)]
+    assert _row(engine, held)["sent_at"] is None
+    assert deliver_due(engine=engine, now=NOW, transport=transport) == 1  # released: sent now
+    assert len(transport.sent) == 3
+
+
+def test_on_postgresql_two_workers_with_their_own_pools_send_each_mail_exactly_once(postgres_engine):
+    recipients = [f"personne{i}@exemple.fr" for i in range(40)]
+    for recipient in recipients:
+        _enqueue(postgres_engine, to=recipient)
+    other_worker = make_engine(postgres_engine.url.render_as_string(hide_password=False))
+    transport = SlowRecordingTransport()
+    counts: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def sender(engine: Engine) -> None:
+        try:
+            start.wait()
+            counts.append(deliver_due(engine=engine, now=NOW, transport=transport, limit=100))
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+
+    try:
+        threads = [_in_thread(lambda e=e: sender(e)) for e in (postgres_engine, other_worker)]
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        other_worker.dispose()
+
+    assert errors == []
+    assert sorted(transport.sent) == sorted(recipients)  # each once: no duplicate, none missing
+    assert sum(counts) == len(recipients)
+    assert all(count > 0 for count in counts), counts  # both worked: neither waited the other out
+
+
+def test_on_postgresql_a_request_another_sender_is_processing_is_skipped_not_waited_for(postgres_engine):
+    engine = postgres_engine
+    seen: list[str] = []
+
+    def handler(session, data, now) -> None:
+        seen.append(data["n"])
+
+    with session_scope(engine) as session:
+        held, *_ = [mail.enqueue_request(session, name="note", data={"n": str(i)}, now=NOW) for i in range(3)]
+    counts: list[int] = []
+    with engine.connect() as holder:
+        holder.begin()
+        holder.execute(select(OutboxMail.id).where(OutboxMail.id == held).with_for_update())
+        thread = _in_thread(
+            lambda: counts.append(mail.process_requests(engine=engine, now=NOW, handlers={"note": handler}))
+        )
+        thread.join(timeout=10)
+        waited = thread.is_alive()
+        holder.rollback()
+    thread.join(timeout=10)
+
+    assert not waited, "the sender waited on a request another sender held"
+    assert counts == [2] and sorted(seen) == ["1", "2"]
+    assert mail.process_requests(engine=engine, now=NOW, handlers={"note": handler}) == 1
+    assert mail.process_requests(engine=engine, now=NOW, handlers={"note": handler}) == 0
+    assert sorted(seen) == ["0", "1", "2"]
+
+
+def test_two_senders_processing_requests_at_once_process_each_exactly_once(engine):
+    seen: list[str] = []
+    lock = threading.Lock()
+
+    def handler(session, data, now) -> None:
+        time.sleep(0.002)
+        with lock:
+            seen.append(data["n"])
+
+    with session_scope(engine) as session:
+        for i in range(20):
+            mail.enqueue_request(session, name="note", data={"n": str(i)}, now=NOW)
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        try:
+            mail.process_requests(engine=engine, now=NOW, handlers={"note": handler})
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+
+    threads = [_in_thread(sender) for _ in range(2)]
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(seen, key=int) == [str(i) for i in range(20)]
