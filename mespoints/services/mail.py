@@ -202,7 +202,7 @@ def process_requests(
                 handler = handlers[payload["request"]]
                 handler(session, payload["data"], now)
             done += 1
-        except Exception as error:  # noqa: BLE001 (kept for a later round, then dropped; logged)
+        except Exception as error:  # kept for a later round, then dropped; logged
             if request_id is None:
                 raise  # no request taken: the database failed, the round stops (and is logged)
             _request_failed(engine, request_id=request_id, now=now, error=error)
