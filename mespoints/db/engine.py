@@ -6,8 +6,10 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -73,3 +75,13 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 def read_only_connection(engine: Engine | None = None):  # type: ignore[no-untyped-def]
     """A connection for reads only: on SQLite it begins a deferred transaction (no write lock)."""
     return (engine or get_engine()).connect().execution_options(**{READ_ONLY: True})
+
+
+def insert_ignoring_duplicates(session: Session, model: Any, values: dict[str, Any]) -> bool:
+    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
+    table = model.__table__
+    dialect = session.get_bind().dialect.name
+    insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    primary = next(iter(table.primary_key.columns))
+    statement = insert.values(**values).on_conflict_do_nothing().returning(primary)
+    return session.execute(statement).first() is not None

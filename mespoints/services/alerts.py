@@ -25,19 +25,17 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Engine, and_, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, update
 from sqlmodel import Session, col, select
 
 from mespoints import routes
 from mespoints.db.accounts import Account
-from mespoints.db.alerts import NO_EVENT, AccountPreference, AlertKey, JobLease, Notification
-from mespoints.db.engine import session_scope
+from mespoints.db.alerts import NO_EVENT, AccountPreference, AlertKey, Notification
+from mespoints.db.engine import insert_ignoring_duplicates, session_scope
 from mespoints.domain.points import Change, assess
 from mespoints.domain.situation import ALERT_TITLES_FR, alert_sentence, balance_sentence
-from mespoints.services import clock, mail, mail_templates
+from mespoints.services import clock, leases, mail, mail_templates
 from mespoints.services.licences import read_licence
 from mespoints.settings import get_settings
 
@@ -64,16 +62,6 @@ def _key(change: Change) -> tuple[str, str, dt.date]:
     return (change.event_id or NO_EVENT, str(change.rule), change.date)
 
 
-def _insert_ignoring_duplicates(session: Session, model: Any, values: dict[str, Any]) -> bool:
-    """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
-    table = model.__table__
-    dialect = session.get_bind().dialect.name
-    insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    primary = next(iter(table.primary_key.columns))
-    statement = insert.values(**values).on_conflict_do_nothing().returning(primary)
-    return session.execute(statement).first() is not None
-
-
 def start_alerts(
     session: Session, *, account_id: int, licence_number: str, as_of: dt.date, now: dt.datetime
 ) -> None:
@@ -81,7 +69,7 @@ def start_alerts(
 
     Called in the activation's transaction; harmless when alerts already started.
     """
-    _insert_ignoring_duplicates(
+    insert_ignoring_duplicates(
         session, AccountPreference, {"account_id": account_id, "mail_alerts": True, "updated_at": now}
     )
     started = session.execute(
@@ -110,7 +98,7 @@ def _record_key(
     session: Session, *, account_id: int, licence_number: str, change: Change, alerted: bool, now: dt.datetime
 ) -> bool:
     event_id, rule, day = _key(change)
-    return _insert_ignoring_duplicates(
+    return insert_ignoring_duplicates(
         session,
         AlertKey,
         {
@@ -273,28 +261,13 @@ def alert_everyone(*, engine: Engine, today: dt.date, now: dt.datetime) -> int:
 
 def take_daily_lease(*, engine: Engine, holder: str, today: dt.date, now: dt.datetime) -> bool:
     """True when this worker may run today's job: not done today, and no live lease elsewhere."""
-    with session_scope(engine) as session:
-        _insert_ignoring_duplicates(session, JobLease, {"name": DAILY_JOB})
-        taken = session.execute(
-            update(JobLease)
-            .where(
-                col(JobLease.name) == DAILY_JOB,
-                or_(col(JobLease.last_completed_on).is_(None), col(JobLease.last_completed_on) < today),
-                or_(col(JobLease.lease_until).is_(None), col(JobLease.lease_until) <= now),
-            )
-            .values(holder=holder, lease_until=now + LEASE)
-            .returning(col(JobLease.name))
-        ).first()
-        return taken is not None
+    return leases.take_lease(
+        engine=engine, name=DAILY_JOB, holder=holder, now=now, hold=LEASE, not_completed_on=today
+    )
 
 
 def finish_daily_lease(*, engine: Engine, holder: str, today: dt.date) -> None:
-    with session_scope(engine) as session:
-        session.execute(
-            update(JobLease)
-            .where(and_(col(JobLease.name) == DAILY_JOB, col(JobLease.holder) == holder))
-            .values(holder=None, lease_until=None, last_completed_on=today)
-        )
+    leases.finish_lease(engine=engine, name=DAILY_JOB, holder=holder, completed_on=today)
 
 
 def daily_round(*, engine: Engine, holder: str, today: dt.date, now: dt.datetime) -> int | None:

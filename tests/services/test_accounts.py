@@ -1110,6 +1110,47 @@ def test_housekeeping_runs_every_purge_and_keeps_what_still_serves(engine, outbo
     assert accounts.housekeeping(engine=engine, now=later) == 0
 
 
+def test_two_workers_running_the_guarded_housekeeping_round_at_once_run_it_exactly_once(engine, monkeypatch):
+    module = importlib.import_module("mespoints.services.accounts.housekeeping")
+    runs: list[dt.datetime] = []
+    lock = threading.Lock()
+
+    def round_(*, engine: Engine, now: dt.datetime) -> int:
+        with lock:
+            runs.append(now)
+        return 0
+
+    monkeypatch.setattr(module, "housekeeping", round_)
+    hour = dt.timedelta(hours=1)
+
+    def two_workers_at(now: dt.datetime) -> list[int | None]:
+        start = threading.Barrier(2)
+        results: list[int | None] = []
+        errors: list[BaseException] = []
+
+        def worker(holder: str) -> None:
+            try:
+                start.wait()
+                results.append(module.housekeeping_round(engine=engine, holder=holder, now=now, hold=hour))
+            except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+                errors.append(error)
+
+        threads = [threading.Thread(target=worker, args=(name,)) for name in ("w1", "w2")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert errors == []
+        return results
+
+    for rounds, now in enumerate((NOW, NOW + hour, NOW + 2 * hour), start=1):
+        assert sorted(two_workers_at(now), key=str) == [0, None]  # one ran it, the other did not
+        assert len(runs) == rounds
+    # Within the hour of the last round, the lease is held: nobody runs another.
+    assert two_workers_at(NOW + 2 * hour + dt.timedelta(minutes=59)) == [None, None]
+    assert len(runs) == 3
+
+
 @SQLITE_ONLY
 def test_the_housekeeping_loop_runs_rounds_in_a_thread_and_survives_a_failed_round(
     engine, monkeypatch, caplog

@@ -1,18 +1,20 @@
 """The hourly purge: dead sessions and tickets, used links, abandoned sign-ups, throttling traces,
-sent mails. Every purge is a plain DELETE of what is already dead, so several workers may run it."""
+sent mails. Every purge is a plain DELETE of what is already dead. With several workers, one round
+runs per hour: the worker holding the `housekeeping` job lease (services.leases) runs it."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
+import secrets
 
 from sqlalchemy import ColumnElement, Engine, delete, exists, or_
 from sqlmodel import col, select
 
 from mespoints.db.accounts import Account, AccountToken, FranceConnectIdentity, FranceConnectRequest
 from mespoints.db.engine import session_scope
-from mespoints.services import mail, rate_limit
+from mespoints.services import leases, mail, rate_limit
 from mespoints.services import sessions as sessions_service
 from mespoints.services.accounts import tokens
 from mespoints.services.clock import utcnow
@@ -20,6 +22,7 @@ from mespoints.services.clock import utcnow
 logger = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL_SECONDS = 3600.0
+HOUSEKEEPING_JOB = "housekeeping"
 
 
 def stale_unactivated(now: dt.datetime) -> ColumnElement[bool]:
@@ -69,18 +72,36 @@ def housekeeping(*, engine: Engine, now: dt.datetime) -> int:
     return int(removed)
 
 
+def housekeeping_round(*, engine: Engine, holder: str, now: dt.datetime, hold: dt.timedelta) -> int | None:
+    """Runs `housekeeping` if `holder` takes the job lease; None when another worker holds it.
+
+    The lease is kept for `hold` (the loop's interval) after the round: the other workers, trying
+    within that time, find it held, so the cluster runs one round per interval. A worker that dies
+    mid-round frees it when it runs out.
+    """
+    if not leases.take_lease(engine=engine, name=HOUSEKEEPING_JOB, holder=holder, now=now, hold=hold):
+        return None
+    return housekeeping(engine=engine, now=now)
+
+
 async def run_housekeeping_forever(
     *, engine: Engine, interval: float = HOUSEKEEPING_INTERVAL_SECONDS
 ) -> None:
-    """Runs `housekeeping` every `interval` seconds until cancelled (an asyncio coroutine).
+    """Runs `housekeeping_round` every `interval` seconds until cancelled (an asyncio coroutine).
 
-    Register it as a lifespan task. Each round runs in a worker thread, so the event loop never
-    waits on the database; a failed round is logged and the next one runs as planned.
+    Register it as a lifespan task in every worker: only the lease holder runs a round. Each round
+    runs in a worker thread, so the event loop never waits on the database; a failed round is
+    logged and the next one runs as planned.
     """
+    holder = secrets.token_hex(8)
+    hold = dt.timedelta(seconds=interval)
     while True:
         try:
-            removed = await asyncio.to_thread(housekeeping, engine=engine, now=utcnow())
-            logger.info("housekeeping removed %d rows", removed)
+            removed = await asyncio.to_thread(
+                housekeeping_round, engine=engine, holder=holder, now=utcnow(), hold=hold
+            )
+            if removed is not None:
+                logger.info("housekeeping removed %d rows", removed)
         except Exception:  # a database hiccup must not stop housekeeping for good
             logger.exception("housekeeping round failed")
         await asyncio.sleep(interval)
