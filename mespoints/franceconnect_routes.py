@@ -71,6 +71,19 @@ def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path
     )
 
 
+def _to_provider(url: str, *, browser_secret: str) -> Response:
+    """Off to the provider, with the cookie that binds its answer to this browser."""
+    response = RedirectResponse(url, status_code=303)
+    _set_cookie(
+        response,
+        _flow_cookie(),
+        browser_secret,
+        max_age=int(FRANCECONNECT_REQUEST_VALIDITY.total_seconds()),
+        path=FLOW_COOKIE_PATH,
+    )
+    return response
+
+
 def set_session_cookie(response: Response, session_id: str) -> None:
     """The same cookie as a password login's (auth_routes.session_from_ticket): __Host- on https."""
     _set_cookie(
@@ -104,15 +117,7 @@ async def start_login(request: Request) -> Response:
     except DEPENDENCY_ERRORS:
         log.exception("FranceConnect login: the database does not answer")
         return unavailable()
-    response = RedirectResponse(url, status_code=303)
-    _set_cookie(
-        response,
-        _flow_cookie(),
-        started.browser_secret,
-        max_age=int(FRANCECONNECT_REQUEST_VALIDITY.total_seconds()),
-        path=FLOW_COOKIE_PATH,
-    )
-    return response
+    return _to_provider(url, browser_secret=started.browser_secret)
 
 
 async def callback(request: Request) -> Response:
@@ -236,15 +241,7 @@ async def logout_at_provider(ended: sessions.EndedSession) -> Response | None:
         return None
     if url is None:
         return None
-    response = RedirectResponse(url, status_code=303)
-    _set_cookie(
-        response,
-        _flow_cookie(),
-        started.browser_secret,
-        max_age=int(FRANCECONNECT_REQUEST_VALIDITY.total_seconds()),
-        path=FLOW_COOKIE_PATH,
-    )
-    return response
+    return _to_provider(url, browser_secret=started.browser_secret)
 
 
 async def logged_out(request: Request) -> Response:

@@ -23,18 +23,6 @@ row_head_cell = {**cell, "text_align": "left", "font_weight": "600", "white_spac
 number_cell = {**cell, "text_align": "right", "white_space": "nowrap", "font_variant_numeric": "tabular-nums"}
 
 
-# The caption stays in the table for screen readers; its visible twin sits outside the scrolling
-# region, so it is never cut off on a 320 px screen.
-visually_hidden = {
-    "position": "absolute",
-    "width": "1px",
-    "height": "1px",
-    "overflow": "hidden",
-    "clip": "rect(0 0 0 0)",
-    "white_space": "nowrap",
-}
-
-
 def table(
     caption_id: str,
     caption: str,
@@ -57,8 +45,9 @@ def table(
             margin="-0.25rem 0 0.5rem",
         ),
         rx.el.div(
+            # The caption stays for screen readers; its visible twin sits outside the scroll.
             rx.el.table(
-                rx.el.caption(caption, id=caption_id, style=visually_hidden),
+                rx.el.caption(caption, id=caption_id, style=styles.visually_hidden),
                 rx.el.thead(rx.el.tr(*[rx.el.th(text, scope="col", style=head_cell) for text in headers])),
                 rx.el.tbody(rx.foreach(rows, row)),
                 width="100%",

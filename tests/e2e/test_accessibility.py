@@ -32,6 +32,9 @@ PUBLIC_PAGES = [
     "/deconnexion",
     "/verifier",
     "/verifier?code=pas-un-code",
+    "/compte/confirmer-adresse?jeton=inconnu",
+    "/compte/annuler-changement-adresse?jeton=inconnu",
+    "/franceconnect/erreur?motif=annulee",
 ]
 # Each private page, with a text that shows its data has arrived.
 PRIVATE_PAGES = {

@@ -290,17 +290,42 @@ def check_licence(
     MISMATCH, RATE_LIMITED (the sign-up's counters), FIELD_ERRORS, or EXPIRED (the identity).
     """
     with session_scope(engine) as session:
-        row = _pending_row(session, handle, now)
-        if row is None:
-            return Outcome(Status.EXPIRED, message=MSG_EXPIRED)
-        data = _payload(row)
-        claim = _claim_for(data, licence_format, licence_number, now)
-        if isinstance(claim, Outcome):
-            return claim
-        matched = _match_vouched(session, row=row, data=data, claim=claim, ip=ip, now=now)
-        if isinstance(matched, Outcome):
-            return matched
+        found = _pending_licence(
+            session,
+            handle=handle,
+            licence_format=licence_format,
+            licence_number=licence_number,
+            ip=ip,
+            now=now,
+        )
+        if isinstance(found, Outcome):
+            return found
+        row, _, matched = found
         return _holder_status(session, matched, row.sub_hash)
+
+
+def _pending_licence(
+    session: Session,
+    *,
+    handle: str,
+    licence_format: str,
+    licence_number: str,
+    ip: str | None,
+    now: dt.datetime,
+) -> tuple[FranceConnectIdentity, dict[str, Any], str] | Outcome:
+    """The first login in progress (not yet finished), what FranceConnect said, and the licence
+    number as the national file spells it; or why not (EXPIRED, FIELD_ERRORS, MISMATCH…)."""
+    row = _pending_row(session, handle, now)
+    if row is None or row.account_id is not None:
+        return Outcome(Status.EXPIRED, message=MSG_EXPIRED)
+    data = _payload(row)
+    claim = _claim_for(data, licence_format, licence_number, now)
+    if isinstance(claim, Outcome):
+        return claim
+    matched = _match_vouched(session, row=row, data=data, claim=claim, ip=ip, now=now)
+    if isinstance(matched, Outcome):
+        return matched
+    return row, data, matched
 
 
 def _holder_status(session: Session, licence_number: str, holder_hash: str) -> Outcome:
@@ -449,16 +474,17 @@ def finish_signup(
         if error or contact is None:
             return field_errors({"email": [error or ""]})
     with session_scope(engine) as session:
-        row = _pending_row(session, handle, now)
-        if row is None or row.account_id is not None:
-            return Outcome(Status.EXPIRED, message=MSG_EXPIRED)
-        data = _payload(row)
-        claim = _claim_for(data, licence_format, licence_number, now)
-        if isinstance(claim, Outcome):
-            return claim
-        matched = _match_vouched(session, row=row, data=data, claim=claim, ip=None, now=now)
-        if isinstance(matched, Outcome):
-            return matched
+        found = _pending_licence(
+            session,
+            handle=handle,
+            licence_format=licence_format,
+            licence_number=licence_number,
+            ip=None,
+            now=now,
+        )
+        if isinstance(found, Outcome):
+            return found
+        row, data, matched = found
         status = _holder_status(session, matched, row.sub_hash)
         if status.status == Status.LICENCE_TAKEN:
             return status
