@@ -172,7 +172,6 @@ class FranceConnectSignupState(rx.State):
             handle=identity_handle(self),
             licence_format=self.licence_format,
             licence_number=number,
-            attempt_key=self.router.session.client_token,
             now=utcnow(),
             ip=self.router.session.client_ip or None,
         )

@@ -151,7 +151,6 @@ def test_a_first_login_needs_the_holders_own_licence_then_opens_an_activated_acc
         handle=admission.handle,
         licence_format="card",
         licence_number="120575100123",
-        attempt_key="b",
         now=NOW,
     )
     assert wrong.status == Status.MISMATCH
@@ -160,7 +159,6 @@ def test_a_first_login_needs_the_holders_own_licence_then_opens_an_activated_acc
         handle=admission.handle,
         licence_format=HUGO_LICENCE[0],
         licence_number=HUGO_LICENCE[1],
-        attempt_key="b",
         now=NOW,
     )
     assert right.status == Status.DONE
@@ -251,7 +249,6 @@ def test_a_licence_on_a_password_account_is_never_moved_without_the_drivers_choi
         handle=handle,
         licence_format=ELODIE_LICENCE[0],
         licence_number=ELODIE_LICENCE[1],
-        attempt_key="b",
         now=NOW,
     )
     assert check.status == Status.CLAIM_NEEDED and check.message == "a•••@e•••.fr"
@@ -436,7 +433,6 @@ def test_a_namesake_born_the_same_day_cannot_take_a_licence(loaded) -> None:
         handle=handle,
         licence_format=ELODIE_LICENCE[0],
         licence_number=ELODIE_LICENCE[1],
-        attempt_key="b",
         now=NOW,
     )
     assert checked.status == Status.MISMATCH
@@ -482,7 +478,6 @@ def test_the_licence_check_of_a_first_login_counts_per_identity_not_per_licence(
         handle=elodie,
         licence_format=ELODIE_LICENCE[0],
         licence_number=ELODIE_LICENCE[1],
-        attempt_key="c",
         now=NOW,
     )
     assert free.status == Status.DONE

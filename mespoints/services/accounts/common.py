@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import TypeVar
 
 from babel.dates import format_datetime
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
-from mespoints.db.engine import session_scope
 from mespoints.domain import identity
 from mespoints.services.clock import PARIS
 from mespoints.settings import get_settings
@@ -65,18 +60,6 @@ def mask_email(email: str) -> str:
         name, tld = domain, ""
     masked_domain = (name[:1] + "•••" + dot + tld) if name else domain
     return f"{local[:1]}•••@{masked_domain}"
-
-
-def retrying(engine: Engine, work: Callable[[Session], T], attempts: int = 3) -> T:
-    """Run `work` in a transaction; on a unique-constraint race, run it again (it then sees the row)."""
-    for attempt in range(attempts):
-        try:
-            with session_scope(engine) as session:
-                return work(session)
-        except IntegrityError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 def as_password(value: object) -> str:

@@ -279,7 +279,6 @@ def check_licence(
     handle: str,
     licence_format: str,
     licence_number: str,
-    attempt_key: str,
     now: dt.datetime,
     ip: str | None = None,
 ) -> Outcome:
