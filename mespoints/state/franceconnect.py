@@ -20,6 +20,7 @@ from mespoints.services.accounts import franceconnect as fc
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.settings import get_settings
+from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
 from mespoints.state.scripts import focus_script, post_to_script
 
 IDENTITY_COOKIE = "mpp_fc_identite"  # franceconnect_routes.IDENTITY_COOKIE (states import no routes module)
@@ -240,6 +241,9 @@ class FranceConnectSignupState(rx.State):
         password = str(form.get("password", ""))
         if not password:
             return self._fail("password", "Indiquez le mot de passe de ce compte.")
+        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+        if wait is not None:
+            return self._fail("password", accounts.too_many_attempts_message(wait))
         outcome = await run_cpu_bound(  # argon2: never on the event loop
             fc.link_with_password,
             engine=get_engine(),
