@@ -34,6 +34,7 @@ def reset_password(page, portal, address: str, new_password: str) -> str:
     page.goto("/mot-de-passe/oublie")
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_role("button", name="Recevoir le lien").click()
+    expect(page.get_by_text("Si un compte existe pour cette adresse")).to_be_visible()
     page.goto(mailed_link(portal, address, "Choisissez un nouveau mot de passe", "/mot-de-passe/nouveau"))
     page.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
     page.get_by_label("Confirmation du mot de passe").fill(new_password)
