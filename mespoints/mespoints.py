@@ -37,7 +37,8 @@ def on_backend_exception(exception: Exception) -> EventSpec:
 
 
 app = rx.App(
-    style=cast("dict[Any, Any]", styles.GLOBAL_STYLE),
+    # The page-wide rules are a stylesheet in every page (components.layout); here only breakpoints.
+    style=cast("dict[Any, Any]", {"breakpoints": styles.BREAKPOINTS}),
     html_lang="fr",
     api_transformer=[backend_routes(), SecurityHeaders],
     backend_exception_handler=on_backend_exception,

@@ -18,7 +18,7 @@ import reflex as rx
 from mespoints import styles
 from mespoints.domain.points import MAXIMUM_POINTS
 
-PLOT_HEIGHT = "12rem"
+PLOT_HEIGHT = styles.CHART_HEIGHT
 # Points of margin above the maximum and below zero, so the lines keep off the edges.
 MARGIN_POINTS = MAXIMUM_POINTS / 18
 BOX_HEIGHT = MAXIMUM_POINTS + 2 * MARGIN_POINTS
@@ -67,7 +67,7 @@ def _swatch(colour: str, *, dashes: str | None = None, width: int = 3) -> rx.Com
 
 def _legend_item(swatch: rx.Component, text: str) -> rx.Component:
     return rx.el.li(
-        swatch, rx.el.span(text), display="flex", align_items="center", gap="0.5rem", list_style="none"
+        swatch, rx.el.span(text), display="flex", align_items="center", gap=styles.SPACE_2, list_style="none"
     )
 
 
@@ -92,28 +92,28 @@ def balance_chart(chart: rx.Var) -> rx.Component:
             ),
             view_box=rx.Var.create(f"0 {-MARGIN_POINTS} {chart.days} {BOX_HEIGHT}"),
             preserve_aspect_ratio="none",
-            width="100%",
-            height="100%",
+            width=styles.FULL,
+            height=styles.FULL,
             aria_hidden="true",
             focusable="false",
             position="absolute",
-            inset="0",
+            inset=styles.SPACE_0,
             overflow="visible",
         ),
         position="relative",
         height=PLOT_HEIGHT,
-        border_left=f"1px solid {styles.BORDER}",
-        border_bottom=f"1px solid {styles.BORDER}",
+        border_left=styles.line(styles.BORDER_THIN, styles.BORDER),
+        border_bottom=styles.line(styles.BORDER_THIN, styles.BORDER),
     )
     y_labels = rx.el.div(
         *[
             rx.el.span(
                 str(value),
                 position="absolute",
-                right="0.4rem",
+                right=styles.SPACE_1_5,
                 top=_label_top(value),
-                transform="translateY(-50%)",
-                font_size="0.85rem",
+                transform=styles.CENTER_Y,
+                font_size=styles.TEXT_XS,
                 color=styles.MUTED,
             )
             for value in GRID_VALUES
@@ -130,15 +130,17 @@ def balance_chart(chart: rx.Var) -> rx.Component:
                 mark.label,
                 position="absolute",
                 left=rx.Var.create(f"{percent}%"),
-                top="0.2rem",
-                transform="translateX(-50%)",
-                font_size="0.85rem",
+                top=styles.SPACE_1,
+                transform=styles.CENTER_X,
+                font_size=styles.TEXT_XS,
                 color=styles.MUTED,
             ),
             rx.fragment(),
         )
 
-    x_labels = rx.el.div(rx.foreach(chart.years, year_label), position="relative", height="1.6rem")
+    x_labels = rx.el.div(
+        rx.foreach(chart.years, year_label), position="relative", height=styles.CHART_AXIS_HEIGHT
+    )
     return rx.el.figure(
         rx.el.div(
             y_labels,
@@ -147,8 +149,8 @@ def balance_chart(chart: rx.Var) -> rx.Component:
             x_labels,
             aria_hidden="true",
             display="grid",
-            grid_template_columns="2rem minmax(0, 1fr)",
-            width="100%",
+            grid_template_columns=f"{styles.CHART_AXIS_WIDTH} minmax(0, 1fr)",
+            width=styles.FULL,
         ),
         rx.el.ul(
             _legend_item(_swatch(styles.CHART_HISTORY), "Solde enregistré (trait plein)"),
@@ -156,15 +158,15 @@ def balance_chart(chart: rx.Var) -> rx.Component:
             _legend_item(_swatch(styles.CHART_TODAY, dashes="2 4", width=2), "Aujourd'hui (pointillés)"),
             display="flex",
             flex_wrap="wrap",
-            gap="0.25rem 1.25rem",
-            padding="0",
-            margin="0.75rem 0 0.5rem",
+            gap=styles.space(styles.SPACE_1, styles.SPACE_5),
+            padding=styles.SPACE_0,
+            margin=styles.space(styles.SPACE_3, styles.SPACE_0, styles.SPACE_2),
         ),
         rx.el.figcaption(
             chart.summary,
             " Le détail figure dans les tableaux « Historique » et « Calendrier prévisionnel ».",
             color=styles.MUTED,
-            font_size="0.95rem",
+            font_size=styles.TEXT_SM,
         ),
-        margin="0",
+        margin=styles.SPACE_0,
     )

@@ -48,11 +48,15 @@ def input_field(
             aria_describedby=described,
             aria_invalid=rx.cond(_has_error(error), "true", "false"),
             style=styles.input_,
-            border=rx.cond(_has_error(error), f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
+            border=rx.cond(
+                _has_error(error),
+                styles.line(styles.BORDER_THICK, styles.ERROR),
+                styles.line(styles.BORDER_THIN, styles.BORDER),
+            ),
             **input_props,
         ),
         field_error(name, error),
-        margin_bottom="1.1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 
@@ -69,21 +73,14 @@ def checkbox_field(
                 default_checked=checked,
                 aria_describedby=f"{name}-erreur",
                 aria_invalid=rx.cond(_has_error(error), "true", "false"),
-                width="1.35rem",
-                height="1.35rem",
-                margin="0.1rem 0 0",
-                flex_shrink="0",
-                accent_color=styles.PRIMARY,
-                cursor="pointer",
+                style=styles.choice_box,
                 **input_props,
             ),
-            rx.el.label(label, html_for=name, font_weight="600", cursor="pointer"),
-            display="flex",
-            gap="0.6rem",
-            align_items="flex-start",
+            rx.el.label(label, html_for=name, style=styles.choice_label),
+            style=styles.choice_row,
         ),
         field_error(name, error),
-        margin_bottom="1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 
@@ -105,6 +102,6 @@ def form_alert(message: rx.Var, kind: str = "error") -> rx.Component:
     style = {"error": styles.alert_error, "success": styles.alert_success, "info": styles.alert_info}[kind]
     return rx.cond(
         message.to(str) != "",
-        rx.el.div(message, role="alert", style=style, margin_bottom="1rem"),
+        rx.el.div(message, role="alert", style=style, margin_bottom=styles.SPACE_4),
         rx.fragment(),
     )

@@ -23,9 +23,9 @@ def franceconnect_button() -> rx.Component:
             type="button",
             on_click=rx.call_script(franceconnect_login_script()),
             style=styles.button_primary,
-            width="100%",
-            max_width="22rem",
-            margin_bottom="0.5rem",
+            width=styles.FULL,
+            max_width=styles.BUTTON_MAX_WIDTH,
+            margin_bottom=styles.SPACE_2,
         ),
         rx.el.p(
             rx.el.a(
@@ -37,7 +37,7 @@ def franceconnect_button() -> rx.Component:
                 color=styles.PRIMARY,
                 text_decoration="underline",
             ),
-            margin="0 0 0.75rem",
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
         ),
         rx.el.p(
             fr(
@@ -45,7 +45,7 @@ def franceconnect_button() -> rx.Component:
                 "ameli.fr, l'Identité numérique La Poste…) : vous n'avez pas de mot de passe à créer."
             ),
             style=styles.hint,
-            margin="0",
+            margin=styles.SPACE_0,
         ),
-        margin_bottom="1.25rem",
+        margin_bottom=styles.SPACE_5,
     )

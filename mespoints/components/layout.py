@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_base.constants.base import LiteralColorMode
+from reflex_base.style import color_mode, set_color_mode
 
 from mespoints import routes, styles
+from mespoints.components.text import router_link
 from mespoints.state.auth import LogoutState
 
 SERVICE_NAME = "Mes Points Permis"
@@ -13,16 +16,17 @@ MAIN_ID = "contenu"
 
 skip_link_style = {
     "position": "absolute",
-    "left": "-9999px",
-    "top": "0",
+    "left": styles.OFFSCREEN,
+    "top": styles.SPACE_0,
     "background": styles.SURFACE,
     "color": styles.PRIMARY,
-    "font_weight": "600",
-    "padding": "0.5rem 1rem",
-    "border": f"2px solid {styles.PRIMARY}",
+    "font_weight": styles.WEIGHT_SEMIBOLD,
+    "padding": styles.space(styles.SPACE_2, styles.SPACE_4),
+    "border": styles.line(styles.BORDER_THICK, styles.PRIMARY),
     "border_radius": styles.RADIUS,
-    "z_index": "10",
-    "&:focus": {"left": "0.5rem", "top": "0.5rem"},
+    "min_height": styles.TOUCH_TARGET,
+    "z_index": styles.Z_SKIP_LINK,
+    "&:focus": {"left": styles.SPACE_2, "top": styles.SPACE_2},
 }
 
 # The skip link is a React Router link: left alone it would navigate (and reload the page's data)
@@ -42,15 +46,8 @@ def _is_current(href: str) -> rx.Var:
 
 def nav_link(text: str, href: str) -> rx.Component:
     return rx.el.li(
-        rx.link(
-            text,
-            href=href,
-            color=styles.PRIMARY,
-            font_weight="600",
-            padding="0.5rem 0",
-            display="block",
-            aria_current=rx.cond(_is_current(href), "page", None),
-            _hover=styles.link_hover,
+        router_link(
+            text, href=href, style=styles.menu_link, aria_current=rx.cond(_is_current(href), "page", None)
         ),
         list_style="none",
     )
@@ -63,7 +60,7 @@ def logout_button() -> rx.Component:
             "Se déconnecter",
             type="button",
             on_click=LogoutState.logout,
-            style={**styles.button_secondary, "padding": "0.35rem 0.8rem", "min_height": "2.5rem"},
+            style={**styles.button_secondary, "padding": styles.space(styles.SPACE_1_5, styles.SPACE_3)},
         ),
         list_style="none",
     )
@@ -73,7 +70,7 @@ def notifications_link(unread: rx.Var) -> rx.Component:
     """« Notifications », with the unread count when there is one (said in words to screen readers)."""
     unread = unread.to(int)
     return rx.el.li(
-        rx.link(
+        router_link(
             "Notifications",
             rx.cond(
                 unread > 0,
@@ -84,24 +81,21 @@ def notifications_link(unread: rx.Var) -> rx.Component:
                         style=styles.visually_hidden,
                     ),
                     data_testid="notifications-non-lues",
-                    margin_left="0.35rem",
-                    padding="0 0.45rem",
-                    border_radius="999px",
+                    margin_left=styles.SPACE_1_5,
+                    padding=styles.space(styles.SPACE_0, styles.SPACE_2),
+                    border_radius=styles.RADIUS_PILL,
                     background=styles.ERROR,
-                    color=styles.SURFACE,
-                    font_size="0.85rem",
+                    color=styles.ON_ERROR,
+                    font_size=styles.TEXT_XS,
+                    line_height=styles.LEADING_SNUG,
                     display="inline-block",
                     text_decoration="none",
                 ),
                 rx.fragment(),
             ),
             href=routes.NOTIFICATIONS,
-            color=styles.PRIMARY,
-            font_weight="600",
-            padding="0.5rem 0",
-            display="block",
+            style=styles.menu_link,
             aria_current=rx.cond(_is_current(routes.NOTIFICATIONS), "page", None),
-            _hover=styles.link_hover,
         ),
         list_style="none",
     )
@@ -120,19 +114,23 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
     )
     return rx.el.header(
         rx.el.div(
-            rx.link(
+            router_link(
                 rx.el.span(
-                    SERVICE_NAME, display="block", font_size="1.35rem", font_weight="700", color=styles.INK
+                    SERVICE_NAME,
+                    display="block",
+                    font_size=styles.TEXT_XL,
+                    font_weight=styles.WEIGHT_BOLD,
+                    color=styles.INK,
                 ),
                 rx.el.span(
                     "Le solde de points de votre permis de conduire",
                     display="block",
-                    font_size="0.9rem",
+                    font_size=styles.TEXT_SM,
                     color=styles.MUTED,
                 ),
                 href=routes.HOME,
                 text_decoration="none",
-                line_height="1.3",
+                line_height=styles.LEADING_SNUG,
                 aria_label=f"{SERVICE_NAME}, accueil",
                 _hover={"text_decoration": "underline", "color": styles.INK},
             ),
@@ -141,10 +139,10 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
                     *links,
                     display="flex",
                     flex_wrap="wrap",
-                    gap="0 1rem",
+                    gap=styles.space(styles.SPACE_0, styles.SPACE_4),
                     align_items="center",
-                    margin="0",
-                    padding="0",
+                    margin=styles.SPACE_0,
+                    padding=styles.SPACE_0,
                 ),
                 aria_label="Navigation principale",
             ),
@@ -152,13 +150,59 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
             flex_wrap="wrap",
             justify_content="space-between",
             align_items="center",
-            gap="0.75rem",
+            gap=styles.SPACE_3,
             max_width=styles.MAX_WIDTH,
-            margin="0 auto",
-            padding="0.75rem 1rem",
+            margin=styles.space(styles.SPACE_0, "auto"),
+            padding=styles.space(styles.SPACE_3, styles.SPACE_4),
         ),
         background=styles.SURFACE,
-        border_bottom=f"3px solid {styles.PRIMARY}",
+        border_bottom=styles.line(styles.BORDER_ACCENT, styles.PRIMARY),
+    )
+
+
+THEME_ID = "theme-choix"
+THEMES: tuple[tuple[str, LiteralColorMode], ...] = (
+    ("Clair", "light"),
+    ("Sombre", "dark"),
+    ("Système", "system"),
+)
+
+
+def theme_switch() -> rx.Component:
+    """« Thème : clair / sombre / système »: three toggle buttons, the chosen one pressed.
+
+    Reflex's colour-mode provider remembers the choice (localStorage) and sets ``light`` or ``dark``
+    on <html>; the tokens' custom properties follow (styles.global_css). No script of ours.
+    """
+    return rx.el.div(
+        rx.el.span("Thème", id=THEME_ID, font_weight=styles.WEIGHT_SEMIBOLD, margin_right=styles.SPACE_2),
+        *[
+            rx.el.button(
+                text,
+                type="button",
+                aria_pressed=rx.cond(color_mode == mode, "true", "false"),
+                on_click=set_color_mode(mode),
+                style={
+                    **styles.button_secondary,
+                    "padding": styles.space(styles.SPACE_1_5, styles.SPACE_3),
+                    "font_weight": styles.WEIGHT_REGULAR,
+                    "&[aria-pressed='true']": {
+                        "background": styles.PRIMARY,
+                        "color": styles.ON_PRIMARY,
+                        "font_weight": styles.WEIGHT_SEMIBOLD,
+                    },
+                },
+            )
+            for text, mode in THEMES
+        ],
+        role="group",
+        aria_labelledby=THEME_ID,
+        data_testid="theme",
+        display="flex",
+        flex_wrap="wrap",
+        align_items="center",
+        gap=styles.SPACE_2,
+        margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
     )
 
 
@@ -175,14 +219,11 @@ def footer() -> rx.Component:
             rx.el.ul(
                 *[
                     rx.el.li(
-                        rx.link(
+                        router_link(
                             text,
                             href=href,
-                            color=styles.PRIMARY,
-                            padding="0.25rem 0",
-                            display="inline-block",
+                            style=styles.menu_link_regular,
                             aria_current=rx.cond(_is_current(href), "page", None),
-                            _hover=styles.link_hover,
                         ),
                         list_style="none",
                     )
@@ -190,29 +231,35 @@ def footer() -> rx.Component:
                 ],
                 display="flex",
                 flex_wrap="wrap",
-                gap="0.25rem 1.5rem",
-                padding="0",
-                margin="0 0 0.75rem 0",
+                gap=styles.space(styles.SPACE_0, styles.SPACE_6),
+                padding=styles.SPACE_0,
+                margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
             ),
+            theme_switch(),
             rx.el.p(
                 f"{SERVICE_NAME} est une mise en œuvre ouverte et indépendante d'un portail de consultation "
                 "des points du permis de conduire. Ce n'est pas un site officiel de l'État.",
                 color=styles.MUTED,
-                font_size="0.9rem",
-                margin="0",
+                font_size=styles.TEXT_SM,
+                margin=styles.SPACE_0,
             ),
             max_width=styles.MAX_WIDTH,
-            margin="0 auto",
-            padding="1.25rem 1rem",
+            margin=styles.space(styles.SPACE_0, "auto"),
+            padding=styles.space(styles.SPACE_5, styles.SPACE_4),
         ),
         background=styles.SURFACE,
-        border_top=f"1px solid {styles.HAIRLINE}",
-        margin_top="2rem",
+        border_top=styles.line(styles.BORDER_THIN, styles.HAIRLINE),
+        margin_top=styles.SPACE_8,
     )
+
+
+# The design tokens' custom properties and the page-wide rules (static: its hash is stable for a CSP).
+GLOBAL_CSS = styles.global_css()
 
 
 def layout(*children: rx.Component, private: bool = False, unread: rx.Var | None = None) -> rx.Component:
     return rx.el.div(
+        rx.el.style(GLOBAL_CSS),
         rx.el.a(
             "Aller au contenu",
             href=f"#{MAIN_ID}",
@@ -225,13 +272,16 @@ def layout(*children: rx.Component, private: bool = False, unread: rx.Var | None
             id=MAIN_ID,
             tab_index=-1,
             max_width=styles.MAX_WIDTH,
-            margin="0 auto",
-            padding=["1rem 0.75rem", "1.5rem 1rem"],
-            width="100%",
+            margin=styles.space(styles.SPACE_0, "auto"),
+            padding=[
+                styles.space(styles.SPACE_4, styles.SPACE_3),
+                styles.space(styles.SPACE_6, styles.SPACE_4),
+            ],
+            width=styles.FULL,
             flex="1",
         ),
         footer(),
         display="flex",
         flex_direction="column",
-        min_height="100vh",
+        min_height=styles.VIEWPORT_HEIGHT,
     )

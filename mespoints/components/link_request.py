@@ -20,7 +20,7 @@ def link_request_form(
         rx.el.div(
             rx.cond(
                 S.sent,  # type: ignore[attr-defined]
-                rx.el.p(sent, role="status", style=styles.alert_success, margin_bottom="1rem"),
+                rx.el.p(sent, role="status", style=styles.alert_success, margin_bottom=styles.SPACE_4),
                 rx.fragment(),
             ),
             button_link("Aller à la page de connexion", routes.LOGIN, primary=False),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from mespoints import styles
 
@@ -27,15 +28,21 @@ def _fr_children(children: tuple) -> list:
 
 
 def heading(text, level: int = 1, **props) -> rx.Component:
-    sizes = {1: ["1.6rem", "1.9rem"], 2: ["1.25rem", "1.4rem"], 3: ["1.1rem", "1.15rem"]}
+    sizes = {
+        1: [styles.TEXT_2XL, styles.TEXT_2XL, styles.TEXT_3XL],
+        2: [styles.TEXT_XL, styles.TEXT_XL, styles.TEXT_2XL],
+        3: [styles.TEXT_LG, styles.TEXT_LG, styles.TEXT_XL],
+    }
     element = {1: rx.el.h1, 2: rx.el.h2, 3: rx.el.h3}[level]
     return element(
         fr(text) if isinstance(text, str) else text,
         **{
             "font_size": sizes[level],
-            "font_weight": "700",
-            "line_height": "1.25",
-            "margin": "0.5rem 0 0.75rem" if level == 1 else "0 0 0.75rem",
+            "font_weight": styles.WEIGHT_BOLD,
+            "line_height": styles.LEADING_TIGHT,
+            "margin": styles.space(
+                styles.SPACE_2 if level == 1 else styles.SPACE_0, styles.SPACE_0, styles.SPACE_3
+            ),
             "color": styles.INK,
             **props,
         },
@@ -43,18 +50,30 @@ def heading(text, level: int = 1, **props) -> rx.Component:
 
 
 def paragraph(*children, **props) -> rx.Component:
-    return rx.el.p(*_fr_children(children), **{"margin": "0 0 0.75rem", **props})
+    return rx.el.p(
+        *_fr_children(children),
+        **{"margin": styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3), **props},
+    )
 
 
-def link(text, href: str, **props) -> rx.Component:
-    """A text link; Radix's own hover colour (too pale on white) is replaced by ours."""
-    return rx.link(fr(text) if isinstance(text, str) else text, href=href, _hover=styles.link_hover, **props)
+def router_link(*children, href, **props) -> rx.Component:
+    """A link to one of the portal's pages, followed in the browser (React Router's ``Link``, what
+    ``rx.link`` wrapped inside a Radix Themes link): no document reload. Backend routes (downloads,
+    /auth/…) need a real document load: ``rx.el.a``."""
+    return ReactRouterLink.create(*children, to=href, **props)
 
 
-def button_link(text: str, href: str, primary: bool = True, **props) -> rx.Component:
+def link(text, href, **props) -> rx.Component:
+    """A text link to a page of the portal."""
+    return router_link(
+        fr(text) if isinstance(text, str) else text, href=href, _hover=styles.link_hover, **props
+    )
+
+
+def button_link(text: str, href, primary: bool = True, **props) -> rx.Component:
     """A link that looks like a button (it navigates: it stays a link for assistive technologies)."""
     style = styles.button_primary if primary else styles.button_secondary
-    return rx.link(text, href=href, style=style, _hover=style["_hover"], **props)
+    return router_link(text, href=href, style=style, **props)
 
 
 def bullet_list(*items, **props) -> rx.Component:
@@ -62,4 +81,4 @@ def bullet_list(*items, **props) -> rx.Component:
 
 
 def section(*children, **props) -> rx.Component:
-    return rx.el.section(*children, style=styles.card, margin_bottom="1.25rem", **props)
+    return rx.el.section(*children, style=styles.card, margin_bottom=styles.SPACE_5, **props)

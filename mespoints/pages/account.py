@@ -20,7 +20,13 @@ def notice(message: rx.Var) -> rx.Component:
     # Always in the page, so screen readers announce the message when it appears.
     return rx.el.div(
         rx.cond(
-            message != "", rx.el.p(message, style=styles.alert_success, margin="0 0 1rem"), rx.fragment()
+            message != "",
+            rx.el.p(
+                message,
+                style=styles.alert_success,
+                margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_4),
+            ),
+            rx.fragment(),
         ),
         role="status",
     )
@@ -34,7 +40,12 @@ def titled_section(title: str, title_id: str, *children: rx.Component) -> rx.Com
 def summary() -> rx.Component:
     def row(term: str, value: rx.Var) -> rx.Component:
         return rx.fragment(
-            rx.el.dt(term, font_weight="600"), rx.el.dd(value, margin="0 0 0.6rem", overflow_wrap="anywhere")
+            rx.el.dt(term, font_weight=styles.WEIGHT_SEMIBOLD),
+            rx.el.dd(
+                value,
+                margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2),
+                overflow_wrap="anywhere",
+            ),
         )
 
     return section(
@@ -43,14 +54,14 @@ def summary() -> rx.Component:
             row("Nom et prénoms", S.full_name),
             row("Adresse électronique", S.email),
             row("Numéro de permis", S.licence_number),
-            margin="0",
+            margin=styles.SPACE_0,
         ),
         paragraph(
             "Votre nom et votre numéro de permis ne se modifient pas : ils sont ceux de votre "
             "permis de conduire.",
             color=styles.MUTED,
-            font_size="0.95rem",
-            margin="0.5rem 0 0",
+            font_size=styles.TEXT_SM,
+            margin=styles.space(styles.SPACE_2, styles.SPACE_0, styles.SPACE_0),
         ),
     )
 
@@ -100,7 +111,12 @@ def my_data() -> rx.Component:
             display="inline-block",
             text_decoration="none",
         ),
-        rx.el.p("Fichier JSON", color=styles.MUTED, font_size="0.9rem", margin="0.25rem 0 0"),
+        rx.el.p(
+            "Fichier JSON",
+            color=styles.MUTED,
+            font_size=styles.TEXT_SM,
+            margin=styles.space(styles.SPACE_1, styles.SPACE_0, styles.SPACE_0),
+        ),
     )
 
 
@@ -296,7 +312,10 @@ def confirm_email_change() -> rx.Component:
                     style=styles.alert_error,
                 ),
             ),
-            rx.el.p(link("Aller à la page de connexion", routes.LOGIN), margin="1rem 0 0"),
+            rx.el.p(
+                link("Aller à la page de connexion", routes.LOGIN),
+                margin=styles.space(styles.SPACE_4, styles.SPACE_0, styles.SPACE_0),
+            ),
         ),
         max_width=styles.FORM_WIDTH,
     )
@@ -322,7 +341,7 @@ def cancel_email_change() -> rx.Component:
                             "défait s'il a déjà eu lieu), ferme toutes les sessions ouvertes sur votre "
                             "compte et désactive le mot de passe actuel : vous en choisirez un nouveau "
                             "juste après.",
-                            margin="0 0 1rem",
+                            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_4),
                         ),
                         rx.el.button(
                             "Annuler le changement et protéger mon compte",
@@ -362,7 +381,10 @@ def cancel_email_change() -> rx.Component:
                 ),
                 rx.el.p("Vérification du lien…", aria_live="polite"),
             ),
-            rx.el.p(link("Mot de passe oublié", routes.PASSWORD_FORGOTTEN), margin="1rem 0 0"),
+            rx.el.p(
+                link("Mot de passe oublié", routes.PASSWORD_FORGOTTEN),
+                margin=styles.space(styles.SPACE_4, styles.SPACE_0, styles.SPACE_0),
+            ),
         ),
         max_width=styles.FORM_WIDTH,
     )

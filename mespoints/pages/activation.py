@@ -29,7 +29,7 @@ def activation() -> rx.Component:
                             "Votre compte est activé.",
                             role="status",
                             style=styles.alert_success,
-                            margin_bottom="1rem",
+                            margin_bottom=styles.SPACE_4,
                         ),
                         paragraph(
                             "Vous pouvez maintenant vous connecter avec votre adresse électronique et votre "
@@ -45,7 +45,7 @@ def activation() -> rx.Component:
                             "Ce lien d'activation a expiré.",
                             role="alert",
                             style=styles.alert_error,
-                            margin_bottom="1rem",
+                            margin_bottom=styles.SPACE_4,
                         ),
                         paragraph(
                             f"Un lien d'activation est valable {duration_fr(ACTIVATION_VALIDITY)}. "
@@ -62,7 +62,7 @@ def activation() -> rx.Component:
                             "Ce lien d'activation n'est pas valable ou a déjà été utilisé.",
                             role="alert",
                             style=styles.alert_error,
-                            margin_bottom="1rem",
+                            margin_bottom=styles.SPACE_4,
                         ),
                         paragraph(
                             "Si votre compte est déjà activé, connectez-vous. Sinon, demandez un "
@@ -73,7 +73,7 @@ def activation() -> rx.Component:
                             button_link("Se connecter", routes.LOGIN, primary=False),
                             display="flex",
                             flex_wrap="wrap",
-                            gap="0.75rem",
+                            gap=styles.SPACE_3,
                         ),
                     ),
                 ),
@@ -84,7 +84,7 @@ def activation() -> rx.Component:
                             "Votre compte n'a pas pu être activé.",
                             role="alert",
                             style=styles.alert_error,
-                            margin_bottom="1rem",
+                            margin_bottom=styles.SPACE_4,
                         ),
                         paragraph(
                             "Nous vous avons envoyé un courriel qui explique pourquoi et ce que vous "

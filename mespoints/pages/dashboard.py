@@ -17,10 +17,50 @@ from mespoints.template import page
 
 S = DashboardState
 
-cell = {"padding": "0.5rem 0.6rem", "border_bottom": f"1px solid {styles.HAIRLINE}", "vertical_align": "top"}
-head_cell = {**cell, "background": styles.TABLE_HEAD, "text_align": "left", "font_weight": "700"}
-row_head_cell = {**cell, "text_align": "left", "font_weight": "600", "white_space": "nowrap"}
+cell = {
+    "padding": styles.space(styles.SPACE_2, styles.SPACE_2),
+    "border_bottom": styles.line(styles.BORDER_THIN, styles.HAIRLINE),
+    "vertical_align": "top",
+}
+head_cell = {**cell, "background": styles.TABLE_HEAD, "text_align": "left", "font_weight": styles.WEIGHT_BOLD}
+row_head_cell = {**cell, "text_align": "left", "font_weight": styles.WEIGHT_SEMIBOLD, "white_space": "nowrap"}
 number_cell = {**cell, "text_align": "right", "white_space": "nowrap", "font_variant_numeric": "tabular-nums"}
+
+# Below BREAKPOINT_MD a table is drawn as a list of cards, one per row: the row's header (its date)
+# on top, then each cell under its column's name (the ``data-label`` of the cell, drawn by CSS and
+# left out of the accessibility tree: the table's own headers still name the cells). Same markup,
+# same reading order, no sideways scrolling at 320 px; the explicit roles keep the table's semantics
+# whatever the CSS display (some browsers drop them for ``display: block``).
+table_as_list = {
+    styles.NARROW: {
+        "& thead": styles.visually_hidden,
+        "& table, & tbody, & tr, & th, & td": {"display": "block", "width": styles.FULL},
+        "& tbody tr": {
+            "border": styles.line(styles.BORDER_THIN, styles.HAIRLINE),
+            "border_radius": styles.RADIUS,
+            "padding": styles.space(styles.SPACE_1, styles.SPACE_3),
+            "margin_bottom": styles.SPACE_3,
+            "background": styles.SURFACE,
+        },
+        "& tbody th, & tbody td": {
+            "border_bottom": "none",
+            "padding": styles.space(styles.SPACE_1_5, styles.SPACE_0),
+            "text_align": "left",
+            "white_space": "normal",
+        },
+        "& tbody th": {
+            "font_size": styles.TEXT_MD,
+            "border_bottom": styles.line(styles.BORDER_THIN, styles.HAIRLINE),
+        },
+        "& tbody td[data-label]::before": {
+            "content": "attr(data-label) / ''",
+            "display": "block",
+            "font_weight": styles.WEIGHT_SEMIBOLD,
+            "color": styles.MUTED,
+            "font_size": styles.TEXT_SM,
+        },
+    },
+}
 
 
 def table(
@@ -29,45 +69,50 @@ def table(
     headers: list[str],
     rows: rx.Var,
     row: Callable[[rx.Var], rx.Component],
-    *,
-    min_width: str = "32rem",
 ) -> rx.Component:
-    """An accessible table in a focusable region that scrolls sideways on narrow screens."""
+    """An accessible table (caption, column and row headers) that becomes a list of cards on phones."""
     return rx.el.div(
-        rx.el.p(caption, aria_hidden="true", font_weight="600", margin="0 0 0.5rem"),
-        # Below 768 px the wider tables scroll sideways: say so, since nothing else shows it.
         rx.el.p(
-            "Faites défiler le tableau de côté pour voir toutes ses colonnes.",
+            caption,
             aria_hidden="true",
-            display=["block", "block", "none"],
-            color=styles.MUTED,
-            font_size="0.9rem",
-            margin="-0.25rem 0 0.5rem",
+            font_weight=styles.WEIGHT_SEMIBOLD,
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2),
         ),
-        rx.el.div(
-            # The caption stays for screen readers; its visible twin sits outside the scroll.
-            rx.el.table(
-                rx.el.caption(caption, id=caption_id, style=styles.visually_hidden),
-                rx.el.thead(rx.el.tr(*[rx.el.th(text, scope="col", style=head_cell) for text in headers])),
-                rx.el.tbody(rx.foreach(rows, row)),
-                width="100%",
-                min_width=min_width,
-                border_collapse="collapse",
-                font_size="0.95rem",
+        rx.el.table(
+            # The caption stays for screen readers; its visible twin is the paragraph above.
+            rx.el.caption(caption, id=caption_id, style=styles.visually_hidden),
+            rx.el.thead(
+                rx.el.tr(
+                    *[rx.el.th(text, scope="col", role="columnheader", style=head_cell) for text in headers],
+                    role="row",
+                ),
+                role="rowgroup",
             ),
-            role="region",
+            rx.el.tbody(rx.foreach(rows, row), role="rowgroup"),
+            role="table",
             aria_labelledby=caption_id,
-            tab_index=0,
-            overflow_x="auto",
-            max_width="100%",
-            position="relative",
+            width=styles.FULL,
+            font_size=styles.TEXT_SM,
         ),
+        style=table_as_list,
+        data_testid="table-liste",
     )
+
+
+def row_header(content) -> rx.Component:
+    return rx.el.th(content, scope="row", role="rowheader", style=row_head_cell)
+
+
+def data_cell(label: str, *children, style: dict | None = None) -> rx.Component:
+    """A cell, with its column's name for the phone layout."""
+    return rx.el.td(*children, role="cell", data_label=label, style=style or cell)
 
 
 def para(*children, **props) -> rx.Component:
     """A paragraph whose margin can be changed (mespoints.components.text.paragraph fixes it)."""
-    return rx.el.p(*children, **{"margin": "0 0 0.75rem", **props})
+    return rx.el.p(
+        *children, **{"margin": styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3), **props}
+    )
 
 
 def lines(items: rx.Var) -> rx.Component:
@@ -75,7 +120,7 @@ def lines(items: rx.Var) -> rx.Component:
     return rx.cond(
         items.length() == 1,
         para(items[0]),
-        rx.el.ul(rx.foreach(items, lambda text: rx.el.li(text, margin_bottom="0.35rem"))),
+        rx.el.ul(rx.foreach(items, lambda text: rx.el.li(text, margin_bottom=styles.SPACE_1_5))),
     )
 
 
@@ -87,10 +132,10 @@ def balance_section() -> rx.Component:
             "Solde au moment de la connexion, le ",
             S.as_of_label,
             f", {NOTICE_FR}.",
-            margin_top="0.75rem",
+            margin_top=styles.SPACE_3,
         ),
         para(rx.el.strong("Dernière mise à jour de votre dossier : "), S.updated_label),
-        para(DELAY_NOTICE_FR, color=styles.MUTED, margin="0"),
+        para(DELAY_NOTICE_FR, color=styles.MUTED, margin=styles.SPACE_0),
     )
 
 
@@ -101,8 +146,12 @@ def status_section() -> rx.Component:
             S.status.valid,
             rx.el.p(rx.el.strong("Valide. "), S.status.title, style=styles.alert_success),
             rx.el.div(
-                rx.el.p(rx.el.strong("Invalidé. "), S.status.title, margin="0 0 0.5rem"),
-                para("Ce que cela signifie et ce que vous devez faire :", font_weight="600"),
+                rx.el.p(
+                    rx.el.strong("Invalidé. "),
+                    S.status.title,
+                    margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2),
+                ),
+                para("Ce que cela signifie et ce que vous devez faire :", font_weight=styles.WEIGHT_SEMIBOLD),
                 lines(S.status.lines),
                 style=styles.alert_error,
             ),
@@ -113,7 +162,7 @@ def status_section() -> rx.Component:
 def probation_section() -> rx.Component:
     return section(
         heading("Période probatoire", level=2),
-        para(S.probation.title, font_weight="600"),
+        para(S.probation.title, font_weight=styles.WEIGHT_SEMIBOLD),
         lines(S.probation.lines),
     )
 
@@ -128,27 +177,36 @@ def rule_link(row: rx.Var) -> rx.Component:
         row.rule_label,
         href=row.rule_href,
         display="block",
-        font_size="0.9rem",
+        font_size=styles.TEXT_SM,
         color=styles.PRIMARY,
         text_decoration="underline",
-        margin_top="0.2rem",
+        margin_top=styles.SPACE_1,
     )
 
 
+HISTORY_HEADERS = ["Date", "Motif", "Lieu", "Points", "Solde après"]
+FORECAST_HEADERS = ["Date", "Règle", "Points", "Solde après"]
+LETTER_HEADERS = ["Date", "Lettre", "Ce qu'elle signifie"]
+
+
+def explained(row: rx.Var) -> list[rx.Component]:
+    """What happened, its detail when there is one, and the rule's link."""
+    return [
+        rx.el.span(row.label, display="block"),
+        rx.cond(row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()),
+        rule_link(row),
+    ]
+
+
 def history_row(row: rx.Var) -> rx.Component:
+    _, motive, place, points, after = HISTORY_HEADERS
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style=row_head_cell),
-        rx.el.td(
-            rx.el.span(row.label, display="block"),
-            rx.cond(
-                row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
-            ),
-            rule_link(row),
-            style=cell,
-        ),
-        rx.el.td(row.place, style=cell),
-        rx.el.td(row.points, style=number_cell),
-        rx.el.td(row.balance_after, style=number_cell),
+        row_header(row.date),
+        data_cell(motive, *explained(row)),
+        data_cell(place, row.place),
+        data_cell(points, row.points, style=number_cell),
+        data_cell(after, row.balance_after, style=number_cell),
+        role="row",
     )
 
 
@@ -161,10 +219,9 @@ def history_section() -> rx.Component:
             table(
                 "legende-historique",
                 "Retraits et récupérations de points, du plus récent au plus ancien",
-                ["Date", "Motif", "Lieu", "Points", "Solde après"],
+                HISTORY_HEADERS,
                 S.history,
                 history_row,
-                min_width="40rem",
             ),
             para("Aucun retrait ni aucune récupération de points n'est enregistré sur votre permis."),
         ),
@@ -172,23 +229,18 @@ def history_section() -> rx.Component:
 
 
 def forecast_row(row: rx.Var) -> rx.Component:
+    _, rule, points, after = FORECAST_HEADERS
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style=row_head_cell),
-        rx.el.td(
-            rx.el.span(row.label, display="block"),
-            rx.cond(
-                row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
-            ),
-            rule_link(row),
-            style=cell,
-        ),
-        rx.el.td(row.points, style=number_cell),
-        rx.el.td(row.balance_after, style=number_cell),
+        row_header(row.date),
+        data_cell(rule, *explained(row)),
+        data_cell(points, row.points, style=number_cell),
+        data_cell(after, row.balance_after, style=number_cell),
+        role="row",
     )
 
 
 def forecast_table(caption_id: str, caption: str, rows: rx.Var) -> rx.Component:
-    return table(caption_id, caption, ["Date", "Règle", "Points", "Solde après"], rows, forecast_row)
+    return table(caption_id, caption, FORECAST_HEADERS, rows, forecast_row)
 
 
 def forecast_section() -> rx.Component:
@@ -213,21 +265,25 @@ def forecast_section() -> rx.Component:
 
 
 def letter_row(row: rx.Var) -> rx.Component:
+    _, letter, meaning = LETTER_HEADERS
     return rx.el.tr(
-        rx.el.th(row.date, scope="row", style=row_head_cell),
-        rx.el.td(row.code, style={**cell, "font_weight": "700", "white_space": "nowrap"}),
-        rx.el.td(
+        row_header(row.date),
+        data_cell(
+            letter, row.code, style={**cell, "font_weight": styles.WEIGHT_BOLD, "white_space": "nowrap"}
+        ),
+        data_cell(
+            meaning,
             rx.el.span(row.meaning, display="block"),
             rx.cond(
                 row.detail != "", rx.el.span(row.detail, display="block", color=styles.MUTED), rx.fragment()
             ),
-            style=cell,
         ),
+        role="row",
     )
 
 
 def letters_table(caption_id: str, caption: str, rows: rx.Var) -> rx.Component:
-    return table(caption_id, caption, ["Date", "Lettre", "Ce qu'elle signifie"], rows, letter_row)
+    return table(caption_id, caption, LETTER_HEADERS, rows, letter_row)
 
 
 def letters_section() -> rx.Component:
@@ -253,7 +309,7 @@ def stage_section() -> rx.Component:
             "Un stage de sensibilisation à la sécurité routière dure deux jours. Il rend jusqu'à 4 points, "
             "dans la limite du maximum applicable, le lendemain de sa fin, et au plus une fois par an.",
             color=styles.MUTED,
-            margin="0",
+            margin=styles.SPACE_0,
         ),
     )
 
@@ -272,11 +328,15 @@ def offence_select() -> rx.Component:
             aria_describedby="offence-aide offence-erreur",
             aria_invalid=rx.cond(has_error, "true", "false"),
             style=styles.input_,
-            border=rx.cond(has_error, f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
-            max_width="100%",
+            border=rx.cond(
+                has_error,
+                styles.line(styles.BORDER_THICK, styles.ERROR),
+                styles.line(styles.BORDER_THIN, styles.BORDER),
+            ),
+            max_width=styles.FULL,
         ),
         field_error("offence", S.offence_error),
-        margin_bottom="1.1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 
@@ -299,11 +359,15 @@ def day_input() -> rx.Component:
             aria_describedby="day-aide day-erreur",
             aria_invalid=rx.cond(has_error, "true", "false"),
             style=styles.input_,
-            border=rx.cond(has_error, f"2px solid {styles.ERROR}", f"1px solid {styles.BORDER}"),
-            max_width="14rem",
+            border=rx.cond(
+                has_error,
+                styles.line(styles.BORDER_THICK, styles.ERROR),
+                styles.line(styles.BORDER_THIN, styles.BORDER),
+            ),
+            max_width=styles.NARROW_INPUT,
         ),
         field_error("day", S.day_error),
-        margin_bottom="1.1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 
@@ -313,7 +377,7 @@ def simulation_result() -> rx.Component:
             S.simulated,
             rx.el.div(
                 heading("Résultat de la simulation", level=3),
-                rx.el.p(S.simulation_summary, style=styles.alert_info, margin_bottom="0.5rem"),
+                rx.el.p(S.simulation_summary, style=styles.alert_info, margin_bottom=styles.SPACE_2),
                 para(S.simulation_fine, color=styles.MUTED),
                 rx.cond(
                     S.simulation_letters.length() > 0,
@@ -322,7 +386,7 @@ def simulation_result() -> rx.Component:
                     ),
                     para("Cette infraction n'entraînerait l'envoi d'aucun courrier."),
                 ),
-                rx.el.div(height="1rem"),
+                rx.el.div(height=styles.GAUGE_HEIGHT),
                 rx.cond(
                     S.simulation_forecast.length() > 0,
                     forecast_table(
@@ -335,7 +399,7 @@ def simulation_result() -> rx.Component:
                 para(
                     "Rien n'a été enregistré : votre dossier reste inchangé.",
                     color=styles.MUTED,
-                    margin_top="0.75rem",
+                    margin_top=styles.SPACE_3,
                 ),
             ),
             rx.fragment(),
@@ -343,7 +407,7 @@ def simulation_result() -> rx.Component:
         id=SIMULATION_RESULT_ID,
         tab_index=-1,
         aria_live="polite",
-        margin_top="1.25rem",
+        margin_top=styles.SPACE_5,
     )
 
 
@@ -383,9 +447,9 @@ def calendar_link() -> rx.Component:
             rx.el.span(
                 " Fichier iCalendar (.ics) : les dates prévues, sans aucune infraction.",
                 color=styles.MUTED,
-                font_size="0.9rem",
+                font_size=styles.TEXT_SM,
             ),
-            margin="0.75rem 0 0",
+            margin=styles.space(styles.SPACE_3, styles.SPACE_0, styles.SPACE_0),
         ),
         rx.fragment(),
     )
@@ -398,7 +462,7 @@ def licence_claimed_notice() -> rx.Component:
             fr("Le permis de conduire rattaché à ce compte a été repris par son titulaire."),
             role="alert",
             style=styles.alert_info,
-            margin_bottom="1rem",
+            margin_bottom=styles.SPACE_4,
         ),
         para(
             "Son titulaire s'est identifié avec FranceConnect et a indiqué que ce compte n'était pas "

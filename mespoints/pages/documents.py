@@ -25,7 +25,7 @@ def download(text: str, href: rx.Var, *, primary: bool = True) -> rx.Component:
         style=style,
         display="inline-block",
         text_decoration="none",
-        margin="0.25rem 0",
+        margin=styles.space(styles.SPACE_1, styles.SPACE_0),
     )
 
 
@@ -48,7 +48,12 @@ def attestation_section() -> rx.Component:
             ".",
         ),
         download("Télécharger mon attestation", V.attestation_href),
-        rx.el.p("Fichier PDF", color=styles.MUTED, font_size="0.9rem", margin="0.25rem 0 0"),
+        rx.el.p(
+            "Fichier PDF",
+            color=styles.MUTED,
+            font_size=styles.TEXT_SM,
+            margin=styles.space(styles.SPACE_1, styles.SPACE_0, styles.SPACE_0),
+        ),
     )
 
 
@@ -64,7 +69,12 @@ def releve_section() -> rx.Component:
             V.releve_allowed,
             rx.el.div(
                 download("Télécharger mon relevé intégral", V.releve_href),
-                rx.el.p("Fichier PDF", color=styles.MUTED, font_size="0.9rem", margin="0.25rem 0 0"),
+                rx.el.p(
+                    "Fichier PDF",
+                    color=styles.MUTED,
+                    font_size=styles.TEXT_SM,
+                    margin=styles.space(styles.SPACE_1, styles.SPACE_0, styles.SPACE_0),
+                ),
             ),
             rx.el.div(
                 rx.el.p(
@@ -72,18 +82,17 @@ def releve_section() -> rx.Component:
                     "Parce qu'il contient le détail de vos infractions, le relevé intégral n'est délivré "
                     "qu'aux personnes dont l'identité est garantie par FranceConnect. Vous êtes connecté "
                     "avec votre mot de passe.",
-                    margin="0 0 0.75rem",
+                    margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
                 ),
                 rx.el.p(
                     "Déconnectez-vous, puis choisissez « S'identifier avec FranceConnect » sur la page de "
                     "connexion : vous reviendrez ici.",
-                    margin="0 0 0.75rem",
+                    margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
                 ),
                 rx.el.a(
                     "Se connecter avec FranceConnect",
                     href=V.franceconnect_href,
-                    color=styles.PRIMARY,
-                    font_weight="600",
+                    style=styles.menu_link,
                 ),
                 style=styles.alert_info,
                 data_testid="releve-franceconnect",
@@ -101,7 +110,12 @@ def calendar_section() -> rx.Component:
             "aucune infraction."
         ),
         download("Ajouter à mon agenda", V.calendar_href, primary=False),
-        rx.el.p("Fichier iCalendar (.ics)", color=styles.MUTED, font_size="0.9rem", margin="0.25rem 0 0"),
+        rx.el.p(
+            "Fichier iCalendar (.ics)",
+            color=styles.MUTED,
+            font_size=styles.TEXT_SM,
+            margin=styles.space(styles.SPACE_1, styles.SPACE_0, styles.SPACE_0),
+        ),
     )
 
 

@@ -31,8 +31,8 @@ def identity_card() -> rx.Component:
 
     def row(label: str, value: rx.Var) -> rx.Component:
         return rx.el.div(
-            rx.el.dt(label, font_weight="600"),
-            rx.el.dd(value, margin="0 0 0.5rem"),
+            rx.el.dt(label, font_weight=styles.WEIGHT_SEMIBOLD),
+            rx.el.dd(value, margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2)),
         )
 
     return section(
@@ -42,7 +42,7 @@ def identity_card() -> rx.Component:
             row("Prénom(s)", S.given_name),
             row("Date de naissance", S.birth_date),
             row("Adresse électronique", rx.cond(S.other_email != "", S.other_email, S.email)),
-            margin="0",
+            margin=styles.SPACE_0,
         ),
         rx.el.p(
             fr("Ces informations viennent de FranceConnect : elles ne peuvent pas être modifiées ici."),
@@ -82,7 +82,9 @@ def step_address() -> rx.Component:
         heading("C'est mon compte", level=3),
         paragraph("Saisissez son mot de passe : FranceConnect deviendra une seconde façon d'y accéder."),
         password_form(S.link_by_email, "Relier ce compte à FranceConnect"),
-        heading("Ce n'est pas mon compte, ou je préfère une autre adresse", level=3, margin_top="1.5rem"),
+        heading(
+            "Ce n'est pas mon compte, ou je préfère une autre adresse", level=3, margin_top=styles.SPACE_6
+        ),
         rx.el.form(
             input_field(
                 "email",
@@ -112,15 +114,11 @@ def format_option(value: str) -> rx.Component:
             default_checked=S.licence_format == value,
             on_change=lambda _: S.keep_format(value),
             aria_describedby="format-erreur",
-            width="1.35rem",
-            height="1.35rem",
-            accent_color=styles.PRIMARY,
+            style=styles.choice_box,
         ),
-        rx.el.label(LICENCE_FORMAT_LABELS[value], html_for=radio_id, font_weight="600"),
-        display="flex",
-        gap="0.6rem",
-        align_items="center",
-        margin_bottom="0.75rem",
+        rx.el.label(LICENCE_FORMAT_LABELS[value], html_for=radio_id, style=styles.choice_label),
+        style=styles.choice_row,
+        margin_bottom=styles.SPACE_2,
     )
 
 
@@ -128,13 +126,15 @@ def step_format() -> rx.Component:
     return rx.el.form(
         step_heading("Format du permis"),
         rx.el.fieldset(
-            rx.el.legend(fr("Quel est le format de votre permis de conduire ?"), font_weight="600"),
+            rx.el.legend(
+                fr("Quel est le format de votre permis de conduire ?"), font_weight=styles.WEIGHT_SEMIBOLD
+            ),
             field_error("format", err("format")),
             format_option("card"),
             format_option("three_part"),
             border="none",
-            padding="0",
-            margin="0 0 1rem",
+            padding=styles.SPACE_0,
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_4),
         ),
         submit_button("Suivant"),
         on_submit=S.submit_format,
@@ -160,7 +160,7 @@ def step_number() -> rx.Component:
             secondary_button("Précédent", on_click=S.back_to_format),
             submit_button("Suivant"),
             display="flex",
-            gap="0.75rem",
+            gap=styles.SPACE_3,
             justify_content="space-between",
         ),
         on_submit=S.submit_number,
@@ -185,7 +185,7 @@ def step_claim() -> rx.Component:
             "Saisissez le mot de passe de ce compte : FranceConnect deviendra une seconde façon d'y accéder."
         ),
         password_form(S.link_by_licence, "C'est mon compte"),
-        heading("Ce compte n'est pas le mien", level=3, margin_top="1.5rem"),
+        heading("Ce compte n'est pas le mien", level=3, margin_top=styles.SPACE_6),
         paragraph(
             "Le permis sera rattaché à votre nouveau compte FranceConnect. L'autre compte le perdra, ses "
             "sessions seront fermées, et son adresse recevra un courriel indiquant que le titulaire du "
@@ -197,7 +197,8 @@ def step_claim() -> rx.Component:
             no_validate=True,
         ),
         rx.el.p(
-            secondary_button("Corriger le numéro de permis", on_click=S.back_to_number), margin_top="1rem"
+            secondary_button("Corriger le numéro de permis", on_click=S.back_to_number),
+            margin_top=styles.SPACE_4,
         ),
     )
 
@@ -213,7 +214,7 @@ def step_terms() -> rx.Component:
                     "vous reprenez ce permis."
                 ),
                 style=styles.alert_info,
-                margin_bottom="1rem",
+                margin_bottom=styles.SPACE_4,
             ),
             rx.fragment(),
         ),
@@ -248,7 +249,7 @@ def expired() -> rx.Component:
             "Votre identification FranceConnect a expiré ou n'est plus valable.",
             role="alert",
             style=styles.alert_error,
-            margin_bottom="1rem",
+            margin_bottom=styles.SPACE_4,
             id="etape-titre",
             tab_index=-1,
         ),
@@ -301,7 +302,10 @@ def franceconnect_error() -> rx.Component:
         heading("Connexion avec FranceConnect impossible"),
         section(
             rx.el.p(
-                FranceConnectErrorState.title, role="alert", style=styles.alert_error, margin_bottom="1rem"
+                FranceConnectErrorState.title,
+                role="alert",
+                style=styles.alert_error,
+                margin_bottom=styles.SPACE_4,
             ),
             paragraph(FranceConnectErrorState.advice),
             paragraph(NOTHING_DONE),

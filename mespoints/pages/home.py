@@ -15,15 +15,15 @@ def home() -> rx.Component:
             "Mes Points Permis vous donne, à tout moment, le nombre de points de votre permis de conduire, "
             "l'historique de leurs retraits et de leurs récupérations, les dates auxquelles vos points "
             "reviendront, et les courriers qui vous ont été adressés.",
-            font_size="1.1rem",
+            font_size=styles.TEXT_LG,
         ),
         rx.el.div(
             button_link("Créer un compte", routes.SIGNUP),
             button_link("Se connecter", routes.LOGIN, primary=False),
             display="flex",
             flex_wrap="wrap",
-            gap="0.75rem",
-            margin="1rem 0 1.5rem",
+            gap=styles.SPACE_3,
+            margin=styles.space(styles.SPACE_4, styles.SPACE_0, styles.SPACE_6),
         ),
         section(
             heading("Ce qu'il vous faut pour créer un compte", level=2),
@@ -32,7 +32,9 @@ def home() -> rx.Component:
                 "une adresse électronique à laquelle vous avez accès ;",
                 "votre permis de conduire, pour y lire son numéro (format carte ou format 3 volets).",
             ),
-            paragraph("L'inscription se fait en six étapes et prend quelques minutes.", margin="0"),
+            paragraph(
+                "L'inscription se fait en six étapes et prend quelques minutes.", margin=styles.SPACE_0
+            ),
         ),
         section(
             heading("Ce que vous verrez", level=2),

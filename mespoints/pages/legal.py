@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from mespoints import routes
+from mespoints import routes, styles
 from mespoints.components.text import bullet_list, heading, paragraph
 from mespoints.domain.account_policy import (
     ACTIVATION_VALIDITY,
@@ -17,12 +17,12 @@ from mespoints.template import page
 
 
 def subheading(text: str) -> rx.Component:
-    return heading(text, level=2, margin="1.75rem 0 0.5rem")
+    return heading(text, level=2, margin=styles.space(styles.SPACE_7, styles.SPACE_0, styles.SPACE_2))
 
 
 def legal_page(*children: rx.Component) -> rx.Component:
     """Text pages: lines kept short enough to read comfortably."""
-    return rx.el.div(*children, max_width="46rem")
+    return rx.el.div(*children, max_width=styles.READING_WIDTH)
 
 
 RETENTION_TEXT = (

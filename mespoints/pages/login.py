@@ -41,7 +41,9 @@ def login() -> rx.Component:
                         type_="password",
                         autocomplete="current-password",
                     ),
-                    rx.el.p(link("Mot de passe oublié ?", routes.PASSWORD_FORGOTTEN), margin_bottom="1rem"),
+                    rx.el.p(
+                        link("Mot de passe oublié ?", routes.PASSWORD_FORGOTTEN), margin_bottom=styles.SPACE_4
+                    ),
                     submit_button("Se connecter"),
                     on_submit=LoginState.submit,
                     reset_on_submit=False,
@@ -62,7 +64,7 @@ def login() -> rx.Component:
                     "Vous venez de créer votre compte ? Activez-le d'abord avec le lien reçu par "
                     "courriel : la connexion n'est possible qu'ensuite. ",
                     link("Recevoir un nouveau lien d'activation", routes.ACTIVATION_RESEND),
-                    margin="1rem 0 0",
+                    margin=styles.space(styles.SPACE_4, styles.SPACE_0, styles.SPACE_0),
                 ),
             ),
             max_width=styles.FORM_WIDTH,

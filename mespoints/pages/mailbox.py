@@ -10,14 +10,19 @@ from mespoints.template import page
 
 def message_card(message: rx.Var) -> rx.Component:
     return rx.el.article(
-        rx.el.h2(message["subject"], font_size="1.1rem", font_weight="700", margin="0 0 0.25rem"),
+        rx.el.h2(
+            message["subject"],
+            font_size=styles.TEXT_LG,
+            font_weight=styles.WEIGHT_BOLD,
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_1),
+        ),
         rx.el.p(
             "À : ",
             message["recipient"],
             " — ",
             message["created_at"],
             color=styles.MUTED,
-            margin="0 0 0.5rem",
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2),
         ),
         # The text part, with its links made clickable by the browser's own rendering of plain text.
         rx.el.pre(
@@ -25,10 +30,10 @@ def message_card(message: rx.Var) -> rx.Component:
             white_space="pre-wrap",
             word_break="break-word",
             font_family=styles.FONT,
-            margin="0",
+            margin=styles.SPACE_0,
         ),
         style=styles.card,
-        margin_bottom="1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 

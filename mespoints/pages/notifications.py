@@ -16,14 +16,24 @@ def notification(row: rx.Var) -> rx.Component:
             rx.el.h2(
                 rx.cond(row.unread, rx.el.span("Non lue : ", style=styles.visually_hidden), rx.fragment()),
                 row.title,
-                font_size="1.1rem",
-                font_weight="700",
-                margin="0 0 0.35rem",
+                font_size=styles.TEXT_LG,
+                font_weight=styles.WEIGHT_BOLD,
+                margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_1_5),
             ),
-            rx.el.p(row.when, color=styles.MUTED, font_size="0.9rem", margin="0 0 0.5rem"),
-            rx.el.p(row.body, margin="0 0 0.75rem"),
+            rx.el.p(
+                row.when,
+                color=styles.MUTED,
+                font_size=styles.TEXT_SM,
+                margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2),
+            ),
+            rx.el.p(row.body, margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3)),
             rx.el.div(
-                rx.el.a("Voir mon historique", href=row.link, color=styles.PRIMARY, font_weight="600"),
+                rx.el.a(
+                    "Voir mon historique",
+                    href=row.link,
+                    color=styles.PRIMARY,
+                    font_weight=styles.WEIGHT_SEMIBOLD,
+                ),
                 rx.cond(
                     row.unread,
                     rx.el.button(
@@ -32,22 +42,26 @@ def notification(row: rx.Var) -> rx.Component:
                         on_click=S.mark_read(row.id),
                         style={
                             **styles.button_secondary,
-                            "padding": "0.35rem 0.8rem",
-                            "min_height": "2.75rem",
+                            "padding": styles.space(styles.SPACE_1_5, styles.SPACE_3),
+                            "min_height": styles.TOUCH_TARGET,
                         },
                     ),
                     rx.el.span("Lue", color=styles.MUTED),
                 ),
                 display="flex",
                 flex_wrap="wrap",
-                gap="0.75rem 1.25rem",
+                gap=styles.space(styles.SPACE_3, styles.SPACE_5),
                 align_items="center",
             ),
             style=styles.card,
-            border_left=rx.cond(row.unread, f"4px solid {styles.PRIMARY}", f"1px solid {styles.HAIRLINE}"),
+            border_left=rx.cond(
+                row.unread,
+                styles.line(styles.BORDER_ACCENT, styles.PRIMARY),
+                styles.line(styles.BORDER_THIN, styles.HAIRLINE),
+            ),
         ),
         list_style="none",
-        margin_bottom="0.75rem",
+        margin_bottom=styles.SPACE_3,
     )
 
 
@@ -72,7 +86,7 @@ def notifications() -> rx.Component:
                         ),
                     ),
                     role="status",
-                    font_weight="600",
+                    font_weight=styles.WEIGHT_SEMIBOLD,
                 ),
                 rx.cond(
                     S.unread > 0,
@@ -81,13 +95,13 @@ def notifications() -> rx.Component:
                         type="button",
                         on_click=S.mark_all_read,
                         style=styles.button_secondary,
-                        margin_bottom="1rem",
+                        margin_bottom=styles.SPACE_4,
                     ),
                     rx.fragment(),
                 ),
                 rx.cond(
                     S.rows.length() > 0,
-                    rx.el.ul(rx.foreach(S.rows, notification), padding="0", margin="0"),
+                    rx.el.ul(rx.foreach(S.rows, notification), padding=styles.SPACE_0, margin=styles.SPACE_0),
                     section(paragraph("Vous n'avez encore reçu aucune notification.")),
                 ),
             ),

@@ -20,7 +20,10 @@ def forgotten_password() -> rx.Component:
         rx.cond(
             ForgottenPasswordState.notice != "",
             rx.el.p(
-                ForgottenPasswordState.notice, role="status", style=styles.alert_info, margin_bottom="1rem"
+                ForgottenPasswordState.notice,
+                role="status",
+                style=styles.alert_info,
+                margin_bottom=styles.SPACE_4,
             ),
             rx.fragment(),
         ),
@@ -50,7 +53,7 @@ def reset_password() -> rx.Component:
             ),
             role="alert",
             style=styles.alert_error,
-            margin_bottom="1rem",
+            margin_bottom=styles.SPACE_4,
         ),
         button_link("Demander un nouveau lien", routes.PASSWORD_FORGOTTEN),
     )

@@ -38,34 +38,34 @@ def progress() -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.div(
-                height="100%", width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY
+                height=styles.FULL, width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY
             ),
-            height="8px",
+            height=styles.BAR_HEIGHT,
             background=styles.HAIRLINE,
-            border_radius="4px",
+            border_radius=styles.RADIUS_SM,
             overflow="hidden",
             aria_hidden="true",
         ),
         rx.cond(
             S.step < LAST_STEP,
             rx.el.p(
-                rx.el.span(fr("Étape suivante : "), font_weight="600"),
+                rx.el.span(fr("Étape suivante : "), font_weight=styles.WEIGHT_SEMIBOLD),
                 rx.match(
                     S.step, *[(number, title) for number, title in enumerate(STEP_TITLES[1:], start=1)], ""
                 ),
                 color=styles.MUTED,
-                font_size="0.9rem",
-                margin="0.4rem 0 0",
+                font_size=styles.TEXT_SM,
+                margin=styles.space(styles.SPACE_1_5, styles.SPACE_0, styles.SPACE_0),
             ),
             rx.el.p(
                 "Dernière étape",
                 color=styles.MUTED,
-                font_size="0.9rem",
-                font_weight="600",
-                margin="0.4rem 0 0",
+                font_size=styles.TEXT_SM,
+                font_weight=styles.WEIGHT_SEMIBOLD,
+                margin=styles.space(styles.SPACE_1_5, styles.SPACE_0, styles.SPACE_0),
             ),
         ),
-        margin_bottom="1.25rem",
+        margin_bottom=styles.SPACE_5,
     )
 
 
@@ -143,8 +143,8 @@ def strength_meter() -> rx.Component:
             *[
                 rx.el.div(
                     flex="1",
-                    height="6px",
-                    border_radius="3px",
+                    height=styles.BAR_STEP_HEIGHT,
+                    border_radius=styles.RADIUS_SM,
                     background=rx.cond(
                         S.strength_score >= index,
                         rx.match(
@@ -158,17 +158,17 @@ def strength_meter() -> rx.Component:
                 for index in range(5)
             ],
             display="flex",
-            gap="4px",
+            gap=styles.SPACE_1,
             aria_hidden="true",
         ),
         rx.el.p(
             rx.cond(S.strength_label != "", rx.el.span("Robustesse : ", S.strength_label), ""),
             id="password-robustesse",
             aria_live="polite",
-            font_size="0.9rem",
-            margin="0.25rem 0 0",
+            font_size=styles.TEXT_SM,
+            margin=styles.space(styles.SPACE_1, styles.SPACE_0, styles.SPACE_0),
         ),
-        margin_bottom="1rem",
+        margin_bottom=styles.SPACE_4,
     )
 
 
@@ -181,7 +181,7 @@ def step_password() -> rx.Component:
                 "Votre mot de passe est enregistré pour cette inscription. Laissez ces champs vides pour le "
                 "conserver, ou saisissez-en un nouveau.",
                 style=styles.alert_info,
-                margin_bottom="1rem",
+                margin_bottom=styles.SPACE_4,
             ),
             rx.fragment(),
         ),
@@ -210,7 +210,7 @@ def step_password() -> rx.Component:
             rx.cond(S.show_password, "Masquer les mots de passe", "Afficher les mots de passe"),
             on_click=S.toggle_password,
             aria_pressed=rx.cond(S.show_password, "true", "false"),
-            margin_bottom="1rem",
+            margin_bottom=styles.SPACE_4,
         ),
     )
 
@@ -228,29 +228,36 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
                 on_change=lambda _: S.keep_field("format", value),
                 aria_describedby=f"{radio_id}-aide format-erreur",
                 aria_invalid=rx.cond(err("format") != "", "true", "false"),
-                accent_color=styles.PRIMARY,
-                cursor="pointer",
-                width="1.35rem",
-                height="1.35rem",
-                margin="0.15rem 0 0",
-                flex_shrink="0",
+                style=styles.choice_box,
             ),
-            rx.el.label(LICENCE_FORMAT_LABELS[value], html_for=radio_id, font_weight="600", cursor="pointer"),
-            display="flex",
-            gap="0.6rem",
-            align_items="flex-start",
+            rx.el.label(LICENCE_FORMAT_LABELS[value], html_for=radio_id, style=styles.choice_label),
+            style=styles.choice_row,
         ),
-        rx.el.p(fr(where), id=f"{radio_id}-aide", style=styles.hint, margin="0.35rem 0 0.5rem 1.95rem"),
-        rx.image(src=image, alt="", width="100%", max_width="22rem", height="auto", loading="lazy"),
+        rx.el.p(
+            fr(where),
+            id=f"{radio_id}-aide",
+            style=styles.hint,
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2, styles.CONTROL_LABEL_INDENT),
+        ),
+        rx.image(
+            src=image,
+            alt="",
+            width=styles.FULL,
+            max_width=styles.BUTTON_MAX_WIDTH,
+            height="auto",
+            loading="lazy",
+        ),
         style=styles.card,
-        margin_bottom="0.75rem",
+        margin_bottom=styles.SPACE_3,
     )
 
 
 def step_format() -> rx.Component:
     return rx.el.fieldset(
         rx.el.legend(
-            fr("Quel est le format de votre permis de conduire ?"), font_weight="600", margin_bottom="0.5rem"
+            fr("Quel est le format de votre permis de conduire ?"),
+            font_weight=styles.WEIGHT_SEMIBOLD,
+            margin_bottom=styles.SPACE_2,
         ),
         # Right under the question, so it is seen when the focus lands on the first choice.
         field_error("format", err("format")),
@@ -266,8 +273,8 @@ def step_format() -> rx.Component:
             "après « N° ».",
         ),
         border="none",
-        padding="0",
-        margin="0 0 1rem",
+        padding=styles.SPACE_0,
+        margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_4),
     )
 
 
@@ -318,18 +325,18 @@ def wizard_form() -> rx.Component:
                 " sur ",
                 str(LAST_STEP),
                 display="block",
-                font_size="0.95rem",
-                font_weight="600",
+                font_size=styles.TEXT_SM,
+                font_weight=styles.WEIGHT_SEMIBOLD,
                 color=styles.MUTED,
-                margin_bottom="0.2rem",
+                margin_bottom=styles.SPACE_1,
             ),
             S.step_title,
             id="etape-titre",
             tab_index=-1,
-            font_size=["1.25rem", "1.4rem"],
-            font_weight="700",
+            font_size=[styles.TEXT_XL, styles.TEXT_XL],
+            font_weight=styles.WEIGHT_BOLD,
             line_height="1.25",
-            margin="0 0 0.75rem",
+            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
         ),
         progress(),
         form_alert(S.message),
@@ -347,9 +354,9 @@ def wizard_form() -> rx.Component:
             submit_button(rx.cond(S.step == LAST_STEP, "Créer mon compte", "Suivant")),
             display="flex",
             flex_wrap="wrap",
-            gap="0.75rem",
+            gap=styles.SPACE_3,
             justify_content="space-between",
-            margin_top="0.5rem",
+            margin_top=styles.SPACE_2,
         ),
         on_submit=S.next,
         reset_on_submit=False,

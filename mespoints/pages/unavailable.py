@@ -24,12 +24,12 @@ def unavailable() -> rx.Component:
             rx.el.div(
                 rx.cond(
                     UnavailableState.back_to != "",
-                    rx.link("Réessayer", href=UnavailableState.back_to, style=styles.button_primary),
+                    button_link("Réessayer", href=UnavailableState.back_to),
                 ),
                 button_link("Revenir à l'accueil", routes.HOME, primary=False),
                 display="flex",
                 flex_wrap="wrap",
-                gap="0.75rem",
+                gap=styles.SPACE_3,
             ),
         ),
         max_width=styles.FORM_WIDTH,

@@ -6,7 +6,7 @@ and forecast link to them.
 
 import reflex as rx
 
-from mespoints import routes
+from mespoints import routes, styles
 from mespoints.components.text import bullet_list, heading, link, paragraph
 from mespoints.domain.points import (
     FULL_RESTORATION_YEARS,
@@ -30,12 +30,12 @@ def rule_section(
 ) -> rx.Component:
     """One rule: a heading with its anchor, the plain-French explanation, then the text it applies."""
     return rx.el.section(
-        heading(title, level=2, margin="1.75rem 0 0.5rem"),
+        heading(title, level=2, margin=styles.space(styles.SPACE_7, styles.SPACE_0, styles.SPACE_2)),
         *children,
-        paragraph(rx.el.strong("Texte applicable : "), law, font_size="0.95rem"),
+        paragraph(rx.el.strong("Texte applicable : "), law, font_size=styles.TEXT_SM),
         id=RULE_ANCHORS[rule] if rule is not None else anchor,
         aria_label=title,
-        scroll_margin_top="1rem",
+        scroll_margin_top=styles.SPACE_4,
     )
 
 
@@ -50,10 +50,10 @@ def understanding() -> rx.Component:
             "qu'une valeur d'information : seul le relevé intégral délivré par l'administration fait foi."
         ),
         rx.el.nav(
-            heading("Sommaire", level=2, margin="1rem 0 0.5rem"),
+            heading("Sommaire", level=2, margin=styles.space(styles.SPACE_4, styles.SPACE_0, styles.SPACE_2)),
             rx.el.ul(
                 *[
-                    rx.el.li(link(text, f"#{anchor}"))
+                    rx.el.li(link(text, f"#{anchor}", style=styles.menu_link_regular))
                     for text, anchor in (
                         ("Le permis probatoire et ses majorations", RULE_ANCHORS[Rule.PROBATION_INCREMENT]),
                         ("Le retrait de points", RULE_ANCHORS[Rule.WITHDRAWAL]),
@@ -214,6 +214,6 @@ def understanding() -> rx.Component:
             ),
             law="règle de calcul de ce service, publiée dans sa documentation (docs/law.md).",
         ),
-        max_width="46rem",
+        max_width=styles.READING_WIDTH,
         overflow_wrap="anywhere",
     )

@@ -16,8 +16,8 @@ R = S.result
 
 def attested_line(line: rx.Var) -> rx.Component:
     return rx.el.div(
-        rx.el.dt(line.label, font_weight="700"),
-        rx.el.dd(line.value, margin="0 0 0.5rem"),
+        rx.el.dt(line.label, font_weight=styles.WEIGHT_BOLD),
+        rx.el.dd(line.value, margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_2)),
     )
 
 
@@ -33,8 +33,8 @@ def verdict() -> rx.Component:
                         "valid",
                         rx.el.div(
                             rx.el.p(rx.el.strong(R.title), style=styles.alert_success),
-                            paragraph("Voici ce que l'attestation certifie :", margin_top="1rem"),
-                            rx.el.dl(rx.foreach(R.lines, attested_line), margin="0"),
+                            paragraph("Voici ce que l'attestation certifie :", margin_top=styles.SPACE_4),
+                            rx.el.dl(rx.foreach(R.lines, attested_line), margin=styles.SPACE_0),
                         ),
                     ),
                     (
@@ -53,7 +53,7 @@ def verdict() -> rx.Component:
         id=RESULT_ID,
         tab_index=-1,
         aria_live="polite",
-        margin_top="1.5rem",
+        margin_top=styles.SPACE_6,
     )
 
 
@@ -79,9 +79,9 @@ def verify() -> rx.Component:
                 auto_complete="off",
                 auto_capitalize="off",
                 style={**styles.input_, "font_family": "monospace", "word_break": "break-all"},
-                width="100%",
+                width=styles.FULL,
             ),
-            rx.el.div(submit_button("Vérifier"), margin_top="0.75rem"),
+            rx.el.div(submit_button("Vérifier"), margin_top=styles.SPACE_3),
             on_submit=S.check,
             reset_on_submit=False,
             no_validate=True,
@@ -92,7 +92,7 @@ def verify() -> rx.Component:
             "Une attestation est valable 4 mois après sa délivrance. Elle reflète la situation du permis le "
             "jour où elle a été établie.",
             color=styles.MUTED,
-            margin_top="1.5rem",
+            margin_top=styles.SPACE_6,
         ),
         rx.el.p(
             rx.el.a("Comprendre le calcul des points", href=routes.UNDERSTANDING, color=styles.PRIMARY),

@@ -9,22 +9,19 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from mespoints.styles import MAIL_BODY, MAIL_BUTTON, MAIL_CARD, MAIL_SMALL
+
 SENDER_NAME = "Mes Points Permis"
 
 _SIGNATURE_TEXT = (
     f"L'équipe {SENDER_NAME}\n\nCe message est envoyé automatiquement : merci de ne pas y répondre."
 )
 
-_BODY_STYLE = (
-    "margin:0;padding:24px;background:#f6f6f6;color:#161616;"
-    "font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5"
-)
-_CARD_STYLE = "max-width:560px;margin:0 auto;padding:24px;background:#ffffff;border:1px solid #dddddd"
-_BUTTON_STYLE = (
-    "display:inline-block;padding:12px 20px;background:#000091;color:#ffffff;"
-    "text-decoration:none;font-weight:bold"
-)
-_SMALL_STYLE = "color:#3a3a3a;font-size:14px"
+# Inline CSS from the design tokens (styles.py), light palette, in pixels for mail clients.
+_BODY_STYLE = MAIL_BODY
+_CARD_STYLE = MAIL_CARD
+_BUTTON_STYLE = MAIL_BUTTON
+_SMALL_STYLE = MAIL_SMALL
 
 
 @dataclass(frozen=True)

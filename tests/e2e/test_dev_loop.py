@@ -120,7 +120,7 @@ def test_a_token_or_a_component_edited_reaches_the_open_page_without_a_reload_lo
         tab.goto("/")
         expect(tab.get_by_role("heading", level=1)).to_contain_text("solde de points")
         before = tab.evaluate(H1_COLOUR)
-        assert before == "rgb(27, 31, 36)", before  # INK = "#1b1f24"
+        assert before == "rgb(27, 31, 36)", before  # LIGHT = Palette(ink="#1b1f24", …)
         # The page talks to the back end on the port chosen with BACKEND_PORT.
         backend = f":{dev_server.backend_port}/"
         deadline = time.monotonic() + 30
@@ -135,8 +135,8 @@ def test_a_token_or_a_component_edited_reaches_the_open_page_without_a_reload_lo
 
         styles = dev_server.copy / "mespoints" / "styles.py"
         text = styles.read_text()
-        assert 'INK = "#1b1f24"' in text
-        styles.write_text(text.replace('INK = "#1b1f24"', 'INK = "#123456"'))
+        assert 'ink="#1b1f24"' in text
+        styles.write_text(text.replace('ink="#1b1f24"', 'ink="#123456"'))
         edited = time.monotonic()
         while (colour := tab.evaluate(H1_COLOUR)) != "rgb(18, 52, 86)":
             if time.monotonic() - edited > CHANGE_DEADLINE:
