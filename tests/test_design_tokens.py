@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from mespoints import styles
+from mespoints.services import mail_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "mespoints"
@@ -189,3 +190,35 @@ def test_the_global_stylesheet_declares_both_palettes_and_follows_the_system():
     assert f":root.dark{{--mp-ink:{styles.DARK.ink};" in css
     assert f"@media (prefers-color-scheme: dark){{:root:not(.light){{--mp-ink:{styles.DARK.ink};" in css
     assert "body{font-family:system-ui" in css
+
+
+def test_the_mail_templates_take_their_colours_and_sizes_from_the_light_palette():
+    message = mail_templates.password_reset(first_name="Julie", link="https://mespoints.exemple.fr/lien")
+    assert f"background:{styles.LIGHT.primary};color:{styles.LIGHT.on_primary}" in message.html
+    assert f"color:{styles.LIGHT.ink}" in message.html
+    assert f"font-size:{styles.px(styles.TEXT_MD)}" in message.html
+    assert styles.px("1.5rem") == "24px"
+    assert styles.px(styles.BORDER_THIN) == "1px"
+
+
+# Radix Themes' components and rx.link (a Radix link around React Router's) are gone from the portal.
+RADIX_THEMES_CALLS = re.compile(
+    r"\brx\.(?:link|text|heading|box|flex|vstack|hstack|grid|container|section|card|button|badge|"
+    r"callout|table|theme|color_mode|icon_button|separator|checkbox|radio|select|switch)\("
+)
+
+
+def test_the_portal_is_built_without_radix_themes():
+    from reflex.plugins import RadixThemesPlugin
+
+    import rxconfig
+
+    assert not any(isinstance(plugin, RadixThemesPlugin) for plugin in rxconfig.config.plugins)
+    assert rxconfig.config.default_color_mode == "system"
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if RADIX_THEMES_CALLS.search(text)
+    ]
+    assert not found, found
