@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from mespoints import styles
 from mespoints.services.demo import DEMO_ACCOUNTS
-from tests.e2e.test_accessibility import PRIVATE_PAGES, PUBLIC_PAGES
+from tests.e2e.test_accessibility import CONTRAST_JS, PRIVATE_PAGES, PUBLIC_PAGES
 
 DEFINITIVE = DEMO_ACCOUNTS[0]
 
@@ -47,20 +47,25 @@ def assert_fits(tab, path: str, width: int) -> None:
     assert scroll_width <= width, f"{path} is {scroll_width}px wide at {width}px"
 
 
-def test_every_page_follows_a_dark_system_and_fits_320_pixels(browser, portal):
+def assert_dark_readable_and_narrow(tab, path: str) -> None:
+    assert tab.evaluate(BODY_BACKGROUND_JS) == rgb(styles.DARK.background), path
+    # The rendered text against what is behind it, as test_accessibility checks the light mode.
+    assert tab.evaluate(CONTRAST_JS) == [], path
+    assert_fits(tab, path, 320)
+
+
+def test_every_page_follows_a_dark_system_stays_readable_and_fits_320_pixels(browser, portal):
     context, tab = new_tab(browser, portal, width=320, scheme="dark")
     try:
         for path in PUBLIC_PAGES:
             tab.goto(path)
             expect(tab.get_by_role("heading", level=1).first).to_be_visible()
-            assert tab.evaluate(BODY_BACKGROUND_JS) == rgb(styles.DARK.background), path
-            assert_fits(tab, path, 320)
+            assert_dark_readable_and_narrow(tab, path)
         log_in(tab)
         for path, marker in PRIVATE_PAGES.items():
             tab.goto(path)
             expect(tab.get_by_text(marker).first).to_be_visible()
-            assert tab.evaluate(BODY_BACKGROUND_JS) == rgb(styles.DARK.background), path
-            assert_fits(tab, path, 320)
+            assert_dark_readable_and_narrow(tab, path)
     finally:
         context.close()
 
