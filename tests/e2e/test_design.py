@@ -119,7 +119,7 @@ ROW_LAYOUT_JS = """(table) => [...table.querySelectorAll('tbody tr')].map(row =>
 }))"""
 
 
-@pytest.mark.parametrize(("width", "as_list"), [(320, True), (375, True), (1024, False)])
+@pytest.mark.parametrize(("width", "as_list"), [(320, True), (375, True), (1024, False), (1440, False)])
 def test_history_forecast_and_letters_are_lists_on_a_phone_and_tables_above(browser, portal, width, as_list):
     context, tab = new_tab(browser, portal, width=width)
     try:
