@@ -120,21 +120,27 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
     )
     return rx.el.header(
         rx.el.div(
-            rx.link(
-                rx.el.span(
-                    SERVICE_NAME, display="block", font_size="1.35rem", font_weight="700", color=styles.INK
-                ),
-                rx.el.span(
-                    "Le solde de points de votre permis de conduire",
+            # The link's name starts with its visible text (WCAG 2.5.3), « accueil » said after it;
+            # the tagline sits outside the link, so the link's name stays short.
+            rx.el.div(
+                rx.link(
+                    SERVICE_NAME,
+                    rx.el.span(", accueil", style=styles.visually_hidden),
+                    href=routes.HOME,
                     display="block",
+                    font_size="1.35rem",
+                    font_weight="700",
+                    color=styles.INK,
+                    text_decoration="none",
+                    _hover={"text_decoration": "underline", "color": styles.INK},
+                ),
+                rx.el.p(
+                    "Le solde de points de votre permis de conduire",
                     font_size="0.9rem",
                     color=styles.MUTED,
+                    margin="0",
                 ),
-                href=routes.HOME,
-                text_decoration="none",
                 line_height="1.3",
-                aria_label=f"{SERVICE_NAME}, accueil",
-                _hover={"text_decoration": "underline", "color": styles.INK},
             ),
             rx.el.nav(
                 rx.el.ul(
