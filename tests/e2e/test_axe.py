@@ -232,3 +232,33 @@ def test_the_franceconnect_pages_and_steps_with_errors_have_no_violations(tab):
     expect(tab.locator("#cgu-erreur")).not_to_be_empty()
     sweep.check(tab, "/inscription/franceconnect, terms with error")
     sweep.assert_clean()
+
+
+# The measure itself: what the portal's header link did before (issue 11), and pale text.
+FAULTY_PAGE = """<!doctype html><html lang="fr"><head><title>Exemple</title></head><body><main>
+<h1>Exemple</h1>
+<a href="/" aria-label="Mes Points Permis, accueil"><span>Mes Points Permis</span>
+<span>Le solde de points de votre permis de conduire</span></a>
+<p style="color:#aaa;background:#fff">Texte trop pâle</p>
+</main></body></html>"""
+
+
+def test_the_sweep_fails_naming_the_page_state_scheme_rule_and_element(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(FAULTY_PAGE)
+    sweep = Sweep()
+    sweep.check(page, "exemple")
+    context.close()
+    with pytest.raises(AssertionError) as failure:
+        sweep.assert_clean()
+    message = str(failure.value)
+    for expected in (
+        "exemple (light)",
+        "exemple (dark)",
+        "label-content-name-mismatch",
+        "color-contrast",
+        "- a: ",
+        "- p: ",
+    ):
+        assert expected in message, message

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 
+import pytest
 from playwright.sync_api import expect
 
 from mespoints.components.layout import SERVICE_NAME
@@ -211,3 +212,17 @@ def test_a_keyboard_user_signs_up_activates_the_account_and_logs_in(page, portal
     keys.press("Tab", lands_on=page.get_by_role("link", name="Aller au contenu"))
 
     assert len(keys.titles) == 10 and len(set(keys.titles)) == 10, keys.titles
+
+
+def test_the_focus_check_fails_on_a_control_without_a_visible_focus(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content(
+        '<html lang="fr"><body><button id="ok" style="outline: 3px solid #000">Avec</button>'
+        '<button id="ko" style="outline: none; box-shadow: none">Sans</button></body></html>'
+    )
+    keys = Keyboard(page)
+    keys.press("Tab", lands_on=page.locator("#ok"))
+    with pytest.raises(AssertionError, match="no visible focus on button#ko"):
+        keys.press("Tab", lands_on=page.locator("#ko"))
+    context.close()
