@@ -108,7 +108,9 @@ def test_public_pages_error_pages_and_a_failed_login_have_no_violations(tab, por
 
 
 @pytest.mark.parametrize("tab", [320], indirect=True)
-def test_every_signup_step_empty_and_with_errors_then_activation_have_no_violations(tab, portal):
+def test_every_signup_step_empty_and_with_errors_activation_and_password_reset_have_no_violations(
+    tab, portal
+):
     sweep = Sweep()
     address = f"jerome.{secrets.token_hex(4)}@exemple.fr"
     password = f"Escargot-Lampion-{secrets.token_hex(3)}-Glacier"
@@ -157,6 +159,26 @@ def test_every_signup_step_empty_and_with_errors_then_activation_have_no_violati
     tab.goto(link.group(0))
     expect(tab.get_by_text("Votre compte est activé.")).to_be_visible()
     sweep.check(tab, "/activation, done")
+
+    # « Mot de passe oublié » for this account: the answer, then the new password's form and its errors.
+    tab.goto("/mot-de-passe/oublie")
+    shown(tab)
+    tab.get_by_label("Adresse électronique").fill(address)
+    tab.get_by_role("button", name="Recevoir le lien").click()
+    expect(tab.get_by_text("Si un compte existe pour cette adresse")).to_be_visible()
+    sweep.check(tab, "/mot-de-passe/oublie, sent")
+    message = portal.mailbox.wait_for(address, "Choisissez un nouveau mot de passe")
+    link = re.search(
+        r"https?://\S+/mot-de-passe/nouveau\?jeton=[\w\-]+", message.get_body(("plain",)).get_content()
+    )
+    assert link, "the mail holds its link"
+    tab.goto(link.group(0))
+    save = tab.get_by_role("button", name="Enregistrer le nouveau mot de passe")
+    expect(save).to_be_visible()
+    sweep.check(tab, "/mot-de-passe/nouveau, form")
+    save.click()
+    expect(tab.locator("[aria-invalid='true']").first).to_be_visible()
+    sweep.check(tab, "/mot-de-passe/nouveau, errors")
     sweep.assert_clean()
 
 
