@@ -96,8 +96,8 @@ def accessibility() -> rx.Component:
         ),
         subheading("Ce qui a été vérifié, et comment"),
         paragraph(
-            "À chaque modification du service, des tests automatisés ouvrent le portail dans le navigateur "
-            "Chromium, comme un utilisateur, et vérifient :"
+            "Les tests automatisés du service, lancés avant chaque nouvelle version, ouvrent le portail "
+            "dans le navigateur Chromium, comme un utilisateur, et vérifient :"
         ),
         bullet_list(
             f"avec le moteur de tests axe-core (version {AXE_CORE_VERSION}), toutes ses règles des "
@@ -117,9 +117,9 @@ def accessibility() -> rx.Component:
             "et la hiérarchie des titres de chaque page ;",
             "l'affichage sur des écrans de 320 à 1 440 pixels de large : aucune page ne défile de côté à "
             "320 pixels ;",
-            "les contrastes : chaque couleur de texte du thème a été choisie et calculée pour un contraste "
-            "d'au moins 4,5:1 sur son fond (3:1 pour les bordures des champs), et les contrastes des pages "
-            "affichées sont recalculés par les tests, dans les deux thèmes ;",
+            "les contrastes : les couleurs de texte du thème ont été choisies, par le calcul, pour un "
+            "contraste d'au moins 4,5:1 sur leur fond (3:1 pour les bordures des champs), et axe-core "
+            "recalcule le contraste de chaque texte des pages affichées, dans les deux thèmes ;",
             "le graphique de l'évolution du solde : il est accompagné d'un résumé et d'un tableau de ses "
             "données (« Voir les données du graphique »), et les tableaux « Historique » et « Calendrier "
             "prévisionnel » détaillent chaque changement.",
