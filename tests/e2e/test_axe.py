@@ -256,8 +256,11 @@ def test_the_franceconnect_pages_and_steps_with_errors_have_no_violations(tab):
     sweep.assert_clean()
 
 
-# The measure itself: what the portal's header link did before (issue 11), and pale text.
-FAULTY_PAGE = """<!doctype html><html lang="fr"><head><title>Exemple</title></head><body><main>
+# The measure itself: what the portal's header link did before (issue 11), and pale text, under a
+# Content-Security-Policy without inline scripts nor eval (axe-core still runs: it is not a <script>).
+FAULTY_PAGE = """<!doctype html><html lang="fr"><head>
+<meta http-equiv="Content-Security-Policy" content="script-src 'self'; object-src 'none'">
+<title>Exemple</title></head><body><main>
 <h1>Exemple</h1>
 <a href="/" aria-label="Mes Points Permis, accueil"><span>Mes Points Permis</span>
 <span>Le solde de points de votre permis de conduire</span></a>
