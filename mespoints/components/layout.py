@@ -125,7 +125,7 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
             rx.el.div(
                 rx.link(
                     SERVICE_NAME,
-                    rx.el.span(", accueil", style=styles.visually_hidden),
+                    rx.el.span(" – accueil", style=styles.visually_hidden),
                     href=routes.HOME,
                     display="block",
                     font_size="1.35rem",

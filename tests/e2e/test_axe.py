@@ -37,7 +37,7 @@ HOLDER = {
     "birth_date": "09/04/1970",
     "number": "890630BF4411",
 }
-# Someone of the FranceConnect demo provider whose licence no other test registers; never finished.
+# Someone of the FranceConnect demo provider whose licence no other test registers.
 FC_PERSON = ("Thaïs CŒUR-FICTIF", "170522CF0707")
 
 LICENCE_KINDS = {
@@ -81,6 +81,11 @@ def test_public_pages_error_pages_and_a_failed_login_have_no_violations(tab, por
     sweep = Sweep()
     for path in PUBLIC_PAGES + MORE_PUBLIC_PAGES:
         visit(tab, sweep, path)
+    # The header's home link: its name starts with what it shows (WCAG 2.5.3), then says where it goes.
+    home = tab.get_by_role("banner").get_by_role(
+        "link", name=re.compile(r"^Mes Points Permis\s*–\s*accueil$")
+    )
+    expect(home).to_have_attribute("href", "/")
 
     tab.goto("/connexion")
     shown(tab)
@@ -222,7 +227,7 @@ def test_the_driver_pages_of_each_licence_kind_have_no_violations(tab, kind):
 
 
 @pytest.mark.parametrize("tab", [320], indirect=True)
-def test_the_franceconnect_pages_and_steps_with_errors_have_no_violations(tab):
+def test_the_franceconnect_pages_steps_with_errors_and_account_have_no_violations(tab):
     person, number = FC_PERSON
     sweep = Sweep()
     tab.goto("/connexion")
@@ -253,6 +258,20 @@ def test_the_franceconnect_pages_and_steps_with_errors_have_no_violations(tab):
     tab.get_by_role("button", name="Créer mon compte").click()
     expect(tab.locator("#cgu-erreur")).not_to_be_empty()
     sweep.check(tab, "/inscription/franceconnect, terms with error")
+
+    # The account it creates has no password: « Mon compte » says how FranceConnect confirms changes.
+    tab.get_by_label("J'accepte ces conditions générales d'utilisation").check()
+    tab.get_by_role("button", name="Créer mon compte").click()
+    tab.wait_for_url("**/tableau-de-bord**")
+    expect(tab.get_by_test_id("solde")).to_be_visible()
+    tab.goto("/compte")
+    expect(tab.get_by_role("heading", name="Vos informations")).to_be_visible()
+    tab.get_by_role("button", name="Fermer mon compte").click()
+    expect(tab.locator("#close_confirm-erreur")).not_to_be_empty()
+    sweep.check(tab, "/compte of a FranceConnect account, errors")
+    tab.get_by_role("button", name="Se déconnecter").click()
+    expect(tab.get_by_text("Vous êtes aussi déconnecté de FranceConnect.")).to_be_visible()
+    sweep.check(tab, "/deconnexion after FranceConnect")
     sweep.assert_clean()
 
 
