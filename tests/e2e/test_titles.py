@@ -16,8 +16,8 @@ def test_every_page_has_its_own_title_ending_with_the_service_name(page):
     titles: dict[str, set[str]] = {}
 
     def read(path: str) -> None:
+        # Hydrated (its h1 shows): a title that follows the state has its first value by then.
         expect(page.get_by_role("heading", level=1)).to_be_visible()
-        page.wait_for_load_state("networkidle")
         title = page.title()
         assert title.endswith(f" – {SERVICE_NAME}"), f"{path}: {title!r}"
         titles.setdefault(title, set()).add(urlsplit(path).path.rstrip("/") or "/")
