@@ -33,6 +33,8 @@ TERMS = "/conditions-generales"
 UNDERSTANDING = "/comprendre-le-calcul"
 MAILBOX = "/boite-de-test"
 UNAVAILABLE = "/service-indisponible"
+# Reflex's name for the page any unknown address shows; not a place to come back to.
+NOT_FOUND = "404"
 
 # Backend HTTP routes (Starlette), reached by full page loads only.
 HEALTH = "/health"

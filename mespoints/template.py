@@ -16,7 +16,8 @@ from mespoints.state.notifications import NotificationState
 @dataclasses.dataclass(frozen=True)
 class Page:
     route: str
-    title: str
+    # A Var when the title follows the page's state (the wizard's step), so each step has its own.
+    title: str | rx.Var
     component: Callable[[], rx.Component]
     on_load: Any = None
     # The meta description search engines show; public pages only (private ones are not indexed).
@@ -36,7 +37,7 @@ PAGES: list[Page] = []
 def page(
     *,
     route: str,
-    title: str,
+    title: str | rx.Var,
     on_load: Any = None,
     private: bool = False,
     driver: bool = False,
@@ -63,7 +64,9 @@ def page(
         PAGES.append(
             Page(
                 route=route,
-                title=f"{title} – {SERVICE_NAME}",
+                title=rx.Var.create(f"{title} – {SERVICE_NAME}")
+                if isinstance(title, rx.Var)
+                else f"{title} – {SERVICE_NAME}",
                 component=wrapped,
                 on_load=loads,
                 description=None if private else (description or SERVICE_DESCRIPTION),

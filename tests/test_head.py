@@ -43,3 +43,9 @@ def test_the_favicon_is_a_real_icon_drawn_for_the_portal():
         assert forbidden not in svg
     for png in ("apple-touch-icon.png", "icon-512.png"):
         assert (ASSETS / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_page_has_its_own_title():
+    # Titles that follow a wizard's step are JavaScript expressions here; the browser test reads them.
+    titles = [str(registered.title) for registered in registered_pages().values()]
+    assert all(titles) and len(titles) == len(set(titles)), sorted(titles)

@@ -121,7 +121,8 @@ def test_every_registered_page_is_a_place_to_come_back_to_and_no_backend_route_i
     from mespoints.template import PAGES
 
     pages.register_all()
-    assert {registered.route for registered in PAGES} <= routes.PAGE_PATHS
+    assert {registered.route for registered in PAGES} - {routes.NOT_FOUND} <= routes.PAGE_PATHS
+    assert routes.NOT_FOUND in {registered.route for registered in PAGES}
     backend = {routes.HEALTH, routes.SESSION_TICKET, routes.LOGOUT, routes.FRANCECONNECT_CALLBACK}
     assert not backend & routes.PAGE_PATHS
     assert not any(path.startswith("/auth/") for path in routes.PAGE_PATHS)

@@ -2,8 +2,9 @@
 
 Hand-drawn inline SVG, stretched to the available width (320 px included); the lines keep their
 thickness and dashes (non-scaling strokes) and the labels are HTML, so they stay readable. The
-figure's caption summarises it; the « Historique » and « Calendrier prévisionnel » tables are its
-full text alternative.
+figure's caption summarises it, and a table under « Voir les données du graphique » lists every
+balance it draws (its text alternative); the « Historique » and « Calendrier prévisionnel » tables
+explain each change.
 
 The geometry is all here: the service hands over the balance as data (mespoints.services.dashboard.
 BalanceSeries: steps in days and points, year marks, today), and this component draws it in a
@@ -164,9 +165,63 @@ def balance_chart(chart: rx.Var) -> rx.Component:
         ),
         rx.el.figcaption(
             chart.summary,
-            " Le détail figure dans les tableaux « Historique » et « Calendrier prévisionnel ».",
+            " Les données du graphique suivent ; le détail de chaque changement figure dans les tableaux "
+            "« Historique » et « Calendrier prévisionnel ».",
             color=styles.MUTED,
             font_size=styles.TEXT_SM,
         ),
+        chart_data(chart),
         margin=styles.SPACE_0,
+    )
+
+
+_DATA_CELL_PADDING = styles.space(styles.SPACE_1, styles.SPACE_3, styles.SPACE_1, styles.SPACE_0)
+
+
+def _data_row(step: rx.Var, kind: str) -> rx.Component:
+    return rx.el.tr(
+        rx.el.th(
+            step.since,
+            scope="row",
+            text_align="left",
+            font_weight=styles.WEIGHT_SEMIBOLD,
+            padding=_DATA_CELL_PADDING,
+        ),
+        rx.el.td(step.balance, text_align="right", padding=styles.space(styles.SPACE_1, styles.SPACE_3)),
+        rx.el.td(kind, padding=styles.space(styles.SPACE_1, styles.SPACE_0)),
+    )
+
+
+def chart_data(chart: rx.Var) -> rx.Component:
+    """The chart's text alternative: every balance it draws, from which day, recorded or forecast."""
+    return rx.el.details(
+        rx.el.summary(
+            "Voir les données du graphique",
+            cursor="pointer",
+            font_weight=styles.WEIGHT_SEMIBOLD,
+            color=styles.PRIMARY,
+            display="flex",
+            align_items="center",
+            min_height=styles.TOUCH_TARGET,
+        ),
+        rx.el.table(
+            rx.el.caption("Solde de points représenté par le graphique", style=styles.visually_hidden),
+            rx.el.thead(
+                rx.el.tr(
+                    *[
+                        rx.el.th(text, scope="col", text_align="left", padding=_DATA_CELL_PADDING)
+                        for text in ("À partir du", "Solde (points)", "Nature")
+                    ]
+                )
+            ),
+            rx.el.tbody(
+                rx.foreach(chart.history, lambda step: _data_row(step, "enregistré")),
+                # The forecast starts from today's balance, already the last recorded row.
+                rx.foreach(chart.forecast[1:], lambda step: _data_row(step, "prévu")),
+            ),
+            margin_top=styles.SPACE_2,
+            font_size=styles.TEXT_SM,
+        ),
+        data_testid="donnees-graphique",
+        margin_top=styles.SPACE_3,
     )

@@ -114,25 +114,29 @@ def header(private: bool, unread: rx.Var | None = None) -> rx.Component:
     )
     return rx.el.header(
         rx.el.div(
-            router_link(
-                rx.el.span(
+            # The link's name starts with its visible text (WCAG 2.5.3), « accueil » said after it;
+            # the tagline sits outside the link, so the link's name stays short.
+            rx.el.div(
+                router_link(
                     SERVICE_NAME,
-                    display="block",
+                    rx.el.span(" – accueil", style=styles.visually_hidden),
+                    href=routes.HOME,
+                    display="inline-flex",
+                    align_items="center",
+                    min_height=styles.TOUCH_TARGET,
                     font_size=styles.TEXT_XL,
                     font_weight=styles.WEIGHT_BOLD,
                     color=styles.INK,
+                    text_decoration="none",
+                    _hover={"text_decoration": "underline", "color": styles.INK},
                 ),
-                rx.el.span(
+                rx.el.p(
                     "Le solde de points de votre permis de conduire",
-                    display="block",
                     font_size=styles.TEXT_SM,
                     color=styles.MUTED,
+                    margin=styles.SPACE_0,
                 ),
-                href=routes.HOME,
-                text_decoration="none",
                 line_height=styles.LEADING_SNUG,
-                aria_label=f"{SERVICE_NAME}, accueil",
-                _hover={"text_decoration": "underline", "color": styles.INK},
             ),
             rx.el.nav(
                 rx.el.ul(

@@ -12,6 +12,7 @@ def register_all() -> None:
         legal,
         login,
         mailbox,
+        not_found,
         notifications,
         password,
         signup,

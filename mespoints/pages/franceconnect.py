@@ -51,6 +51,17 @@ def identity_card() -> rx.Component:
     )
 
 
+# Each step's heading, also the start of the page's title while it shows.
+STEP_TITLES = {
+    "adresse": "Un compte utilise déjà votre adresse électronique",
+    "format": "Format du permis",
+    "numero": "Numéro de permis",
+    "reprise": "Ce permis est déjà rattaché à un compte",
+    "cgu": "Conditions générales",
+    "courriel": "Vérifiez votre messagerie",
+}
+
+
 def step_heading(text: str) -> rx.Component:
     return heading(text, level=2, id="etape-titre", tab_index=-1)
 
@@ -73,7 +84,7 @@ def password_form(on_submit, button: str) -> rx.Component:  # type: ignore[no-un
 
 def step_address() -> rx.Component:
     return rx.fragment(
-        step_heading("Un compte utilise déjà votre adresse électronique"),
+        step_heading(STEP_TITLES["adresse"]),
         paragraph(
             "Un compte Mes Points Permis existe déjà avec l'adresse ",
             rx.el.strong(S.email),
@@ -124,7 +135,7 @@ def format_option(value: str) -> rx.Component:
 
 def step_format() -> rx.Component:
     return rx.el.form(
-        step_heading("Format du permis"),
+        step_heading(STEP_TITLES["format"]),
         rx.el.fieldset(
             rx.el.legend(
                 fr("Quel est le format de votre permis de conduire ?"), font_weight=styles.WEIGHT_SEMIBOLD
@@ -145,7 +156,7 @@ def step_format() -> rx.Component:
 
 def step_number() -> rx.Component:
     return rx.el.form(
-        step_heading("Numéro de permis"),
+        step_heading(STEP_TITLES["numero"]),
         input_field(
             "numero_permis",
             "Numéro de permis",
@@ -171,7 +182,7 @@ def step_number() -> rx.Component:
 
 def step_claim() -> rx.Component:
     return rx.fragment(
-        step_heading("Ce permis est déjà rattaché à un compte"),
+        step_heading(STEP_TITLES["reprise"]),
         paragraph(
             "Le permis n° ",
             rx.el.strong(S.licence_number),
@@ -205,7 +216,7 @@ def step_claim() -> rx.Component:
 
 def step_terms() -> rx.Component:
     return rx.el.form(
-        step_heading("Conditions générales"),
+        step_heading(STEP_TITLES["cgu"]),
         rx.cond(
             S.claim_confirmed,
             rx.el.p(
@@ -233,7 +244,7 @@ def step_terms() -> rx.Component:
 
 def step_mail() -> rx.Component:
     return rx.fragment(
-        step_heading("Vérifiez votre messagerie"),
+        step_heading(STEP_TITLES["courriel"]),
         paragraph(
             "Un courriel vient d'être envoyé à ",
             rx.el.strong(S.other_email),
@@ -258,7 +269,13 @@ def expired() -> rx.Component:
     )
 
 
-@page(route=routes.FRANCECONNECT_SIGNUP, title="Première connexion avec FranceConnect", on_load=S.on_load)
+# Each step has its own page title (its heading), so the step is said when the title is read.
+STEP_PAGE_TITLE = rx.Var.create(
+    f"{rx.match(S.step, *STEP_TITLES.items(), 'Identité')} – Première connexion avec FranceConnect"
+)
+
+
+@page(route=routes.FRANCECONNECT_SIGNUP, title=STEP_PAGE_TITLE, on_load=S.on_load)
 def franceconnect_signup() -> rx.Component:
     return rx.el.div(
         heading("Première connexion avec FranceConnect"),

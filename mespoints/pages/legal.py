@@ -72,6 +72,12 @@ def legal_notice() -> rx.Component:
     )
 
 
+# What the statement says was tested, and when (RGAA: the statement is dated).
+STATEMENT_DATE = "1er décembre 2026"
+# The version the browser tests run (tools/js/package.json; tests/test_accessibility_statement.py).
+AXE_CORE_VERSION = "4.14.1"
+
+
 @page(route=routes.ACCESSIBILITY, title="Accessibilité")
 def accessibility() -> rx.Component:
     return legal_page(
@@ -81,18 +87,63 @@ def accessibility() -> rx.Component:
             "l'article 47 de la loi n° 2005-102 du 11 février 2005, en suivant le référentiel RGAA 4.1, "
             "qui reprend les critères WCAG 2.1 de niveau AA."
         ),
+        paragraph(f"Cette déclaration a été établie le {STATEMENT_DATE}. Elle s'applique à tout le portail."),
         subheading("État de conformité"),
         paragraph(
-            "Ce service est partiellement conforme : il n'a pas encore fait l'objet d'un audit externe. "
-            "Il a été conçu et vérifié pour :"
+            "Ce service est partiellement conforme au RGAA 4.1. Il n'a pas encore fait l'objet d'un audit "
+            "complet de ses critères par un auditeur : les tests automatisés décrits ci-dessous trouvent une "
+            "partie des défauts seulement, et ne prouvent pas à eux seuls une conformité totale."
+        ),
+        subheading("Ce qui a été vérifié, et comment"),
+        paragraph(
+            "Les tests automatisés du service, lancés avant chaque nouvelle version, ouvrent le portail "
+            "dans le navigateur Chromium, comme un utilisateur, et vérifient :"
         ),
         bullet_list(
-            "une navigation complète au clavier, avec un focus toujours visible ;",
-            "des champs de formulaire tous étiquetés, avec des messages d'erreur placés à côté du champ "
-            "concerné et annoncés aux lecteurs d'écran ;",
-            "des contrastes de couleurs d'au moins 4,5:1 pour le texte ;",
-            "un affichage utilisable à partir de 320 pixels de large et avec un zoom à 200 % ;",
-            "des graphiques accompagnés d'une alternative textuelle (tableaux).",
+            f"avec le moteur de tests axe-core (version {AXE_CORE_VERSION}), toutes ses règles des "
+            "WCAG 2.0 et 2.1 de niveaux A et AA : aucune erreur sur chaque page et dans chaque état "
+            "utile (chaque étape de l'inscription, vide puis avec ses erreurs ; la connexion refusée "
+            "; chaque onglet de l'espace personnel pour un permis définitif, un permis probatoire et "
+            "un permis invalidé ; la simulation « Et si… ? » ; « Mon compte » et ses erreurs ; « Mes "
+            "documents » ; les pages de la connexion avec FranceConnect ; les pages d'erreur, dont « "
+            "page introuvable » et « service momentanément indisponible »), en thème clair et en "
+            "thème sombre ;",
+            "un parcours complet au clavier seul, sans souris : les six étapes de l'inscription (avec une "
+            "erreur, annoncée puis corrigée), l'activation du compte et la connexion. Le focus est "
+            "visible sur chaque élément atteint, il est placé sur le titre de chaque nouvelle étape ou sur "
+            "le premier champ en erreur, les erreurs sont annoncées aux lecteurs d'écran et liées à leur "
+            "champ, et chaque page et chaque étape a son propre titre ;",
+            "l'étiquette exacte de chaque champ de formulaire, le lien d'évitement « Aller au contenu » "
+            "et la hiérarchie des titres de chaque page ;",
+            "l'affichage sur des écrans de 320 à 1 440 pixels de large : aucune page ne défile de côté à "
+            "320 pixels ;",
+            "les contrastes : les couleurs de texte du thème ont été choisies, par le calcul, pour un "
+            "contraste d'au moins 4,5:1 sur leur fond (3:1 pour les bordures des champs), et axe-core "
+            "recalcule le contraste de chaque texte des pages affichées, dans les deux thèmes ;",
+            "le graphique de l'évolution du solde : il est accompagné d'un résumé et d'un tableau de ses "
+            "données (« Voir les données du graphique »), et les tableaux « Historique » et « Calendrier "
+            "prévisionnel » détaillent chaque changement.",
+        ),
+        paragraph(
+            "Vérifications manuelles : relecture du code des pages (libellés, ordre de tabulation, "
+            "alternatives textuelles, langue)."
+        ),
+        subheading("Environnement de test"),
+        paragraph(
+            "Chromium (version Debian) piloté par Playwright, sous Linux, avec axe-core "
+            f"{AXE_CORE_VERSION} ; écrans de 320 à 1 440 pixels de large ; thèmes clair et sombre "
+            "(préférence du système)."
+        ),
+        subheading("Limites connues"),
+        bullet_list(
+            "Aucun test n'a encore été mené avec un lecteur d'écran (NVDA, JAWS, VoiceOver, TalkBack) ni "
+            "par des personnes en situation de handicap.",
+            "Les documents PDF (attestation, relevé intégral) sont balisés, titrés et en français, mais leur "
+            "conformité PDF/UA n'a pas été vérifiée avec un outil dédié.",
+            "La page d'identification de démonstration qui remplace FranceConnect hors production n'est "
+            "pas couverte par cette déclaration.",
+            "Le zoom à 200 % et l'espacement du texte (critère 1.4.12) n'ont pas encore été vérifiés "
+            "systématiquement.",
         ),
         subheading("Signaler un défaut d'accessibilité"),
         paragraph(

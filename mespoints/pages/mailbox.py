@@ -68,10 +68,13 @@ class LoggedOutState(rx.State):
         self.franceconnect = self.router.url.query_parameters.get("franceconnect") == "1"
 
 
-@page(route=routes.LOGGED_OUT, title="Vous êtes déconnecté", on_load=LoggedOutState.on_load)
+LOGGED_OUT_TITLE = rx.cond(LoggedOutState.closed, "Votre compte est fermé", "Vous êtes déconnecté")
+
+
+@page(route=routes.LOGGED_OUT, title=LOGGED_OUT_TITLE, on_load=LoggedOutState.on_load)
 def logged_out() -> rx.Component:
     return rx.el.div(
-        heading(rx.cond(LoggedOutState.closed, "Votre compte est fermé", "Vous êtes déconnecté")),
+        heading(LOGGED_OUT_TITLE),
         section(
             paragraph(
                 rx.cond(

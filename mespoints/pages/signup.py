@@ -366,7 +366,11 @@ def wizard_form() -> rx.Component:
     )
 
 
-@page(route=routes.SIGNUP, title="Créer un compte", on_load=S.on_load)
+# Each step has its own page title, so the step is said when the title is read.
+STEP_PAGE_TITLE = rx.Var.create(f"Étape {S.step} sur {LAST_STEP} : {S.step_title} – Créer un compte")
+
+
+@page(route=routes.SIGNUP, title=STEP_PAGE_TITLE, on_load=S.on_load)
 def signup() -> rx.Component:
     return rx.el.div(
         heading("Créer un compte"),

@@ -109,6 +109,7 @@ class Step:
     end: int
     balance: int
     previous: int  # the balance just before `start`: the step rises or falls from it
+    since: str = ""  # the day `start` in French, for the chart's table of data (its text alternative)
 
 
 @dataclass(frozen=True)
@@ -464,14 +465,22 @@ def balance_series(assessment: Assessment, facts: LicenceFacts) -> BalanceSeries
     def day(date: dt.date) -> int:
         return (date - start).days
 
+    def since(days: int) -> str:
+        return format_date_fr(start + dt.timedelta(days=days))
+
     history = _steps(
         [change for change in assessment.history if change.date >= start],
         first=(0, _balance_before(assessment, start)),
         last=day(as_of),
         day=day,
+        since=since,
     )
     forecast = _steps(
-        list(assessment.forecast), first=(day(as_of), assessment.balance), last=day(end), day=day
+        list(assessment.forecast),
+        first=(day(as_of), assessment.balance),
+        last=day(end),
+        day=day,
+        since=since,
     )
     years = end.year - start.year
     # At most about six year marks; a forecast centuries away (facts not from the feed) still fits.
@@ -512,13 +521,15 @@ def _balance_before(assessment: Assessment, day: dt.date) -> int:
     return PROBATION_START_POINTS if probationary else MAXIMUM_POINTS  # R1 starting balance
 
 
-def _steps(changes: list[Change], *, first: tuple[int, int], last: int, day) -> list[Step]:  # type: ignore[no-untyped-def]
+def _steps(changes: list[Change], *, first: tuple[int, int], last: int, day, since) -> list[Step]:  # type: ignore[no-untyped-def]
     """Each balance held from one change to the next, the first from `first`, the last up to `last`."""
     steps: list[Step] = []
     start, balance = first
     previous = balance
     for change in changes:
-        steps.append(Step(start=start, end=day(change.date), balance=balance, previous=previous))
+        steps.append(
+            Step(start=start, end=day(change.date), balance=balance, previous=previous, since=since(start))
+        )
         start, previous, balance = day(change.date), balance, change.balance_after
-    steps.append(Step(start=start, end=last, balance=balance, previous=previous))
+    steps.append(Step(start=start, end=last, balance=balance, previous=previous, since=since(start)))
     return steps

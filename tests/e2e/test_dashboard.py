@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from mespoints.domain.points_text import format_date_fr
 from mespoints.services.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import ARTIFACTS, DEMO_TODAY, phone_context
 
@@ -146,3 +148,37 @@ def test_a_rule_label_of_the_dashboard_leads_to_its_explanation(page, portal):
     rule.click()
     page.wait_for_url("**/comprendre-le-calcul#retrait-de-points")
     expect(page.locator("section#retrait-de-points")).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("account", [DEFINITIVE, INVALIDATED], ids=["definitive", "invalidated"])
+def test_the_chart_has_a_table_of_its_data_that_says_what_the_engine_says(page, portal, account):
+    """The chart's text alternative: each balance it draws, from which day, recorded or forecast."""
+    answer = engine_answer(portal, NUMBERS[account.email])
+    log_in(page, account)
+    figure = page.get_by_role("figure")
+    expect(figure).to_contain_text(f"{answer['balance']} point")
+    data = page.get_by_test_id("donnees-graphique")
+    table = data.get_by_role("table", name="Solde de points représenté par le graphique")
+    expect(table).to_be_hidden()
+    data.get_by_text("Voir les données du graphique").click()
+    expect(table).to_be_visible()
+    rows = [
+        [cell.strip() for cell in row.split("\t")]
+        for row in table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.innerText)")
+    ]
+    recorded = [row for row in rows if row[2] == "enregistré"]
+    forecast = [row for row in rows if row[2] == "prévu"]
+    assert len(recorded) + len(forecast) == len(rows), rows
+    # Today's balance is the last recorded one; each change to come is a row, in order.
+    assert recorded[-1][1] == str(answer["balance"])
+    expected = [
+        [format_date_fr(dt.date.fromisoformat(item["date"])), str(item["balance_after"])]
+        for item in sorted(answer["forecast"], key=lambda item: item["date"])
+    ]
+    assert [row[:2] for row in forecast] == expected
+    # The recorded changes of the chart's years, in order, with the balance after each.
+    history = sorted(answer["history"], key=lambda item: item["date"])
+    shown = [
+        [format_date_fr(dt.date.fromisoformat(item["date"])), str(item["balance_after"])] for item in history
+    ]
+    assert [row[:2] for row in recorded[1:]] == shown[len(shown) - len(recorded) + 1 :]

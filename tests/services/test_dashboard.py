@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -241,6 +242,9 @@ def test_the_chart_draws_history_up_to_today_and_forecast_after(worked_example):
     assert chart.years and all(0 <= mark.day <= chart.days for mark in chart.years)
     assert "8 points sur 12 le 10 novembre 2024" in chart.summary
     assert "12 points le 1er septembre 2026" in chart.summary
+    # The chart's table of data (its text alternative) dates each step in French.
+    assert [step.since for step in chart.forecast] == ["10 novembre 2024", "1er septembre 2026"]
+    assert all(re.fullmatch(r"(1er|[0-9]{1,2}) [a-zéû]+ [0-9]{4}", step.since) for step in chart.history)
 
 
 def test_offence_choices_list_the_official_scale_with_points(worked_example):
