@@ -51,7 +51,7 @@ from sqlalchemy import Engine, event
 
 from bench.load_client import Connections, Driver, DriverError, Timings
 from bench.load_setup import Portal, RedisTarget, drivers_database, private_redis, running_portal
-from mespoints.services import accounts, dashboard, security, sessions
+from mespoints.services import accounts, dashboard, notifications, security, sessions
 from mespoints.services.clock import today, utcnow
 
 GOAL_P95_SECONDS = 1.0
@@ -183,9 +183,12 @@ async def arrive(driver: Driver, email: str, offence: str) -> None:
     await driver.simulate(offence)
 
 
-async def guarded(timings: Timings, work: Awaitable[None]) -> None:
+async def guarded(timings: Timings, work: Awaitable[None], limit: float = 180.0) -> None:
+    """Runs one driver's work; any failure, or no end within `limit` seconds, is an error."""
     try:
-        await work
+        await asyncio.wait_for(work, limit)
+    except TimeoutError:
+        timings.errors.append(f"a driver's work did not end within {limit:g} s")
     except DriverError as error:
         timings.errors.append(str(error))
     except Exception as error:  # noqa: BLE001 (every failure of a driver is counted, none stops the run)
@@ -398,7 +401,7 @@ def counting_statements(engine: Engine) -> Iterator[list[float]]:
 
 def statements_per_action(engine: Engine, email: str, samples: int = 20) -> dict[str, tuple[float, float]]:
     """(statements, their milliseconds) per login and per dashboard open, as the handlers run them:
-    authenticate + redeem_login_ticket; resolve_session + load_dashboard."""
+    authenticate + redeem_login_ticket; the dashboard page's on_load chain."""
     figures: dict[str, tuple[float, float]] = {}
     logins: list[list[float]] = []
     opens: list[list[float]] = []
@@ -411,6 +414,11 @@ def statements_per_action(engine: Engine, email: str, samples: int = 20) -> dict
             session_id = sessions.redeem_login_ticket(engine=engine, ticket=outcome.ticket, now=utcnow())
         logins.append(durations)
         with counting_statements(engine) as durations:
+            # A private page's on_load chain: NotificationState.refresh_unread (template.py), then
+            # DashboardState.on_load; each resolves the session.
+            info = sessions.resolve_session(engine=engine, session_id=session_id, now=utcnow())
+            assert info is not None and info.licence_number is not None
+            notifications.unread_count(engine=engine, account_id=info.account_id)
             info = sessions.resolve_session(engine=engine, session_id=session_id, now=utcnow())
             assert info is not None and info.licence_number is not None
             dashboard.load_dashboard(engine=engine, licence_number=info.licence_number, as_of=today())

@@ -4,8 +4,9 @@ What a browser does (reflex_base/.templates/web/utils/state.js, reflex/app.py Ev
 
 - it opens a Socket.IO connection on the namespace `/_event` (engine.io path `/_event`, WebSocket
   only) with `?token=<client token>` and, in the CONNECT packet's `auth`, its first event:
-  `State.hydrate_and_load` with the page's router data; the server answers with deltas and runs
-  the page's on_load, then sets `is_hydrated` to true;
+  `State.hydrate_and_load` with the page's router data and the hashes of the state defaults
+  compiled into the page; the server answers with deltas and runs the page's on_load, then sets
+  `is_hydrated` to true;
 - a client-side navigation (the driver's tabs are router links) sends `on_load_internal` with the
   new path, answered the same way;
 - a form submit sends the state's handler with `{"form": {field: value}}`;
@@ -101,24 +102,41 @@ class Timings:
         return len(self.seconds.get(kind, []))
 
 
+async def initial_state_hashes() -> list[str]:
+    """What a freshly loaded page sends with its hydrate: the hashes of the state defaults compiled
+    into the front end, so the server only sends what differs (reflex/state.py hydrate_and_load).
+    Computed as the compiler does, from the app's states (imported here, once)."""
+    from reflex.state import State, _resolve_delta, state_snapshot_hashes
+
+    import mespoints.mespoints  # noqa: F401 (registers every state of the portal)
+
+    snapshot = await _resolve_delta(State(_reflex_internal_init=True).dict(initial=True))
+    return state_snapshot_hashes(snapshot)
+
+
 @dataclasses.dataclass
 class Connections:
-    """HTTP clients shared by the drivers of one event loop. Browsers would each have their own,
-    but the generator runs on the portal's cores: a client made per login costs it ~20 ms of CPU.
-    No cookie jar: each driver sends its own cookie."""
+    """HTTP clients shared by the drivers of one event loop, and the hydrate's state hashes.
+    Browsers would each have their own clients, but the generator runs on the portal's cores: a
+    client made per login costs it ~20 ms of CPU. No cookie jar: each driver sends its own cookie."""
 
     http: httpx.AsyncClient
     sockets: aiohttp.ClientSession
+    hashes: list[str]
 
     @classmethod
     @contextlib.asynccontextmanager
     async def open(cls, base_url: str, timeout: float = 30.0) -> AsyncIterator[Connections]:
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
+        hashes = await initial_state_hashes()
         async with (
             httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as http,
-            aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as sockets,
+            # No pool limit: each open WebSocket holds one of the session's connections.
+            aiohttp.ClientSession(
+                cookie_jar=aiohttp.DummyCookieJar(), connector=aiohttp.TCPConnector(limit=0)
+            ) as sockets,
         ):
-            yield cls(http=http, sockets=sockets)
+            yield cls(http=http, sockets=sockets, hashes=hashes)
 
 
 class Driver:
@@ -166,7 +184,7 @@ class Driver:
         socket.on("event", self._on_update, namespace=NAMESPACE)
         socket.on("disconnect", self._on_disconnect, namespace=NAMESPACE)
         self._socket = socket
-        boot = {"event": self._event(HYDRATE_AND_LOAD, {})}
+        boot = {"event": self._event(HYDRATE_AND_LOAD, {"hashes": self.connections.hashes})}
         await self._timed(
             kind,
             hydrated,
