@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import re
 import time
 import uuid
@@ -102,16 +103,20 @@ class Timings:
         return len(self.seconds.get(kind, []))
 
 
-async def initial_state_hashes() -> list[str]:
+@functools.cache
+def initial_state_hashes() -> tuple[str, ...]:
     """What a freshly loaded page sends with its hydrate: the hashes of the state defaults compiled
     into the front end, so the server only sends what differs (reflex/state.py hydrate_and_load).
-    Computed as the compiler does, from the app's states (imported here, once)."""
+    Computed as the compiler does, from the app's states. Call it outside any event loop first:
+    importing the app registers its states in a context variable that later loops inherit."""
     from reflex.state import State, _resolve_delta, state_snapshot_hashes
 
     import mespoints.mespoints  # noqa: F401 (registers every state of the portal)
 
-    snapshot = await _resolve_delta(State(_reflex_internal_init=True).dict(initial=True))
-    return state_snapshot_hashes(snapshot)
+    async def snapshot() -> dict[str, Any]:
+        return await _resolve_delta(State(_reflex_internal_init=True).dict(initial=True))  # type: ignore[call-arg]
+
+    return tuple(state_snapshot_hashes(asyncio.run(snapshot())))
 
 
 @dataclasses.dataclass
@@ -122,13 +127,13 @@ class Connections:
 
     http: httpx.AsyncClient
     sockets: aiohttp.ClientSession
-    hashes: list[str]
+    hashes: list[str]  # initial_state_hashes()
 
     @classmethod
     @contextlib.asynccontextmanager
     async def open(cls, base_url: str, timeout: float = 30.0) -> AsyncIterator[Connections]:
         limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
-        hashes = await initial_state_hashes()
+        hashes = list(initial_state_hashes())
         async with (
             httpx.AsyncClient(base_url=base_url, timeout=timeout, limits=limits) as http,
             # No pool limit: each open WebSocket holds one of the session's connections.

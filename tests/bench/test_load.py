@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from bench import bench_load
-from bench.load_client import Connections, Driver, DriverError, Timings
+from bench.load_client import Connections, Driver, DriverError, Timings, initial_state_hashes
 from bench.load_setup import POSTGRES_URL, drivers_database, running_portal
 from mespoints.db.engine import make_engine
 from mespoints.services import dashboard, security
@@ -35,6 +35,7 @@ def database():
 
 @pytest.fixture(scope="module")
 def portal(database, redis_url, tmp_path_factory):
+    initial_state_hashes()  # outside the tests' event loops (see its docstring)
     log = tmp_path_factory.mktemp("load") / "portal.log"
     with running_portal(workers=1, database_url=database.url, redis_url=redis_url, log=log) as started:
         yield started
