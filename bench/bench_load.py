@@ -453,6 +453,7 @@ def report_run(run: WorkersRun, args: argparse.Namespace) -> bool:
     )
     events = sum(len(values) for values in run.arrival.seconds.values())
     print(f"  {usage.redis_commands / max(1, events):.1f} commandes Redis par événement")
+    print(f"  parcours complet d'un conducteur, {usage.per_action(args.drivers)}")
     per_client = (run.rss_after - run.rss_before) / max(1, run.connected)
     print(
         f"  mémoire : workers {run.rss_before / 2**20:.0f} → {run.rss_after / 2**20:.0f} Mio (RSS), "

@@ -30,6 +30,7 @@ from mespoints.db import migrate
 from mespoints.db.accounts import Account
 from mespoints.db.engine import make_engine
 from mespoints.db.national_file import Holder, Licence
+from mespoints.services.clock import today
 from mespoints.services.national_file import import_feed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,12 +48,14 @@ def free_port() -> int:
 
 
 def insert_accounts(engine: Engine, *, password_hash: str, limit: int | None = None) -> list[str]:
-    """One activated account per imported licence (the first `limit` ones), all with the same
+    """One activated account per imported licence already issued (the first `limit` ones; the
+    generated feed has some issued in the future, whose simulator accepts no day), all with the same
     password hash; returns their email addresses, in licence order."""
     account = Account.__table__  # type: ignore[attr-defined]
     query = (
         select(Licence.licence_number, Holder.last_name, Holder.first_names, Holder.birth_date)  # type: ignore[call-overload]
         .join(Holder, Holder.id == Licence.holder_id)
+        .where(Licence.issued_on <= today())
         .order_by(Licence.id)
         .limit(limit)
     )
