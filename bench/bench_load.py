@@ -108,6 +108,16 @@ class Usage:
         """Cores taken by everything else on the machine (other people's work, PostgreSQL)."""
         return max(0.0, self.machine - self.generator - self.portal - self.redis) / self.wall
 
+    def noise(self) -> str:
+        """A warning when other work took a good part of the machine during the phase."""
+        cores = psutil.cpu_count() or 1
+        if self.others < 0.25 * cores:
+            return ""
+        return (
+            f"  ATTENTION : d'autres travaux ont pris {self.others:.2f} des {cores} cœurs pendant la phase ; "
+            "latences et débits non représentatifs (les coûts par action restent utilisables)"
+        )
+
     def per_action(self, actions: int) -> str:
         """The cost of one action, independent of how busy the machine was."""
         n = max(1, actions) / 1000  # milliseconds per action
@@ -454,6 +464,8 @@ def report_run(run: WorkersRun, args: argparse.Namespace) -> bool:
     events = sum(len(values) for values in run.arrival.seconds.values())
     print(f"  {usage.redis_commands / max(1, events):.1f} commandes Redis par événement")
     print(f"  parcours complet d'un conducteur, {usage.per_action(args.drivers)}")
+    if usage.noise():
+        print(usage.noise())
     per_client = (run.rss_after - run.rss_before) / max(1, run.connected)
     print(
         f"  mémoire : workers {run.rss_before / 2**20:.0f} → {run.rss_after / 2**20:.0f} Mio (RSS), "
@@ -474,6 +486,8 @@ def report_run(run: WorkersRun, args: argparse.Namespace) -> bool:
         print(f"Débit des {title}, {args.concurrency} conducteurs :")
         print(f"  {rate:.1f} {unit}, {len(timings.errors)} erreur(s) ; {usage.line()}")
         print(f"  {usage.per_action(actions)}")
+        if usage.noise():
+            print(usage.noise())
         print("\n".join(latency_lines(timings)[0]))
         for error in timings.errors[:3]:
             print(f"    - {error}")
