@@ -49,3 +49,24 @@ def test_a_phase_is_flagged_when_other_work_took_the_machine():
     assert "ATTENTION" in busy.noise()
     quiet = Usage(wall=10, generator=1, portal=2, redis=0, machine=3)
     assert quiet.noise() == ""
+
+
+def test_make_load_runs_the_load_test_and_make_bench_includes_it():
+    import os
+    import subprocess
+    from pathlib import Path
+
+    from bench.__main__ import BENCHES
+
+    root = Path(__file__).resolve().parents[2]
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("MAKE", "MFLAGS"))}
+    dry = subprocess.run(
+        ["make", "--always-make", "-n", "load", "LOAD_ARGS=--workers 2"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert "-m bench.bench_load --workers 2" in dry.stdout
+    assert "bench.bench_load" in BENCHES
