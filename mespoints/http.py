@@ -86,7 +86,9 @@ def content_security_policy(settings: Settings, script_hashes: Iterable[str] = (
     """
     backend = _origin(settings.backend_url)
     socket = backend.replace("https://", "wss://", 1).replace("http://", "ws://", 1)
-    form_targets = ["'self'", backend]
+    # The pages' origin too: under `make dev` a backend page's form (the demo provider's) ends on
+    # a page of the front end's port, and Chrome checks each redirect after a POST.
+    form_targets = ["'self'", _origin(settings.base_url), backend]
     if settings.franceconnect_issuer:
         # Chrome applies form-action to the redirect that follows the POST starting a login.
         form_targets.append(_origin(settings.franceconnect_issuer.strip()))
@@ -94,8 +96,8 @@ def content_security_policy(settings: Settings, script_hashes: Iterable[str] = (
         "default-src 'self'",
         " ".join(["script-src 'self'", *(f"'sha256-{digest}'" for digest in sorted(set(script_hashes)))]),
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data: blob:",
-        "font-src 'self' data:",
+        "img-src 'self' data:",
+        "font-src 'self'",
         f"connect-src 'self' {backend} {socket}",
         "object-src 'none'",
         "base-uri 'none'",

@@ -385,7 +385,8 @@ def test_the_policy_reaches_only_the_portal_its_socket_and_its_identity_provider
     assert directives["form-action"] == ["'self'", origin, "https://fc.example.gouv.fr"]
     assert directives["script-src"] == ["'self'", "'sha256-abc='"]
     assert directives["style-src"] == ["'self'", "'unsafe-inline'"]  # Emotion: the documented exception
-    assert directives["img-src"] == ["'self'", "data:", "blob:"]
+    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["font-src"] == ["'self'"]
 
 
 def test_on_https_browsers_are_told_to_use_https_only(public_https):

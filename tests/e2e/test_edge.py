@@ -3,6 +3,7 @@ holds in Chromium, and the event socket (/_event) takes only the portal's origin
 
 from __future__ import annotations
 
+import contextlib
 import json
 from urllib.parse import urlsplit
 
@@ -25,8 +26,7 @@ class EventSocket:
 
     def __init__(self, portal, origin: str) -> None:
         self.ws = simple_websocket.Client.connect(socket_url(portal), headers={"Origin": origin})
-        opening = self.receive()
-        assert opening.startswith("0"), opening  # the Engine.IO handshake
+        self.opened = False
 
     def receive(self, timeout: float = 10) -> str:
         while True:
@@ -35,6 +35,10 @@ class EventSocket:
                 raise TimeoutError("nothing from the server")
             if frame == "2":  # the server's ping
                 self.ws.send("3")
+                continue
+            if frame.startswith("0{"):  # the Engine.IO handshake (flushed with the first answer)
+                self.opened = True
+                assert f'"maxPayload":{EVENT_MESSAGE_LIMIT}' in frame
                 continue
             return frame
 
@@ -46,7 +50,8 @@ class EventSocket:
         self.ws.send(f"42{NAMESPACE}," + json.dumps(list(args)))
 
     def close(self) -> None:
-        self.ws.close()
+        with contextlib.suppress(simple_websocket.ConnectionClosed):
+            self.ws.close()
 
 
 def test_the_event_socket_accepts_the_portals_own_origin_and_refuses_a_foreign_one(portal):
@@ -73,9 +78,9 @@ def test_the_event_socket_takes_the_largest_legitimate_message_and_drops_an_over
         assert client.connect_namespace(near_limit).startswith(f"40{NAMESPACE},")
         client.emit("ping")
         assert "pong" in client.receive()
-        # One byte over the limit: the server closes the socket without processing it.
+        # Over the limit: the server closes the socket without processing the message.
         client.emit("client_error", {"padding": "x" * EVENT_MESSAGE_LIMIT})
-        with pytest.raises((simple_websocket.ConnectionClosed, TimeoutError)):
+        with pytest.raises(simple_websocket.ConnectionClosed):
             client.emit("ping")
             client.receive(timeout=5)
     finally:
@@ -85,13 +90,15 @@ def test_the_event_socket_takes_the_largest_legitimate_message_and_drops_an_over
 def test_pages_refuse_eval_and_injected_inline_scripts(page):
     page.goto("/connexion")
     page.get_by_label("Adresse électronique").wait_for()
-    assert page.evaluate("() => { try { eval('1'); return 'ran'; } catch (e) { return e.name; } }") == (
-        "EvalError"
-    )
-    page.add_script_tag(content="window.injected = true;")
-    assert page.evaluate("() => window.injected === undefined")
-    page.wait_for_timeout(200)
-    assert any("script" in violation for violation in CSP_VIOLATIONS)
+    # A string timer is compiled by the page itself, as Reflex's rx.call_script would be (eval);
+    # Playwright's own evaluate is exempt from the policy, so it only plants the timer.
+    page.evaluate("() => { setTimeout('window.evalRan = true', 0); }")
+    page.add_script_tag(content="window.inlineRan = true;")
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => [window.evalRan, window.inlineRan]") == [None, None]
+    seen = "\n".join(CSP_VIOLATIONS)
+    assert "'unsafe-eval'" in seen  # the refused eval, as Chromium reports it
+    assert "inline" in seen  # the refused inline script
     CSP_VIOLATIONS.clear()  # expected here: every other browser test fails on one
 
 
@@ -111,3 +118,16 @@ def test_page_responses_carry_the_policy_and_assets_are_immutable(portal):
     assert cached.status_code == 200
     assert cached.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert "content-security-policy" in cached.headers
+
+
+def test_the_largest_legitimate_event_is_far_below_the_limit_and_answered(page):
+    # The verifier takes the longest text a page sends: a 2,000-character code, in its URL and form.
+    sent: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(len(frame))))
+    code = "A" * 1000 + "." + "B" * 999
+    page.goto("/verifier?code=" + code)
+    page.get_by_text("n'est pas authentique").wait_for()
+    page.get_by_label("Code de vérification").fill(code)
+    page.get_by_role("button", name="Vérifier").click()
+    page.get_by_text("n'est pas authentique").wait_for()
+    assert sent and max(sent) < EVENT_MESSAGE_LIMIT / 4
