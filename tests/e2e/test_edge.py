@@ -90,10 +90,14 @@ def test_the_event_socket_takes_the_largest_legitimate_message_and_drops_an_over
 def test_pages_refuse_eval_and_injected_inline_scripts(page):
     page.goto("/connexion")
     page.get_by_label("Adresse électronique").wait_for()
-    # A string timer is compiled by the page itself, as Reflex's rx.call_script would be (eval);
-    # Playwright's own evaluate is exempt from the policy, so it only plants the timer.
+    # A string timer is compiled by the page itself, as Reflex's rx.call_script would be (eval), and
+    # an injected inline script runs as the page's: Playwright's own evaluate is exempt from the
+    # policy, so it only plants them.
     page.evaluate("() => { setTimeout('window.evalRan = true', 0); }")
-    page.add_script_tag(content="window.inlineRan = true;")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true';"
+        " document.head.appendChild(s); }"
+    )
     page.wait_for_timeout(300)
     assert page.evaluate("() => [window.evalRan, window.inlineRan]") == [None, None]
     seen = "\n".join(CSP_VIOLATIONS)
