@@ -135,3 +135,34 @@ def test_the_largest_legitimate_event_is_far_below_the_limit_and_answered(page):
     page.get_by_role("button", name="Vérifier").click()
     page.get_by_text("n'est pas authentique").wait_for()
     assert sent and max(sent) < EVENT_MESSAGE_LIMIT / 4
+
+
+def test_every_page_public_and_logged_in_loads_without_a_policy_violation(page):
+    """Each registered page, before and after login (the autouse fixture fails on any violation);
+    the wizard steps, the FranceConnect demo and logout are walked by their own browser tests."""
+    from mespoints import pages
+    from mespoints.services.demo import DEMO_ACCOUNTS
+    from mespoints.template import PAGES
+
+    pages.register_all()
+    routes = sorted({registered.route for registered in PAGES})
+    assert len(routes) > 20
+    for route in routes:
+        page.goto(route)
+        page.locator("main").wait_for()
+    account = DEMO_ACCOUNTS[0]
+    page.goto("/connexion")
+    page.get_by_label("Adresse électronique").fill(account.email)
+    page.get_by_label("Mot de passe").fill(account.password)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/tableau-de-bord**")
+    for route in routes:
+        if route != "/deconnexion":
+            page.goto(route)
+            page.locator("main").wait_for()
+            page.wait_for_load_state("networkidle")
+    page.goto("/tableau-de-bord")
+    page.get_by_role("button", name="Se déconnecter").first.click()
+    page.wait_for_url("**/deconnexion**")
+    page.get_by_role("heading", name="Vous êtes déconnecté").wait_for()
+    assert not CSP_VIOLATIONS
