@@ -20,7 +20,7 @@ ifdef REFLEX_REDIS_URL
 export GRANIAN_WORKERS ?= $(shell nproc)
 endif
 
-.PHONY: run dev test test-fast bench lint typecheck setup deps chromium clean
+.PHONY: run dev test test-fast bench load lint typecheck setup deps chromium clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ test-fast: deps
 
 bench: deps
 	$(PY) -m bench
+
+## Load test (about 5 minutes): 200 drivers over Socket.IO against the production back end on
+## PostgreSQL and Redis, 1 then 2 workers; figures beside their goals (docs/capacite.md).
+load: deps
+	$(PY) -m bench.bench_load $(LOAD_ARGS)
 
 lint: deps
 	$(VENV)/bin/ruff check --quiet . && $(VENV)/bin/ruff format --check --quiet .

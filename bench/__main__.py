@@ -3,7 +3,13 @@
 import subprocess
 import sys
 
-BENCHES = ("bench.bench_import", "bench.bench_engine", "bench.bench_dashboard", "bench.bench_accounts")
+BENCHES = (
+    "bench.bench_import",
+    "bench.bench_engine",
+    "bench.bench_dashboard",
+    "bench.bench_accounts",
+    "bench.bench_load",  # also `make load` on its own
+)
 
 
 def main() -> int:

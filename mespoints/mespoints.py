@@ -6,14 +6,15 @@ from typing import Any, cast
 import reflex as rx
 from reflex_base.event import EventSpec
 from sqlalchemy.exc import DBAPIError
+from starlette.types import ASGIApp
 
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
-from mespoints.http import SecurityHeaders, backend_routes
+from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, backend_routes
 from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
 from mespoints.services.alerts import run_daily_job_forever
 from mespoints.services.mail import run_sender_forever
-from mespoints.state.unavailable import unavailable_page_script
+from mespoints.state.scripts import PageLoadState
 from mespoints.template import PAGES
 
 log = logging.getLogger("mespoints")
@@ -28,7 +29,7 @@ def on_backend_exception(exception: Exception) -> EventSpec:
     """
     log.error("unhandled error in an event handler", exc_info=exception)
     if isinstance(exception, (DBAPIError, OSError, TimeoutError)):
-        return rx.call_script(unavailable_page_script())
+        return PageLoadState.show_unavailable()  # type: ignore[operator]
     return rx.toast.error(
         "Une erreur inattendue est survenue. Ce que vous avez saisi est conservé : réessayez dans "
         "quelques instants.",
@@ -36,11 +37,19 @@ def on_backend_exception(exception: Exception) -> EventSpec:
     )
 
 
-app = rx.App(
+class PortalApp(rx.App):
+    """Reflex's app, with the security headers around all of it (Reflex adds its CORS layer outside
+    the api_transformer: wrapped inside, each response's Vary repeated « Origin »)."""
+
+    def __call__(self) -> ASGIApp:
+        return SecurityHeaders(super().__call__())
+
+
+app = PortalApp(
     # The page-wide rules are a stylesheet in every page (components.layout); here only breakpoints.
     style=cast("dict[Any, Any]", {"breakpoints": styles.BREAKPOINTS}),
     html_lang="fr",
-    api_transformer=[backend_routes(), SecurityHeaders],
+    api_transformer=backend_routes(),
     backend_exception_handler=on_backend_exception,
     # The portal's own icon (assets/): SVG where supported, else the ICO browsers ask for anyway.
     head_components=[
@@ -49,6 +58,11 @@ app = rx.App(
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
     ],
 )
+
+# Reflex's Socket.IO server accepts 1 MB messages by default; no event of the portal needs that much.
+# It accepts only the portal's own origin (rxconfig.py: cors_allowed_origins).
+if app.sio is not None:
+    app.sio.eio.max_http_buffer_size = EVENT_MESSAGE_LIMIT
 
 # Turns form requests into mails (always), and delivers the outbox when MESPOINTS_SMTP_HOST is set.
 app.register_lifespan_task(run_sender_forever, engine=get_engine(), handlers=REQUEST_HANDLERS)

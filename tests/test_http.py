@@ -146,11 +146,12 @@ def test_an_event_handler_failing_on_the_database_shows_the_unavailable_page(cap
     from sqlalchemy.exc import OperationalError
 
     from mespoints.mespoints import on_backend_exception
+    from mespoints.state.scripts import PageLoadState
 
     spec = on_backend_exception(OperationalError("SELECT 1", {}, Exception("connection refused")))
-    assert "/service-indisponible" in str(spec)
+    assert spec.handler.fn is PageLoadState.show_unavailable.fn
     other = on_backend_exception(ValueError("bug"))
-    assert "/service-indisponible" not in str(other)
+    assert "show_unavailable" not in str(other)
     assert "unhandled error in an event handler" in caplog.text
 
 
@@ -237,3 +238,199 @@ def test_on_local_http_the_cookie_keeps_its_plain_name_without_secure(demo_ticke
     assert set_cookie.startswith("mpp_session=") and "secure" not in set_cookie.lower()
     session_id = set_cookie.split(";")[0].partition("=")[2]
     assert session_id_of(cookie_state(f"mpp_session={session_id}")) == session_id  # type: ignore[arg-type]
+
+
+# --- the security headers of every response (issue 12) ------------------------------------------
+
+INLINE_SCRIPTS = ('window.__ctx = {"a": 1};', "\n  import('/assets/entry-AbCdEf12.js');\n")
+PAGE = (
+    "<!DOCTYPE html><html><head><script>" + INLINE_SCRIPTS[0] + "</script>"
+    '<script type="module" src="/assets/manifest-AbCdEf12.js"></script></head>'
+    '<body><p>é</p><script type="module">' + INLINE_SCRIPTS[1] + "</script></body></html>"
+)
+
+
+def sha256_source(script: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
+
+
+def policy(response) -> dict[str, list[str]]:
+    directives = [d.split() for d in response.headers["content-security-policy"].split(";")]
+    return {d[0]: d[1:] for d in directives if d}
+
+
+@pytest.fixture
+def front_end(client):
+    """Pages, hashed assets, the portal's own files and a download behind the same middleware, as
+    the production build serves them (one port), beside the real backend routes."""
+    import gzip
+
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse, Response
+    from starlette.routing import Route
+
+    async def page(_request):
+        return HTMLResponse(PAGE)
+
+    async def gzipped_page(_request):
+        return Response(
+            gzip.compress(PAGE.encode()), media_type="text/html", headers={"content-encoding": "gzip"}
+        )
+
+    async def asset(_request):
+        return Response("export {}", media_type="text/javascript", headers={"cache-control": "no-cache"})
+
+    async def picture(_request):
+        return Response("<svg/>", media_type="image/svg+xml")
+
+    async def download(_request):
+        return Response(b"%PDF-1.7", media_type="application/pdf", headers={"vary": "Cookie"})
+
+    async def varied(_request):
+        response = Response("{}", media_type="application/json", headers={"vary": "Accept-Encoding"})
+        response.headers.append("vary", "accept-encoding, Origin")
+        response.headers.append("Vary", "Cookie, origin")
+        return response
+
+    app = Starlette(
+        routes=[
+            Route("/tableau-de-bord", page),
+            Route("/gz", gzipped_page),
+            Route("/assets/entry-AbCdEf12.js", asset),
+            Route("/assets/unhashed.js", asset),
+            Route("/favicon.svg", picture),
+            Route("/documents/attestation.pdf", download),
+            Route("/varied", varied),
+        ]
+    )
+    return TestClient(http.SecurityHeaders(app), follow_redirects=False)
+
+
+def assert_hardened(response) -> None:
+    headers = response.headers
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "same-origin"
+    assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert headers["x-frame-options"] == "DENY"
+    directives = policy(response)
+    assert directives["default-src"] == ["'self'"]
+    assert directives["frame-ancestors"] == ["'none'"]
+    assert directives["object-src"] == ["'none'"]
+    assert directives["base-uri"] == ["'none'"]
+    assert directives["script-src"][0] == "'self'"
+    assert all(source.startswith("'sha256-") for source in directives["script-src"][1:])
+    assert "'unsafe-eval'" not in headers["content-security-policy"]
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "*" not in headers["content-security-policy"].split()
+    assert len(headers.get_list("content-security-policy")) == 1
+
+
+def test_a_page_allows_exactly_its_own_inline_scripts_and_is_never_stored(front_end):
+    response = front_end.get("/tableau-de-bord")
+    assert response.text == PAGE  # the page is held to be hashed, never changed
+    assert_hardened(response)
+    assert policy(response)["script-src"] == ["'self'", *sorted(sha256_source(s) for s in INLINE_SCRIPTS)]
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_a_compressed_page_is_hashed_from_its_decompressed_text(front_end):
+    response = front_end.get("/gz")
+    assert set(policy(response)["script-src"][1:]) == {sha256_source(s) for s in INLINE_SCRIPTS}
+
+
+def test_a_hashed_asset_is_cached_for_a_year_and_immutable(front_end):
+    response = front_end.get("/assets/entry-AbCdEf12.js")
+    assert_hardened(response)
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert len(response.headers.get_list("cache-control")) == 1
+
+
+def test_an_unhashed_or_missing_asset_is_not_cached_as_immutable(front_end):
+    assert front_end.get("/assets/unhashed.js").headers["cache-control"] == "no-store"
+    missing = front_end.get("/assets/gone-AbCdEf12.js")
+    assert missing.status_code == 404
+    assert missing.headers["cache-control"] == "no-store"
+    assert front_end.get("/favicon.svg").headers["cache-control"] == "no-cache"
+
+
+def test_an_api_route_and_a_download_carry_the_headers_and_are_never_stored(front_end, client):
+    for response in (client.get("/health"), front_end.get("/documents/attestation.pdf")):
+        assert_hardened(response)
+        assert response.headers["cache-control"] == "no-store"
+        assert policy(response)["script-src"] == ["'self'"]
+
+
+def test_vary_is_one_header_and_never_repeats_a_value(front_end):
+    response = front_end.get("/varied")
+    assert response.headers.get_list("vary") == ["Accept-Encoding, Origin, Cookie"]
+
+
+def test_the_policy_reaches_only_the_portal_its_socket_and_its_identity_provider(monkeypatch):
+    from mespoints.settings import get_settings
+
+    monkeypatch.setenv("MESPOINTS_FRANCECONNECT_ISSUER", "https://fc.example.gouv.fr/api/v2")
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        directives = {
+            d.split()[0]: d.split()[1:] for d in http.content_security_policy(settings, ["abc="]).split("; ")
+        }
+    finally:
+        get_settings.cache_clear()
+    origin = settings.base_url.rstrip("/")
+    assert directives["connect-src"] == ["'self'", origin, origin.replace("http", "ws", 1)]
+    assert directives["form-action"] == ["'self'", origin, "https://fc.example.gouv.fr"]
+    assert directives["script-src"] == ["'self'", "'sha256-abc='"]
+    assert directives["style-src"] == ["'self'", "'unsafe-inline'"]  # Emotion: the documented exception
+    assert directives["img-src"] == ["'self'", "data:"]
+    assert directives["font-src"] == ["'self'"]
+
+
+def test_on_https_browsers_are_told_to_use_https_only(public_https):
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def hello(_request):
+        return PlainTextResponse("ok")
+
+    app = http.SecurityHeaders(Starlette(routes=[Route("/", hello)]))
+    response = TestClient(app, base_url="https://points.example.fr").get("/")
+    assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+    assert "wss://points.example.fr" in policy(response)["connect-src"]
+    assert "upgrade-insecure-requests" in policy(response)
+
+
+def test_on_local_http_no_hsts_is_sent(client):
+    assert "strict-transport-security" not in client.get("/health").headers
+
+
+def test_a_page_sent_by_path_is_hashed_from_its_file(tmp_path):
+    """Granian serves static files with the ASGI pathsend extension: the page is read by path."""
+    import asyncio
+
+    page_file = tmp_path / "connexion.html"
+    page_file.write_text(PAGE)
+
+    async def static(_scope, _receive, send):
+        await send(
+            {"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/html")]}
+        )
+        await send({"type": "http.response.pathsend", "path": str(page_file)})
+
+    sent: list[dict] = []
+
+    async def collect(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    scope = {"type": "http", "path": "/connexion/", "method": "GET", "headers": []}
+    asyncio.run(http.SecurityHeaders(static)(scope, receive, collect))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    header = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert all(sha256_source(s) in header for s in INLINE_SCRIPTS)

@@ -7,13 +7,13 @@ import reflex as rx
 from mespoints import styles
 from mespoints.components.text import fr
 from mespoints.franceconnect_config import franceconnect_available
-from mespoints.state.scripts import franceconnect_login_script
+from mespoints.state.scripts import PageLoadState
 
 FRANCECONNECT_SITE = "https://franceconnect.gouv.fr/"
 
 
 def franceconnect_button() -> rx.Component:
-    """A full-page POST to the backend route (Reflex's forms prevent native submission, and the
+    """A full-page POST to the backend route (a real form, drawn by components/page_load.py: the
     route must be reached by a page load, not the router); nothing when no provider is configured."""
     if not franceconnect_available():
         return rx.fragment()
@@ -21,7 +21,7 @@ def franceconnect_button() -> rx.Component:
         rx.el.button(
             "S'identifier avec FranceConnect",
             type="button",
-            on_click=rx.call_script(franceconnect_login_script()),
+            on_click=PageLoadState.franceconnect_login,
             style=styles.button_primary,
             width=styles.FULL,
             max_width=styles.BUTTON_MAX_WIDTH,

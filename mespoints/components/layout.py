@@ -7,8 +7,10 @@ from reflex_base.constants.base import LiteralColorMode
 from reflex_base.style import color_mode, set_color_mode
 
 from mespoints import routes, styles
+from mespoints.components.page_load import page_load_bridge
 from mespoints.components.text import router_link
 from mespoints.state.auth import LogoutState
+from mespoints.state.scripts import focus_on
 
 SERVICE_NAME = "Mes Points Permis"
 
@@ -30,12 +32,9 @@ skip_link_style = {
 }
 
 # The skip link is a React Router link: left alone it would navigate (and reload the page's data)
-# instead of moving the focus. Its click moves the focus to the main content, as browsers do for
-# an in-page anchor.
-FOCUS_MAIN = (
-    f"(() => {{ const main = document.getElementById({MAIN_ID!r}); "
-    "if (main) { main.focus(); main.scrollIntoView(); } })()"
-)
+# instead of moving the focus. Its click moves the focus to the main content (which scrolls it into
+# view), as browsers do for an in-page anchor; Reflex's set_focus needs no `eval` (strict CSP).
+FOCUS_MAIN = focus_on(MAIN_ID)
 
 _current_path = rx.State.router.url.path
 
@@ -268,7 +267,7 @@ def layout(*children: rx.Component, private: bool = False, unread: rx.Var | None
             "Aller au contenu",
             href=f"#{MAIN_ID}",
             style=skip_link_style,
-            on_click=[rx.prevent_default, rx.call_script(FOCUS_MAIN)],
+            on_click=[rx.prevent_default, FOCUS_MAIN],
         ),
         header(private, unread),
         rx.el.main(
@@ -285,6 +284,7 @@ def layout(*children: rx.Component, private: bool = False, unread: rx.Var | None
             flex="1",
         ),
         footer(),
+        page_load_bridge(),
         display="flex",
         flex_direction="column",
         min_height=styles.VIEWPORT_HEIGHT,

@@ -23,7 +23,7 @@ from mespoints.state.auth import (
     to_login,
 )
 from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
-from mespoints.state.scripts import focus_script, post_to_script, reset_form_script
+from mespoints.state.scripts import clear_fields, focus_on, post_to
 
 EMPTY = {
     "new_email": "",
@@ -88,7 +88,7 @@ class AccountState(rx.State):
 
     def _fail(self, problems: dict[str, str], focus: str):
         self.errors = {**EMPTY, **problems}
-        return rx.call_script(focus_script(focus))
+        return focus_on(focus)
 
     @rx.event
     async def change_email(self, form: dict):
@@ -161,7 +161,7 @@ class AccountState(rx.State):
                 problems, "current_password" if problems["current_password"] else "new_password"
             )
         self.password_notice = "Votre mot de passe a été modifié. Vos autres sessions ont été fermées."
-        return rx.call_script(reset_form_script("form-mot-de-passe"))
+        return clear_fields("current_password", "new_password", "new_password_confirmation")
 
     @rx.event
     async def close_account(self, form: dict):
@@ -189,7 +189,7 @@ class AccountState(rx.State):
             message = outcome.message or first_error(outcome.errors, "password")
             return self._fail({"close_password": message}, "close_password")
         self.reset()
-        return rx.call_script(post_to_script(routes.LOGOUT, {"ferme": "1"}))
+        return post_to(routes.LOGOUT, {"ferme": "1"})
 
 
 class EmailChangeConfirmState(rx.State):

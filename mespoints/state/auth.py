@@ -12,7 +12,7 @@ from mespoints.db.engine import get_engine
 from mespoints.services import sessions
 from mespoints.services.clock import utcnow
 from mespoints.settings import get_settings
-from mespoints.state.scripts import post_to_script
+from mespoints.state.scripts import post_to
 
 
 def session_id_of(state: rx.State) -> str | None:
@@ -55,7 +55,7 @@ class LogoutState(rx.State):
         for state_class in PRIVATE_STATES:
             private = await self.get_state(state_class)
             private.reset()
-        return rx.call_script(post_to_script(routes.LOGOUT))
+        return post_to(routes.LOGOUT)
 
 
 def first_error(errors: dict[str, list[str]], key: str) -> str:

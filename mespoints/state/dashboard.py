@@ -17,7 +17,7 @@ from mespoints.services.dashboard import (
 )
 from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
-from mespoints.state.scripts import focus_script
+from mespoints.state.scripts import focus_on
 
 # The official scale, for the simulator's list (static: the page builds its options once).
 OFFENCE_OPTIONS: list[tuple[str, str]] = dashboard.offence_choices()
@@ -124,7 +124,7 @@ class DashboardState(rx.State):
         self.offence_error = outcome.offence_error
         self.day_error = outcome.day_error
         if outcome.result is None:
-            return rx.call_script(focus_script("offence" if self.offence_error else "day"))
+            return focus_on("offence" if self.offence_error else "day")
         result = outcome.result
         self.simulated = True
         self.simulation_summary = result.summary
@@ -133,7 +133,7 @@ class DashboardState(rx.State):
         self.simulation_invalidated = result.invalidated
         self.simulation_letters = result.letters
         self.simulation_forecast = result.forecast
-        return rx.call_script(focus_script(SIMULATION_RESULT_ID))
+        return focus_on(SIMULATION_RESULT_ID)
 
     def _clear_simulation(self) -> None:
         self.offence_error = self.day_error = ""

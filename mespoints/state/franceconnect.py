@@ -21,7 +21,7 @@ from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.settings import get_settings
 from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
-from mespoints.state.scripts import focus_script, post_to_script
+from mespoints.state.scripts import focus_on, post_to
 
 IDENTITY_COOKIE = "mpp_fc_identite"  # franceconnect_routes.IDENTITY_COOKIE (states import no routes module)
 
@@ -105,7 +105,7 @@ class FranceConnectSignupState(rx.State):
     def _expire(self):  # type: ignore[no-untyped-def]
         self.reset()
         self.loaded = self.expired = True
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")
 
     @rx.event
     def on_load(self):
@@ -116,7 +116,7 @@ class FranceConnectSignupState(rx.State):
             self.expired = True
             return None
         if pending.done:  # linked or created: open the session
-            return rx.call_script(post_to_script(routes.FRANCECONNECT_SESSION))
+            return post_to(routes.FRANCECONNECT_SESSION)
         self.given_name, self.family_name, self.email = pending.given_name, pending.family_name, pending.email
         self.birth_date = pending.birth_date.strftime("%d/%m/%Y")
         self.step = "adresse" if pending.email_taken else "format"
@@ -124,11 +124,11 @@ class FranceConnectSignupState(rx.State):
 
     def _fail(self, field: str, text: str, focus: str | None = None):  # type: ignore[no-untyped-def]
         self.errors = {**EMPTY_ERRORS, field: text}
-        return rx.call_script(focus_script(focus or field))
+        return focus_on(focus or field)
 
     def _go(self, step: str):  # type: ignore[no-untyped-def]
         self.errors, self.message, self.step = dict(EMPTY_ERRORS), "", step
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")
 
     # ----- the address FranceConnect gave already has an account -------------------------------
 
@@ -222,7 +222,7 @@ class FranceConnectSignupState(rx.State):
         )
         status = outcome.status
         if status == accounts.Status.DONE:
-            return rx.call_script(post_to_script(routes.FRANCECONNECT_SESSION))
+            return post_to(routes.FRANCECONNECT_SESSION)
         if status == accounts.Status.CHECK_MAILBOX:
             return self._go("courriel")
         if status == accounts.Status.EXPIRED:
@@ -235,7 +235,7 @@ class FranceConnectSignupState(rx.State):
         if "terms_accepted" in outcome.errors:
             return self._fail("cgu", accounts.MSG_TERMS)
         self.message = outcome.message or accounts.MSG_LICENCE_MISMATCH
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")
 
     async def _link(self, form: dict, *, licence: bool = False):  # type: ignore[no-untyped-def]
         password = str(form.get("password", ""))
@@ -254,7 +254,7 @@ class FranceConnectSignupState(rx.State):
             licence_number=self.licence_number if licence else "",
         )
         if outcome.status == accounts.Status.DONE:
-            return rx.call_script(post_to_script(routes.FRANCECONNECT_SESSION))
+            return post_to(routes.FRANCECONNECT_SESSION)
         if outcome.status == accounts.Status.EXPIRED:
             return self._expire()
         text = " ".join(m for messages in outcome.errors.values() for m in messages)

@@ -11,7 +11,7 @@ from mespoints.db.engine import get_engine
 from mespoints.services import accounts
 from mespoints.services.clock import utcnow
 from mespoints.state.auth import first_error
-from mespoints.state.scripts import focus_script
+from mespoints.state.scripts import focus_on
 
 
 class LinkRequestState(rx.State, mixin=True):
@@ -34,7 +34,7 @@ class LinkRequestState(rx.State, mixin=True):
         outcome = self._request(email)
         if outcome.status == accounts.Status.FIELD_ERRORS:
             self.email_error = first_error(outcome.errors, "email") or "Indiquez votre adresse électronique."
-            return rx.call_script(focus_script("email"))
+            return focus_on("email")
         if outcome.status == accounts.Status.RATE_LIMITED:
             self.message = outcome.message or ""
             return None

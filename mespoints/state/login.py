@@ -10,7 +10,7 @@ from mespoints.services import accounts
 from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
-from mespoints.state.scripts import focus_script, login_with_ticket_script
+from mespoints.state.scripts import focus_on, login_with_ticket
 
 SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous à nouveau."
 
@@ -39,11 +39,11 @@ class LoginState(rx.State):
         self.password_error = "" if password else "Indiquez votre mot de passe."
         self.message = ""
         if self.email_error or self.password_error:
-            return rx.call_script(focus_script("email" if self.email_error else "password"))
+            return focus_on("email" if self.email_error else "password")
         wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
         if wait is not None:
             self.message = accounts.too_many_attempts_message(wait)
-            return rx.call_script(focus_script("password"))
+            return focus_on("password")
         result = await run_cpu_bound(  # argon2: never on the event loop
             accounts.authenticate,
             engine=get_engine(),
@@ -54,7 +54,7 @@ class LoginState(rx.State):
         )
         if result.status != accounts.Status.DONE or result.ticket is None:
             self.message = result.message or accounts.MSG_INVALID_LOGIN
-            return rx.call_script(focus_script("password"))
+            return focus_on("password")
         ticket = result.ticket
         next_path = routes.safe_next(self.router.url.query_parameters.get("suite"))
-        return rx.call_script(login_with_ticket_script(ticket, next_path))
+        return login_with_ticket(ticket, next_path)

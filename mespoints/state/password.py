@@ -11,7 +11,7 @@ from mespoints.services.clock import utcnow
 from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.state.auth import first_error
 from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
-from mespoints.state.scripts import focus_script
+from mespoints.state.scripts import focus_on
 
 
 class ResetPasswordState(rx.State):
@@ -40,13 +40,11 @@ class ResetPasswordState(rx.State):
             else "Les deux mots de passe ne sont pas identiques."
         )
         if self.password_error or self.confirmation_error:
-            return rx.call_script(
-                focus_script("password" if self.password_error else "password_confirmation")
-            )
+            return focus_on("password" if self.password_error else "password_confirmation")
         wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
         if wait is not None:
             self.password_error = accounts.too_many_attempts_message(wait)
-            return rx.call_script(focus_script("password"))
+            return focus_on("password")
         outcome = await run_cpu_bound(  # zxcvbn and argon2: never on the event loop
             accounts.reset_password,
             engine=get_engine(),
@@ -56,7 +54,7 @@ class ResetPasswordState(rx.State):
         )
         if outcome.status == accounts.Status.FIELD_ERRORS:
             self.password_error = first_error(outcome.errors, "new_password")
-            return rx.call_script(focus_script("password"))
+            return focus_on("password")
         if outcome.status != accounts.Status.DONE:
             self.link_status = str(outcome.status)
             return None

@@ -19,7 +19,7 @@ from mespoints.services import accounts, security
 from mespoints.services.clock import today, utcnow
 from mespoints.services.cpu_guard import Window, run_cpu_bound, run_if_idle
 from mespoints.state.guard import cpu_wait
-from mespoints.state.scripts import focus_script
+from mespoints.state.scripts import focus_on
 
 STEP_TITLES = (
     "Identité",
@@ -106,7 +106,7 @@ class SignupState(rx.State):
         self.errors = dict(EMPTY_ERRORS)
         self.message = ""
         self.step = max(1, self.step - 1)
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")
 
     @rx.event
     def keep_field(self, name: str, value: str | bool) -> None:
@@ -122,11 +122,11 @@ class SignupState(rx.State):
         if problems:
             self.errors = {**EMPTY_ERRORS, **problems}
             first = next(name for name in FIELDS_BY_STEP[self.step] if problems.get(name))
-            return rx.call_script(focus_script(RADIO_ID["card"] if first == "format" else first))
+            return focus_on(RADIO_ID["card"] if first == "format" else first)
         if self.step == LAST_STEP:
             return self._create_account()
         self.step += 1
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")
 
     @rx.event
     def toggle_password(self) -> None:
@@ -250,7 +250,7 @@ class SignupState(rx.State):
         if not self._password_hash or self._password_checked_for != self._personal_data():
             self.step = 3
             self.errors = {**EMPTY_ERRORS, "password": PASSWORD_AGAIN}
-            return rx.call_script(focus_script("password"))
+            return focus_on("password")
         outcome = accounts.register(
             engine=get_engine(),
             draft=accounts.SignupDraft(
@@ -276,7 +276,7 @@ class SignupState(rx.State):
             return self._back_to_first_error(outcome.errors)
         self.step = 5
         self.errors = {**EMPTY_ERRORS, "numero_permis": outcome.message or accounts.MSG_LICENCE_MISMATCH}
-        return rx.call_script(focus_script("numero_permis"))
+        return focus_on("numero_permis")
 
     def _back_to_first_error(self, errors: dict[str, list[str]]):
         by_field = {
@@ -295,4 +295,4 @@ class SignupState(rx.State):
                 self.step = step
                 break
         self.errors = {**EMPTY_ERRORS, **problems}
-        return rx.call_script(focus_script("etape-titre"))
+        return focus_on("etape-titre")

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import reflex as rx
 
 from mespoints import routes
-
-
-def unavailable_page_script() -> str:
-    """Full page load of the error page, remembering the page the user was on."""
-    return (
-        f"window.location.assign({json.dumps(routes.UNAVAILABLE)} + '?retour=' + "
-        "encodeURIComponent(window.location.pathname))"
-    )
 
 
 class UnavailableState(rx.State):

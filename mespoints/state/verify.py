@@ -8,7 +8,7 @@ from mespoints.db.engine import get_engine
 from mespoints.services import attestation
 from mespoints.services.attestation import CheckView
 from mespoints.services.clock import today, utcnow
-from mespoints.state.scripts import focus_script
+from mespoints.state.scripts import focus_on
 
 RESULT_ID = "resultat-verification"
 
@@ -33,7 +33,7 @@ class VerifyState(rx.State):
         self.code = code.strip()[: attestation.MAX_CODE_LENGTH + 1]
         if not self.code:
             self.result = None
-            return rx.call_script(focus_script("code"))
+            return focus_on("code")
         outcome = attestation.check_code(
             engine=get_engine(),
             code=self.code,
@@ -42,4 +42,4 @@ class VerifyState(rx.State):
             now=utcnow(),
         )
         self.result = attestation.check_view(outcome)
-        return rx.call_script(focus_script(RESULT_ID))
+        return focus_on(RESULT_ID)

@@ -40,6 +40,17 @@ DEMO_TODAY = "2026-11-22"
 NEW_ATTESTATION_KEY = "e2e-new:Ya9fMShjPR7CXdOuWRUJ1P//ckeMxYjk+O/AM0UgO0g="
 OLD_ATTESTATION_KEY = "e2e-old:wCHviGKasTeXC4p5atnSr8AgLYWH/cN7wrZtEseSiBk="
 ARTIFACTS = ROOT / "test-artifacts"
+# Content-Security-Policy violations seen by any browser context during the current test
+# (docs/en-tetes-http.md): every browser test fails on one.
+CSP_VIOLATIONS: list[str] = []
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__mespointsCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline code"} ` +
+      `(${event.sourceFile || location.href}:${event.lineNumber}) on ${location.pathname}`,
+  );
+});
+"""
 
 
 def pytest_collection_modifyitems(items):
@@ -195,14 +206,43 @@ def portal(tmp_path_factory, smtp_server) -> Iterator[Portal]:
         yield started
 
 
+def watch_csp(context) -> None:
+    """Records every CSP violation of a context's pages: the DOM event, and Chromium's console
+    message (which also tells eval refused inside a try block)."""
+    context.expose_function("__mespointsCspViolation", lambda violation: CSP_VIOLATIONS.append(violation))
+    context.add_init_script(_REPORT_CSP_VIOLATIONS)
+    context.on(
+        "console",
+        lambda message: (
+            CSP_VIOLATIONS.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = chromium.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            watch_csp(context)
+            return context
+
+        chromium.new_context = watched_context  # type: ignore[method-assign]
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation():
+    """Every browser test fails when a page breaks the Content-Security-Policy."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, "Content-Security-Policy violations:\n" + "\n".join(CSP_VIOLATIONS)
 
 
 @pytest.fixture

@@ -66,7 +66,7 @@ def test_a_simple_event_is_answered_while_twenty_clients_hash_their_passwords(br
     last.evaluate(CLICK_AT, ["[data-simple='1']", start + 50])
 
     for _, page in [*crowd, (last_context, last)]:
-        page.wait_for_function("window.doneAt !== null", timeout=120_000)
+        page.wait_for_function("() => window.doneAt !== null", timeout=120_000)
     crowd_times = [page.evaluate("window.doneAt") for _, page in crowd]
     simple_time = last.evaluate("window.doneAt")
 
