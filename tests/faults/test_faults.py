@@ -21,6 +21,14 @@ from tests.faults.conftest import FaultyPortal, health, wait_until
 
 ACCOUNT = DEMO_ACCOUNTS[0]
 UNAVAILABLE = "Service momentanément indisponible"
+# Pages whose loading reads the database (interfaces.md section 5, and the account page).
+PRIVATE_PAGES = (
+    "/tableau-de-bord/historique",
+    "/tableau-de-bord/courriers",
+    "/documents",
+    "/compte",
+    "/notifications",
+)
 
 
 def log_in(page: Page) -> None:
@@ -154,9 +162,12 @@ def test_without_postgresql_health_says_503_pages_say_unavailable_and_all_recove
         started = time.monotonic()
         assert health(portal) == 503
         assert time.monotonic() - started < 5, "the health check answers quickly"
+        for path in PRIVATE_PAGES:
+            driver.goto(path)
+            expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible()
+            assert "Traceback" not in driver.locator("body").inner_text()
         driver.goto("/tableau-de-bord")
         expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible()
-        assert "Traceback" not in driver.locator("body").inner_text()
         stranger = context_factory()
         stranger.goto("/connexion")
         stranger.get_by_label("Adresse électronique").fill(ACCOUNT.email)
