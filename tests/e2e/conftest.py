@@ -280,6 +280,18 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
+def fill_identity_step(page, last_name: str, first_names: str, birth_date: str = "03/11/1992") -> None:
+    """The sign-up wizard's first step, filled and submitted: the page shows step 2."""
+    from playwright.sync_api import expect
+
+    page.goto("/inscription")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom(s)").fill(first_names)
+    page.get_by_label("Date de naissance").fill(birth_date)
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
+
+
 def phone_context(browser, portal):
     """A 320 px wide phone screen."""
     return browser.new_context(base_url=portal.url, locale="fr-FR", viewport={"width": 320, "height": 640})

@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from mespoints.services.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import fill_identity_step
 
 
 def test_the_portal_runs_two_worker_processes_with_redis(production_portal):
@@ -30,12 +31,7 @@ def test_login_dashboard_and_reload_work_across_workers(browser, production_port
 def test_the_wizard_keeps_its_step_across_reloads_with_redis(browser, production_portal):
     context = browser.new_context(base_url=production_portal.url, locale="fr-FR")
     page = context.new_page()
-    page.goto("/inscription")
-    page.get_by_label("Nom", exact=True).fill("Démo-Exemple")
-    page.get_by_label("Prénom(s)").fill("Camille")
-    page.get_by_label("Date de naissance").fill("03/11/1992")
-    page.get_by_role("button", name="Suivant").click()
-    expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
+    fill_identity_step(page, "Démo-Exemple", "Camille")
     page.reload()
     expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
     page.get_by_role("button", name="Précédent").click()

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from mespoints.db.engine import make_engine
 from mespoints.services.demo import DEMO_ACCOUNTS
+from tests.e2e.conftest import fill_identity_step
 from tests.e2e.test_dashboard import log_in as dashboard_log_in
 from tests.faults.conftest import FaultyPortal, health, wait_until
 
@@ -38,12 +39,7 @@ def log_in(page: Page) -> None:
 
 def start_wizard(page: Page, address: str) -> None:
     """Step 1 done, the address typed (and sent to the server on blur) but not submitted."""
-    page.goto("/inscription")
-    page.get_by_label("Nom", exact=True).fill("Panne-Essai")
-    page.get_by_label("Prénom(s)").fill("Noé")
-    page.get_by_label("Date de naissance").fill("03/11/1992")
-    page.get_by_role("button", name="Suivant").click()
-    expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
+    fill_identity_step(page, "Panne-Essai", "Noé")
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_label("Adresse électronique").blur()
 
@@ -124,7 +120,15 @@ def test_after_a_redis_restart_the_driver_carries_on_or_logs_in_again_never_an_e
     workers = portal.worker_pids()
 
     faulty_portal.redis.stop()
-    faulty_portal.redis.start()  # empty: no persistence, every page state is gone
+    try:
+        # While Redis is away, pages still load (static), no error page, and no worker dies.
+        driver.reload()
+        time.sleep(3)
+        no_error_page(driver)
+        pages_load(portal.url)
+        assert portal.worker_pids() == workers, "no worker died for Redis"
+    finally:
+        faulty_portal.redis.start()  # empty: no persistence, every page state is gone
 
     # The page reconnects: the driver is still logged in (the session lives in the database),
     # or is sent to the login page, which then works.
