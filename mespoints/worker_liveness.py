@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CHANNEL_PREFIX = "mespoints_worker_alive:"
 READY_TIMEOUT_SECONDS = 2.0
+RESUBSCRIBE_SECONDS = 1.0
 _original_link = RedisTokenManager.link_token_to_sid
 
 
@@ -34,16 +35,22 @@ def channel(instance_id: str) -> str:
 
 
 async def _hold_alive_channel(manager: RedisTokenManager, ready: asyncio.Event) -> None:
-    """Subscribes to this worker's channel and stays subscribed for the worker's lifetime."""
-    async with manager.redis.pubsub() as pubsub:
-        await pubsub.subscribe(channel(manager.instance_id))
-        async for message in pubsub.listen():
-            if message["type"] == "subscribe":
-                ready.set()
+    """Subscribes to this worker's channel for the worker's lifetime, again after a Redis outage."""
+    while True:
+        try:
+            async with manager.redis.pubsub() as pubsub:
+                await pubsub.subscribe(channel(manager.instance_id))
+                async for message in pubsub.listen():
+                    if message["type"] == "subscribe":
+                        ready.set()
+        except Exception:  # Redis restarted or out of reach: subscribe again once it answers
+            ready.clear()
+            logger.info("worker liveness channel lost, subscribing again", exc_info=True)
+        await asyncio.sleep(RESUBSCRIBE_SECONDS)
 
 
 async def ensure_alive_channel(manager: RedisTokenManager) -> None:
-    """Starts (or restarts, after a Redis outage) the subscription and waits until it holds."""
+    """Starts the subscription once per worker and waits (briefly) until it holds."""
     state: dict[str, Any] = manager.__dict__.setdefault("_mespoints_alive", {})
     task: asyncio.Task | None = state.get("task")
     if task is None or task.done():

@@ -72,3 +72,36 @@ def test_without_the_liveness_check_a_dead_workers_browser_starts_over(redis_url
 
 async def _never_forget(manager, token):  # type: ignore[no-untyped-def]
     return False
+
+
+async def _liveness_survives_a_lost_connection(redis_url: str) -> tuple[bool, bool, bool]:
+    name = f"mespoints-test-{secrets.token_hex(4)}"
+    worker_client = redis.asyncio.Redis.from_url(redis_url, client_name=name)
+    checker = redis.asyncio.Redis.from_url(redis_url)
+    manager = RedisTokenManager(worker_client)
+    try:
+        await worker_liveness.ensure_alive_channel(manager)
+        before = await worker_liveness.is_alive(manager, manager.instance_id)
+        # What a Redis restart does to the worker's subscription: its connection is cut.
+        for line in (await checker.execute_command("CLIENT", "LIST")).decode().splitlines():
+            fields = dict(item.split("=", 1) for item in line.split() if "=" in item)
+            if fields.get("name") == name:
+                await checker.execute_command("CLIENT", "KILL", "ID", fields["id"])
+        [(_, subscribers)] = await checker.pubsub_numsub(worker_liveness.channel(manager.instance_id))
+        cut = subscribers == 0
+        for _ in range(40):
+            [(_, subscribers)] = await checker.pubsub_numsub(worker_liveness.channel(manager.instance_id))
+            if subscribers:
+                break
+            await asyncio.sleep(0.25)
+        return before, cut, bool(subscribers)
+    finally:
+        manager.__dict__["_mespoints_alive"]["task"].cancel()
+        await worker_client.aclose(close_connection_pool=True)
+        await checker.aclose(close_connection_pool=True)
+
+
+def test_a_worker_subscribes_again_after_losing_its_redis_connection(redis_url):
+    alive_before, cut, alive_again = asyncio.run(_liveness_survives_a_lost_connection(redis_url))
+    assert alive_before and cut
+    assert alive_again, "the worker would pass for dead and lose its browsers' tokens"
