@@ -6,18 +6,29 @@ port through granian, but it starts granian without `respawn_failed_workers`: a 
 Reflex's own production start-up (same build, same single-port mount, same workers forked from a
 preloaded app) and swaps only the last step, the granian server, for one that replaces a dead worker
 while the others keep serving, and lets the browsers of the dead worker reconnect elsewhere with their
-page state (mespoints.worker_liveness). A worker that dies again within 5.5 s still stops granian (its
-crash-loop guard): the service manager (systemd `Restart=on-failure`) restarts the whole launcher.
+page state (mespoints.worker_liveness). A worker that dies again within 5.5 s trips granian's
+crash-loop guard, which stops every worker: the launcher then starts them all again, without
+rebuilding, a few seconds later; only an app whose workers keep failing makes it exit 1, for the
+service manager (systemd `Restart=on-failure`).
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import time
 from typing import Any
 
 from reflex_base.constants.base import LogLevel
 
 _GRACEFUL_STOP_SECONDS = 30
+# After granian's crash-loop guard stops the workers, they start again after this pause, unless
+# that already happened MAX_QUICK_RESTARTS times in a row, each within STABLE_SECONDS of serving
+# (an app that cannot start at all): then the launcher exits 1 for the service manager.
+CRASH_LOOP_PAUSE_SECONDS = 3
+STABLE_SECONDS = 60
+MAX_QUICK_RESTARTS = 3
 
 
 def default_workers() -> int:
@@ -63,16 +74,43 @@ def _serve_with_respawn(
         if start_method == "fork" and not reflex_exec._preload_for_fork(None):
             multiprocessing.set_start_method("spawn", force=True)
     _close_inherited_connections()
-    Granian(
-        target=reflex_exec.get_app_instance_from_file(),
-        factory=True,
-        address=host,
-        port=port,
-        interface=Interfaces.ASGI,
-        log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", loglevel.value)),
-        log_dictconfig=reflex_exec._granian_log_dictconfig(),
-        **granian_options(int(os.environ["GRANIAN_WORKERS"])),
-    ).serve()
+    quick_restarts = 0
+    while True:
+        server = Granian(
+            target=reflex_exec.get_app_instance_from_file(),
+            factory=True,
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            log_level=LogLevels(os.getenv("GRANIAN_LOG_LEVEL", loglevel.value)),
+            log_dictconfig=reflex_exec._granian_log_dictconfig(),
+            **granian_options(int(os.environ["GRANIAN_WORKERS"])),
+        )
+        started = time.monotonic()
+        try:
+            server.serve()
+            return
+        except SystemExit as stopped:
+            # Stopped by a signal, or nothing failed: this is the end. Else a worker crash loop.
+            if server.interrupt_signal or not stopped.code:
+                raise
+            quick_restarts = quick_restarts + 1 if time.monotonic() - started < STABLE_SECONDS else 1
+            if quick_restarts > MAX_QUICK_RESTARTS:
+                print("Les workers s'arrêtent sans cesse : arrêt du portail.", file=sys.stderr, flush=True)
+                raise
+        _pause_before_restart()
+
+
+def _pause_before_restart() -> None:
+    """Granian gave up on a worker that died twice within 5.5 s: start every worker again, soon.
+
+    Granian's signal handlers belong to the server that stopped: until the next one starts,
+    SIGTERM and Ctrl-C must stop the launcher as usual.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    print("Un worker s'est arrêté deux fois de suite : redémarrage des workers.", file=sys.stderr, flush=True)
+    time.sleep(CRASH_LOOP_PAUSE_SECONDS)
 
 
 def _close_inherited_connections() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -102,3 +103,65 @@ def test_make_run_starts_the_launcher():
     assert result.returncode == 0, result.stderr
     assert "-m mespoints serve" in result.stdout
     assert "reflex run" not in result.stdout
+
+
+class FakeGranian:
+    """Stands for granian's server: each serve() plays the next outcome of `outcomes`."""
+
+    outcomes: list[str] = []
+    served = 0
+
+    def __init__(self, **options):
+        self.options = options
+        self.interrupt_signal = False
+
+    def serve(self) -> None:
+        FakeGranian.served += 1
+        outcome = FakeGranian.outcomes.pop(0)
+        if outcome == "crash-loop":
+            raise SystemExit(1)
+        if outcome == "signal":
+            self.interrupt_signal = True
+            raise SystemExit(0)
+
+
+@pytest.fixture
+def fake_granian(monkeypatch, database):
+    import granian.server
+
+    from mespoints import worker_liveness
+
+    monkeypatch.setattr(granian.server, "Server", FakeGranian)
+    monkeypatch.setattr(reflex_exec, "_backend_start_method", lambda: None)
+    monkeypatch.setattr(reflex_exec, "get_app_instance_from_file", lambda: "mespoints.mespoints:app")
+    monkeypatch.setattr(launcher, "CRASH_LOOP_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(worker_liveness, "install", lambda: None)
+    monkeypatch.setenv("GRANIAN_WORKERS", "2")
+    monkeypatch.delenv("REFLEX_MOUNT_FRONTEND_COMPILED_APP", raising=False)  # restored afterwards
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    FakeGranian.served = 0
+    yield FakeGranian
+    for number, handler in handlers.items():
+        signal.signal(number, handler)
+
+
+def test_after_a_crash_loop_the_launcher_starts_the_workers_again(fake_granian):
+    fake_granian.outcomes = ["crash-loop", "served-until-stopped"]
+    launcher._serve_with_respawn("0.0.0.0", 3000)
+    assert fake_granian.served == 2
+
+
+def test_a_signal_stops_the_launcher_without_restarting(fake_granian):
+    fake_granian.outcomes = ["signal"]
+    with pytest.raises(SystemExit):
+        launcher._serve_with_respawn("0.0.0.0", 3000)
+    assert fake_granian.served == 1
+
+
+def test_workers_that_keep_failing_at_once_stop_the_launcher_with_code_1(fake_granian, capsys):
+    fake_granian.outcomes = ["crash-loop"] * (launcher.MAX_QUICK_RESTARTS + 1)
+    with pytest.raises(SystemExit) as stopped:
+        launcher._serve_with_respawn("0.0.0.0", 3000)
+    assert stopped.value.code == 1
+    assert fake_granian.served == launcher.MAX_QUICK_RESTARTS + 1
+    assert "arrêt du portail" in capsys.readouterr().err

@@ -22,6 +22,11 @@ from tests.faults.conftest import FaultyPortal, health, wait_until
 
 ACCOUNT = DEMO_ACCOUNTS[0]
 UNAVAILABLE = "Service momentanément indisponible"
+# A failing page goes through two full page loads (the page, then the error page): on a busy
+# machine (2 cores shared with other test runs) that took more than Playwright's 5 s once.
+SLOW_PAGE_MS = 20_000
+# How long a page may take to get its socket back after its worker died.
+RECONNECTION_SECONDS = 30
 # Pages whose loading reads the database (interfaces.md section 5, and the account page).
 PRIVATE_PAGES = (
     "/tableau-de-bord/historique",
@@ -101,7 +106,8 @@ def test_a_killed_worker_is_replaced_while_the_other_serves_and_nobody_loses_any
     # Nothing typed in the wizard is lost: the page and the server's state both kept it.
     expect(newcomer.get_by_label("Adresse électronique")).to_have_value("noe.panne@exemple.fr")
     newcomer.get_by_role("button", name="Suivant").click()
-    expect(newcomer.get_by_text("Étape 3 sur 6")).to_be_visible()
+    # The click waits in the page until its socket is back (Socket.IO retries with a back-off).
+    expect(newcomer.get_by_text("Étape 3 sur 6")).to_be_visible(timeout=RECONNECTION_SECONDS * 1000)
     newcomer.get_by_role("button", name="Précédent").click()
     expect(newcomer.get_by_label("Adresse électronique")).to_have_value("noe.panne@exemple.fr")
     newcomer.get_by_role("button", name="Précédent").click()
@@ -109,6 +115,30 @@ def test_a_killed_worker_is_replaced_while_the_other_serves_and_nobody_loses_any
     newcomer.reload()
     expect(newcomer.get_by_text("Étape 1 sur 6")).to_be_visible()
     expect(newcomer.get_by_label("Nom", exact=True)).to_have_value("Panne-Essai")
+
+
+def test_a_worker_that_dies_twice_in_a_row_brings_every_worker_back_within_seconds(
+    faulty_portal: FaultyPortal, context_factory
+):
+    # Granian's crash-loop guard stops every worker when one dies again within 5.5 s of its
+    # respawn; the launcher starts them again (no rebuild), and the browsers reconnect.
+    portal = faulty_portal.portal
+    driver = context_factory()
+    log_in(driver)
+    original = portal.worker_pids()
+    victim = min(original)
+    os.kill(victim, signal.SIGKILL)
+    respawned = wait_until(lambda: portal.worker_pids() - original, 10, "the killed worker respawned")
+    os.kill(next(iter(respawned)), signal.SIGKILL)  # within 5.5 s of its start: a crash loop
+    wait_until(lambda: serving_without(portal, original | respawned), 60, "every worker started again")
+    wait_until(lambda: health(portal) == 200, 30, "the portal serves again")
+    log = portal.log.read_text(errors="replace")
+    assert "Worker crash loop detected" in log, "the crash loop really happened"
+    assert "redémarrage des workers" in log
+    assert "Reflex app stopped" not in log
+    pages_load(portal.url)
+    driver.goto("/tableau-de-bord")
+    expect(driver.get_by_test_id("solde")).to_have_text("8")
 
 
 def test_after_a_redis_restart_the_driver_carries_on_or_logs_in_again_never_an_error_page(
@@ -168,16 +198,16 @@ def test_without_postgresql_health_says_503_pages_say_unavailable_and_all_recove
         assert time.monotonic() - started < 5, "the health check answers quickly"
         for path in PRIVATE_PAGES:
             driver.goto(path)
-            expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible()
+            expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible(timeout=SLOW_PAGE_MS)
             assert "Traceback" not in driver.locator("body").inner_text()
         driver.goto("/tableau-de-bord")
-        expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible()
+        expect(driver.get_by_role("heading", name=UNAVAILABLE)).to_be_visible(timeout=SLOW_PAGE_MS)
         stranger = context_factory()
         stranger.goto("/connexion")
         stranger.get_by_label("Adresse électronique").fill(ACCOUNT.email)
         stranger.get_by_label("Mot de passe").fill(ACCOUNT.password)
         stranger.get_by_role("button", name="Se connecter").click()
-        expect(stranger.get_by_role("heading", name=UNAVAILABLE)).to_be_visible()
+        expect(stranger.get_by_role("heading", name=UNAVAILABLE)).to_be_visible(timeout=SLOW_PAGE_MS)
     finally:
         faulty_portal.postgres.start()
 
