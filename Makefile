@@ -73,7 +73,7 @@ test: deps chromium lint typecheck
 test-fast: deps
 	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 
-## Faults (≈ 2 minutes here, build included): a production portal on private PostgreSQL, Redis
+## Faults (2 to 4 minutes here, build included): a production portal on private PostgreSQL, Redis
 ## and SMTP servers, which the tests kill and stop one after the other, in file order.
 faults: deps chromium
 	$(PY) -m pytest tests/faults -p no:randomly $(PYTEST_ARGS)
