@@ -20,7 +20,7 @@ ifdef REFLEX_REDIS_URL
 export GRANIAN_WORKERS ?= $(shell nproc)
 endif
 
-.PHONY: run dev test test-fast bench load lint typecheck setup deps chromium clean
+.PHONY: run dev test test-fast faults bench load lint typecheck setup deps chromium clean
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,11 @@ deps: $(VENV)/.installed $(JS)/.installed
 setup: deps
 	$(PY) -m mespoints prepare
 
+## Production: builds the front end and serves everything on PORT through our launcher, which
+## replaces a worker that dies while the others keep serving (docs: README « Déploiement »).
 run: setup
 	$(PY) -m mespoints demo-accounts
-	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	$(PY) -m mespoints serve
 
 ## Hot reload for designers: front end on PORT (3000), back end on BACKEND_PORT (8000).
 ## Strict hot reload re-imports the tokens (rxconfig imports mespoints.styles in the supervisor);
@@ -70,6 +72,11 @@ test: deps chromium lint typecheck
 
 test-fast: deps
 	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
+
+## Faults (2 to 4 minutes here, build included): a production portal on private PostgreSQL, Redis
+## and SMTP servers, which the tests kill and stop one after the other, in file order.
+faults: deps chromium
+	$(PY) -m pytest tests/faults -p no:randomly $(PYTEST_ARGS)
 
 bench: deps
 	$(PY) -m bench
