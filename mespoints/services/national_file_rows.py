@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mespoints.domain.feed import FeedLicence, parse_feed_line
@@ -54,6 +55,11 @@ def parse_lines(lines: list[tuple[int, bytes]], dialect_name: str) -> tuple[Batc
 
     What a worker process runs for each chunk of a large feed: only picklable tuples go back.
     """
+    valid, rejections = _parse(lines)
+    return batch_rows(valid, *stored_forms(dialect_name)), rejections, len(valid)
+
+
+def _parse(lines: list[tuple[int, bytes]]) -> tuple[list[FeedLicence], list[Rejection]]:
     valid: list[FeedLicence] = []
     rejections: list[Rejection] = []
     for line_number, raw in lines:
@@ -62,7 +68,7 @@ def parse_lines(lines: list[tuple[int, bytes]], dialect_name: str) -> tuple[Batc
             valid.append(result)
         else:
             rejections.append((line_number, reason_of(result)))
-    return batch_rows(valid, *stored_forms(dialect_name)), rejections, len(valid)
+    return valid, rejections
 
 
 def batch_rows(batch: list[FeedLicence], date_text: Converter, datetime_text: Converter) -> BatchRows:
@@ -125,3 +131,66 @@ def batch_rows(batch: list[FeedLicence], date_text: Converter, datetime_text: Co
         for category in record.categories:
             categories.append((number, (category.category, date_text(category.obtained_on))))
     return holders, licences, categories, list(events.values())
+
+
+# --- PostgreSQL: the rows of a batch as COPY text, ready for the staging tables -------------------
+
+
+@dataclass(frozen=True)
+class CopyBatch:
+    """One batch in COPY's text format, one payload per staging table (services/bulk_pg.py).
+
+    Formatted where the lines are parsed (a worker process for a large feed), so that the writing
+    process only hands bytes to the database.
+    """
+
+    numbers: list[str]
+    licences: bytes
+    categories: bytes
+    events: bytes
+
+
+# COPY's text format: a backslash, a tab, a newline or a carriage return inside a value is escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_NULL = "\\N"
+
+
+def _copy_field(value: Any) -> str:
+    if value is None:
+        return _COPY_NULL
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if type(value) is str:
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def _copy_payload(rows: list[Row]) -> bytes:
+    return "".join("\t".join(map(_copy_field, row)) + "\n" for row in rows).encode()
+
+
+def copy_batch(batch: list[FeedLicence]) -> CopyBatch:
+    """The COPY payloads of one batch, a licence sent twice merged as batch_rows does.
+
+    Staging columns: import_licence (licence_number, format, issued_on, early_training,
+    probationary, updated_at, last_name, first_names, birth_date), import_category (licence_number,
+    category, obtained_on), import_event (licence_number, event_id, kind, committed_at,
+    effective_on, offence_class, points, label, place, completed_on).
+    """
+    holders, licences, categories, events = batch_rows(batch, dt.date.isoformat, _SQLITE_DATETIME)
+    # holders are (last_name, first_names, birth_date, licence number), in the licences' order.
+    merged = [licence + holder[:3] for licence, holder in zip(licences, holders, strict=True)]
+    return CopyBatch(
+        numbers=[licence[0] for licence in licences],
+        licences=_copy_payload(merged),
+        categories=_copy_payload([(number, *rest) for number, rest in categories]),
+        events=_copy_payload([(number, *rest) for number, rest in events]),
+    )
+
+
+def parse_lines_for_copy(lines: list[tuple[int, bytes]]) -> tuple[CopyBatch, list[Rejection], int]:
+    """parse_lines for PostgreSQL's COPY path: the valid lines as a CopyBatch."""
+    valid, rejections = _parse(lines)
+    return copy_batch(valid), rejections, len(valid)
