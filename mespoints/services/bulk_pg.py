@@ -10,8 +10,8 @@ tests/services/test_bulk_pg.py compares every row of both).
 
 Imports run one at a time: the writer holds a session-level advisory lock for the whole import, so a
 second `import-feed` started meanwhile (same or another file) waits for the first to finish, and
-overlapping feeds end as if imported one after the other. A killed import's connection closes, which
-rolls back its batch in progress and frees the lock.
+overlapping feeds end as if imported one after the other (only the writing waits, not the parsing).
+A killed import's connection closes, which rolls back its batch in progress and frees the lock.
 """
 
 from __future__ import annotations
@@ -28,8 +28,10 @@ from mespoints.services.national_file_rows import CopyBatch, Rejection, copy_bat
 if TYPE_CHECKING:
     import psycopg
 
-# pg_advisory_lock's key for imports: "mespoint" in ASCII, a constant no other lock of the portal uses.
-IMPORT_LOCK_KEY = 0x6D6573706F696E74
+# pg_advisory_lock(IMPORT_LOCK_CLASS, hashtext(current_schema())): imports into one schema (one
+# portal's tables) wait for each other, never for an import into another schema of the database.
+# "mesp" in ASCII, a constant no other lock of the portal uses.
+IMPORT_LOCK_CLASS = 0x6D657370
 
 _STAGING = """
 CREATE TEMPORARY TABLE IF NOT EXISTS import_licence (
@@ -145,7 +147,9 @@ class CopyWriter:
         self._pooled.detach()
         try:
             with self._connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(%s)", (IMPORT_LOCK_KEY,))
+                cursor.execute(
+                    "SELECT pg_advisory_lock(%s, hashtext(current_schema()))", (IMPORT_LOCK_CLASS,)
+                )
                 cursor.execute(_STAGING)
             self._connection.commit()
         except BaseException:
