@@ -163,19 +163,30 @@ def test_postgresql_stores_every_row_the_sqlite_import_stores(
         "utf-8",
     )
     first = write_records(tmp_path / "first.jsonl", list(feedgen.records(40)))
-    reports = {}
-    for name, engine in (("sqlite", sqlite_engine), ("postgresql", postgres_engine)):
-        import_feed(engine=engine, path=first, batch_size=9, workers=0)
-        reports[name] = import_feed(engine=engine, path=feed, batch_size=7, workers=0)
-    assert reports["sqlite"] == reports["postgresql"]
-    assert reports["postgresql"].rejected == 1
-    stored = natural_rows(postgres_engine)
-    assert stored == natural_rows(sqlite_engine)
-    assert ("D'ARTAGNAN\\DE\tBATZ",) in {row[1:2] for row in stored["holder"]}
-    assert any(row[7] == "Ligne\ncontinue\r\\ franchie\t(\\N)" for row in stored["licence_event"])
-    # Worker processes (the COPY text is then formatted in them) and a second run change nothing.
-    import_feed(engine=postgres_engine, path=feed, batch_size=5, workers=2)
-    assert natural_rows(postgres_engine) == stored
+    stored = {}
+    # Batches of 7 lines: a licence sent twice lands in two batches; of 1,000: in the same one.
+    for batch_size in (7, 1_000):
+        reports = {}
+        for name, engine in (("sqlite", sqlite_engine), ("postgresql", postgres_engine)):
+            import_feed(engine=engine, path=first, batch_size=9, workers=0)
+            reports[name] = import_feed(engine=engine, path=feed, batch_size=batch_size, workers=0)
+        assert reports["sqlite"] == reports["postgresql"]
+        assert reports["postgresql"].rejected == 1
+        stored[batch_size] = natural_rows(postgres_engine)
+        assert stored[batch_size] == natural_rows(sqlite_engine)
+        for engine in (sqlite_engine, postgres_engine):  # the next round starts from empty tables
+            with engine.begin() as connection:
+                for table in ("licence_event", "licence_category", "licence", "holder"):
+                    connection.execute(text(f"DELETE FROM {table}"))
+    assert stored[7] == stored[1_000]
+    rows = stored[7]
+    assert ("D'ARTAGNAN\\DE\tBATZ",) in {row[1:2] for row in rows["holder"]}
+    assert any(row[7] == "Ligne\ncontinue\r\\ franchie\t(\\N)" for row in rows["licence_event"])
+    # Worker processes (the COPY text is then formatted in them), and a second run, change nothing.
+    for _ in range(2):
+        import_feed(engine=postgres_engine, path=first, batch_size=5, workers=2)
+        import_feed(engine=postgres_engine, path=feed, batch_size=5, workers=2)
+        assert natural_rows(postgres_engine) == rows
 
 
 # --- Killed with SIGKILL, run again ---------------------------------------------------------------
