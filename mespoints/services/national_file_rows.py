@@ -11,10 +11,10 @@ import datetime as dt
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from mespoints.domain.feed import FeedLicence, parse_feed_line
-from mespoints.domain.records import Infraction
+from mespoints.domain.records import Event, Infraction
 
 Row = tuple[Any, ...]
 # Holders complete, licences without their holder_id, categories and events as (licence number, the
@@ -23,6 +23,7 @@ BatchRows = tuple[list[Row], list[Row], list[tuple[str, Row]], list[tuple[str, R
 # (line number, reasons joined), in line order.
 Rejection = tuple[int, str]
 Converter = Callable[[Any], Any]
+T = TypeVar("T")
 
 
 def _as_is(value: Any) -> Any:
@@ -77,42 +78,33 @@ def batch_rows(batch: list[FeedLicence], date_text: Converter, datetime_text: Co
     The later line wins for the licence, its holder and its categories; the events of every line are
     kept, the later line winning for an event id sent twice.
     """
-    latest: dict[str, FeedLicence] = {}
-    events: dict[tuple[str, str], tuple[str, Row]] = {}
-    for record in batch:
-        number = record.licence_number
-        latest[number] = record
-        for event in record.events:
-            if type(event) is Infraction:
-                events[number, event.id] = (
-                    number,
-                    (
-                        event.id,
-                        "infraction",
-                        datetime_text(event.committed_at),
-                        date_text(event.effective_on),
-                        event.offence_class,
-                        event.points,
-                        event.label,
-                        event.place,
-                        None,
-                    ),
-                )
-            else:
-                events[number, event.id] = (
-                    number,
-                    (
-                        event.id,
-                        "stage",
-                        None,
-                        None,
-                        None,
-                        None,
-                        "",
-                        event.place,
-                        date_text(event.completed_on),  # type: ignore[union-attr]
-                    ),
-                )
+
+    def event_row(number: str, event: Event) -> tuple[str, Row]:
+        if type(event) is Infraction:
+            return number, (
+                event.id,
+                "infraction",
+                datetime_text(event.committed_at),
+                date_text(event.effective_on),
+                event.offence_class,
+                event.points,
+                event.label,
+                event.place,
+                None,
+            )
+        return number, (
+            event.id,
+            "stage",
+            None,
+            None,
+            None,
+            None,
+            "",
+            event.place,
+            date_text(event.completed_on),  # type: ignore[union-attr]
+        )
+
+    latest, events = _merged(batch, event_row)
     holders = []
     licences = []
     categories = []
@@ -130,7 +122,22 @@ def batch_rows(batch: list[FeedLicence], date_text: Converter, datetime_text: Co
         )
         for category in record.categories:
             categories.append((number, (category.category, date_text(category.obtained_on))))
-    return holders, licences, categories, list(events.values())
+    return holders, licences, categories, events
+
+
+def _merged(
+    batch: list[FeedLicence], event_row: Callable[[str, Event], T]
+) -> tuple[dict[str, FeedLicence], list[T]]:
+    """The latest record of each licence number, and the rows of every event, the later line winning
+    for an event id sent twice."""
+    latest: dict[str, FeedLicence] = {}
+    events: dict[tuple[str, str], T] = {}
+    for record in batch:
+        number = record.licence_number
+        latest[number] = record
+        for event in record.events:
+            events[number, event.id] = event_row(number, event)
+    return latest, list(events.values())
 
 
 # --- PostgreSQL: the rows of a batch as COPY text, ready for the staging tables -------------------
@@ -162,6 +169,18 @@ def _text(value: str) -> str:
     return value.translate(_COPY_ESCAPES)
 
 
+def _copy_event(number: str, event: Event) -> str:
+    if type(event) is Infraction:
+        return (
+            f"{number}\t{_text(event.id)}\tinfraction\t{event.committed_at}\t{event.effective_on}"
+            f"\t{_text(event.offence_class)}\t{event.points}\t{_text(event.label)}\t{_text(event.place)}\t\\N\n"
+        )
+    return (
+        f"{number}\t{_text(event.id)}\tstage\t\\N\t\\N\t\\N\t\\N\t\t{_text(event.place)}"
+        f"\t{event.completed_on}\n"  # type: ignore[union-attr]
+    )
+
+
 def copy_batch(batch: list[FeedLicence]) -> CopyBatch:
     """The COPY payloads of one batch, a licence sent twice merged as batch_rows does.
 
@@ -172,23 +191,7 @@ def copy_batch(batch: list[FeedLicence]) -> CopyBatch:
     (licence_number, category, obtained_on), import_event (licence_number, event_id, kind,
     committed_at, effective_on, offence_class, points, label, place, completed_on).
     """
-    latest: dict[str, FeedLicence] = {}
-    events: dict[tuple[str, str], str] = {}
-    for record in batch:
-        number = record.licence_number
-        latest[number] = record
-        for event in record.events:
-            if type(event) is Infraction:
-                events[number, event.id] = (
-                    f"{number}\t{_text(event.id)}\tinfraction\t{event.committed_at}\t{event.effective_on}"
-                    f"\t{_text(event.offence_class)}\t{event.points}\t{_text(event.label)}"
-                    f"\t{_text(event.place)}\t\\N\n"
-                )
-            else:
-                events[number, event.id] = (
-                    f"{number}\t{_text(event.id)}\tstage\t\\N\t\\N\t\\N\t\\N\t\t{_text(event.place)}"
-                    f"\t{event.completed_on}\n"  # type: ignore[union-attr]
-                )
+    latest, events = _merged(batch, _copy_event)
     licences = []
     categories = []
     for number, record in latest.items():
@@ -203,7 +206,7 @@ def copy_batch(batch: list[FeedLicence]) -> CopyBatch:
         numbers=list(latest),
         licences="".join(licences).encode(),
         categories="".join(categories).encode(),
-        events="".join(events.values()).encode(),
+        events="".join(events).encode(),
     )
 
 
