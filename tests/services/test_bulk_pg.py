@@ -32,6 +32,7 @@ from mespoints.services import alerts, bulk_pg
 from mespoints.services.national_file import import_feed
 from mespoints.settings import PROJECT_ROOT
 from tests.services.test_alerts import NOW, account
+from tests.services.test_national_file import _peak_memory_of_import
 
 
 def natural_rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
@@ -286,3 +287,14 @@ def test_two_imports_at_once_of_overlapping_files_both_finish_with_each_alert_on
     assert told == alerts_told(sqlite_engine)
     assert set(told["alert_key"].values()) == {1}
     assert sum(1 for key in told["alert_key"] if key[-1]) >= len(watched)
+
+
+def test_the_postgresql_import_memory_does_not_grow_with_the_size_of_the_file(
+    postgres_engine, tmp_path
+) -> None:
+    small = feedgen.write_feed(tmp_path / "small.jsonl", 600, events_per_licence=1, seed=1)
+    large = feedgen.write_feed(tmp_path / "large.jsonl", 3000, events_per_licence=1, seed=2)
+    import_feed(engine=postgres_engine, path=write_records(tmp_path / "warm.jsonl", list(feedgen.records(1))))
+    peaks = [_peak_memory_of_import(postgres_engine, feed) for feed in (small, large)]
+    # Five times the lines, yet the same peak within noise: nothing kept per line.
+    assert peaks[1] < peaks[0] * 1.5, peaks
