@@ -216,9 +216,26 @@ def validate_feed_record(data: object) -> FeedLicence | list[str]:
     if not isinstance(data, dict):
         return [f"la ligne doit être un objet JSON, pas {_json_type(data)}"]
     accepted = _accept_quickly(data)
-    if accepted is not None:
-        return accepted
-    return _check_thoroughly(data)
+    result = accepted if accepted is not None else _check_thoroughly(data)
+    if isinstance(result, FeedLicence) and _holds_nul(result):
+        return [_NUL_REASON]
+    return result
+
+
+# PostgreSQL stores no NUL character in a text: such a line is rejected on every database alike.
+_NUL_REASON = "un texte contient le caractère nul (\\u0000), que la base de données refuse"
+
+
+def _holds_nul(record: FeedLicence) -> bool:
+    texts = [record.last_name, record.first_names]
+    texts.extend(category.category for category in record.categories)
+    for event in record.events:
+        texts.append(event.id)
+        texts.append(event.place)
+        if type(event) is Infraction:
+            texts.append(event.label)
+            texts.append(event.offence_class)
+    return any("\x00" in text for text in texts)
 
 
 def _accept_quickly(data: dict[str, Any]) -> FeedLicence | None:

@@ -298,3 +298,15 @@ def test_the_postgresql_import_memory_does_not_grow_with_the_size_of_the_file(
     peaks = [_peak_memory_of_import(postgres_engine, feed) for feed in (small, large)]
     # Five times the lines, yet the same peak within noise: nothing kept per line.
     assert peaks[1] < peaks[0] * 1.5, peaks
+
+
+def test_a_text_with_a_nul_character_is_rejected_on_every_database_and_the_other_lines_saved(
+    engine, tmp_path
+) -> None:
+    records = list(feedgen.records(3))
+    records[1] = {**records[1], "events": [{**records[1]["events"][0], "label": "feu\u0000rouge"}]}
+    report = import_feed(engine=engine, path=write_records(tmp_path / "nul.jsonl", records), workers=0)
+    assert report.errors == [
+        (2, "un texte contient le caractère nul (\\u0000), que la base de données refuse")
+    ]
+    assert count_licences(engine) == 2
