@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import SecurityHeaders, backend_routes
+from mespoints.pages import gallery
 from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
 from mespoints.services.alerts import run_daily_job_forever
 from mespoints.services.mail import run_sender_forever
@@ -57,6 +58,9 @@ app.register_lifespan_task(run_housekeeping_forever, engine=get_engine())
 app.register_lifespan_task(run_daily_job_forever, engine=get_engine())
 
 pages.register_all()
+# The designers' gallery (/atelier): `make dev`, or MESPOINTS_GALLERY=1; never in the build users get.
+if gallery.gallery_enabled():
+    gallery.register()
 for registered in PAGES:
     app.add_page(
         registered.component,

@@ -33,6 +33,9 @@ TERMS = "/conditions-generales"
 UNDERSTANDING = "/comprendre-le-calcul"
 MAILBOX = "/boite-de-test"
 UNAVAILABLE = "/service-indisponible"
+# Development only (`make dev`, or MESPOINTS_GALLERY=1): every component in each state. Not in
+# PAGE_PATHS: no `suite` or `retour` ever leads there.
+GALLERY = "/atelier"
 
 # Backend HTTP routes (Starlette), reached by full page loads only.
 HEALTH = "/health"
