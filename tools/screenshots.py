@@ -181,12 +181,18 @@ def production_portal(build_dir: Path, name: str, **extra_env: str) -> Iterator[
 @dataclass
 class Difference:
     name: str
-    share: float  # of the pixels that changed
+    share: float  # of the pixels that changed beyond the tolerance
     note: str = ""
+    identical: bool = False  # to the pixel
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.note) or self.share > CHANGED_SHARE
 
 
 def compare(reference: Path, current: Path, diffs: Path) -> list[Difference]:
-    """Pages whose screenshot changed beyond the tolerance, appeared or disappeared."""
+    """Every page, with its share of changed pixels; one that changed beyond the tolerance,
+    appeared or disappeared is `changed`, and its difference image is written into `diffs`."""
     found: list[Difference] = []
     references = {png.name for png in reference.glob("*.png")}
     currents = {png.name for png in current.glob("*.png")}
@@ -209,8 +215,8 @@ def compare(reference: Path, current: Path, diffs: Path) -> list[Difference]:
         mask = delta.point(lambda value: 255 if value > CHANNEL_TOLERANCE else 0)
         changed = mask.histogram()[255]
         share = changed / (size[0] * size[1])
-        if share > CHANGED_SHARE or note:
-            found.append(Difference(name, share, note))
+        found.append(Difference(name, share, note, identical=not note and delta.getbbox() is None))
+        if found[-1].changed:
             diffs.mkdir(parents=True, exist_ok=True)
             # The new page, faded, with what changed in red.
             faded = Image.blend(canvas_after, Image.new("RGB", size, "white"), 0.7)
@@ -255,10 +261,17 @@ def main(argv: list[str] | None = None) -> int:
                 if (args.out / name).exists():
                     shutil.copy(args.out / name, reference / name)
         shutil.rmtree(args.diffs, ignore_errors=True)
-        differences = compare(reference, current, args.diffs)
+        measured = compare(reference, current, args.diffs)
         if args.only:
             shutil.rmtree(reference)
     print(f"{len(shots)} pages comparées à {args.out} en {time.monotonic() - started:.0f} s.")
+    differences = [difference for difference in measured if difference.changed]
+    steady = [difference for difference in measured if not difference.changed]
+    if steady:
+        exact = sum(difference.identical for difference in steady)
+        largest = max(difference.share for difference in steady)
+        within = len(steady) - exact
+        print(f"{exact} identiques au pixel près, {within} dans la tolérance ({largest:.3%} au plus).")
     if not differences:
         print("Aucune page n'a changé.")
         return 0

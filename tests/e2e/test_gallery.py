@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from mespoints import routes
 from mespoints.pages.gallery import GAUGE_BALANCES, SECTIONS
 from tests.e2e.conftest import Portal, running_portal
+from tests.e2e.test_dev_loop import DevServer, dev_server  # noqa: F401 (the `make dev` fixture)
 
 IMAGES_LOADED_JS = """() => [...document.querySelectorAll('[data-galerie="permis"] img')]
   .map(img => img.complete && img.naturalWidth > 0)"""
@@ -77,3 +78,15 @@ def test_the_production_build_users_get_has_no_gallery(page, portal):
     page.goto(routes.GALLERY)
     page.wait_for_load_state("networkidle")
     expect(page.get_by_text("Atelier des composants")).to_have_count(0)
+
+
+def test_make_dev_serves_the_gallery(browser, dev_server: DevServer):  # noqa: F811 (the imported fixture)
+    context = browser.new_context(base_url=dev_server.url, locale="fr-FR")
+    context.set_default_timeout(60_000)
+    tab = context.new_page()
+    try:
+        tab.goto(routes.GALLERY)
+        expect(tab.get_by_role("heading", level=1)).to_have_text("Atelier des composants")
+        expect(tab.locator('[data-galerie="jauge"] [data-testid="solde"]')).to_have_count(len(GAUGE_BALANCES))
+    finally:
+        context.close()

@@ -26,7 +26,11 @@ def page(folder: Path, name: str, *, box: tuple[int, int, int, int] | None = Non
 def test_identical_pages_and_antialiasing_noise_are_not_changes(tmp_path):
     page(tmp_path / "ref", "accueil-375.png")
     page(tmp_path / "now", "accueil-375.png", shade=3)  # a channel moved by 3: noise
-    assert screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "diffs") == []
+    page(tmp_path / "ref", "connexion-375.png")
+    page(tmp_path / "now", "connexion-375.png")
+    noisy, same = screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "diffs")
+    assert (noisy.changed, noisy.identical, noisy.share) == (False, False, 0)
+    assert (same.changed, same.identical) == (False, True)
     assert not (tmp_path / "diffs").exists()
 
 
@@ -35,7 +39,8 @@ def test_a_changed_page_is_reported_with_its_share_and_a_difference_image(tmp_pa
     page(tmp_path / "ref", "connexion-375.png")
     page(tmp_path / "now", "accueil-375.png", box=(0, 0, 99, 29))  # 100 × 30 of 200 × 300 px
     page(tmp_path / "now", "connexion-375.png")
-    [difference] = screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "diffs")
+    measured = screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "diffs")
+    [difference] = [d for d in measured if d.changed]
     assert difference.name == "accueil-375.png"
     assert 0.04 < difference.share <= 0.05
     with Image.open(tmp_path / "diffs" / "accueil-375.png") as diff:
@@ -48,7 +53,8 @@ def test_new_missing_and_resized_pages_are_changes(tmp_path):
     page(tmp_path / "now", "nouvelle-375.png")
     Image.new("RGB", (200, 300), "white").save(tmp_path / "ref" / "longue-375.png")
     Image.new("RGB", (200, 320), "white").save(tmp_path / "now" / "longue-375.png")
-    found = {d.name: d.note for d in screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "d")}
+    measured = screenshots.compare(tmp_path / "ref", tmp_path / "now", tmp_path / "d")
+    found = {d.name: d.note for d in measured if d.changed}
     assert found == {
         "ancienne-375.png": "disparue",
         "nouvelle-375.png": "nouvelle",
