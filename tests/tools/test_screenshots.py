@@ -107,3 +107,12 @@ def test_the_lighthouse_script_parses():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_with_several_runs_each_page_keeps_its_median_run():
+    def run(score: float, fcp: float) -> list[dict]:
+        return [{"name": "Accueil", "categories": {"performance": score}, "fcp": fcp}]
+
+    [home] = audit.median_of([run(0.9, 2000), run(0.4, 3500), run(0.97, 1500)])
+    assert (home["categories"]["performance"], home["fcp"]) == (0.9, 2000)
+    assert home["performance_runs"] == [0.9, 0.4, 0.97]
