@@ -59,9 +59,8 @@ app.register_lifespan_task(run_daily_job_forever, engine=get_engine())
 
 pages.register_all()
 # The designers' gallery (/atelier): `make dev`, or MESPOINTS_GALLERY=1; never in the build users get.
-if gallery.gallery_enabled():
-    gallery.register()
-for registered in PAGES:
+added = [*PAGES, gallery.gallery_page()] if gallery.gallery_enabled() else PAGES
+for registered in added:
     app.add_page(
         registered.component,
         route=registered.route,

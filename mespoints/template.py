@@ -48,27 +48,50 @@ def page(
     page (private too) opens with the driver's shared navigation. A public page carries a meta
     description (``description``, else the service's); a private page none.
     """
-    private = private or driver
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        def wrapped() -> rx.Component:
-            body = rx.fragment(driver_tabs(), content()) if driver else content()
-            return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
-
-        wrapped.__name__ = content.__name__
-        loads = on_load
-        if private:
-            loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
-            loads = [event for event in loads if event is not None]
         PAGES.append(
-            Page(
+            laid_out(
+                content,
                 route=route,
-                title=f"{title} – {SERVICE_NAME}",
-                component=wrapped,
-                on_load=loads,
-                description=None if private else (description or SERVICE_DESCRIPTION),
+                title=title,
+                on_load=on_load,
+                private=private,
+                driver=driver,
+                description=description,
             )
         )
         return content
 
     return decorator
+
+
+def laid_out(
+    content: Callable[[], rx.Component],
+    *,
+    route: str,
+    title: str,
+    on_load: Any = None,
+    private: bool = False,
+    driver: bool = False,
+    description: str | None = None,
+) -> Page:
+    """The page `page` registers, without registering it (the gallery is added only in development)."""
+    private = private or driver
+
+    def wrapped() -> rx.Component:
+        body = rx.fragment(driver_tabs(), content()) if driver else content()
+        return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
+
+    wrapped.__name__ = content.__name__
+    loads = on_load
+    if private:
+        loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
+        loads = [event for event in loads if event is not None]
+    return Page(
+        route=route,
+        title=f"{title} – {SERVICE_NAME}",
+        component=wrapped,
+        on_load=loads,
+        description=None if private else (description or SERVICE_DESCRIPTION),
+    )

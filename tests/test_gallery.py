@@ -47,13 +47,18 @@ def test_make_dev_shows_the_gallery(env_mode, gallery_variable):
     assert gallery.gallery_enabled()
 
 
-def test_the_gallery_is_not_among_the_pages_every_build_registers():
+def test_the_gallery_is_not_among_the_pages_every_build_registers(env_mode):
     from mespoints import pages
     from mespoints.template import PAGES
+
+    env_mode(Env.DEV)
+    import mespoints.mespoints  # noqa: F401 (builds the app, with the gallery in development)
 
     pages.register_all()
     assert routes.GALLERY not in {registered.route for registered in PAGES}
     assert routes.GALLERY not in routes.PAGE_PATHS
+    added = gallery.gallery_page()
+    assert (added.route, added.title) == (routes.GALLERY, "Atelier des composants – Mes Points Permis")
 
 
 def test_the_gallery_compiles_with_every_section_and_each_gauge_value():

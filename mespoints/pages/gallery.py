@@ -38,7 +38,7 @@ from mespoints.settings import get_settings
 from mespoints.state.dashboard import DashboardState
 from mespoints.state.link_request import ForgottenPasswordState
 from mespoints.state.signup import LAST_STEP, STEP_TITLES
-from mespoints.template import page
+from mespoints.template import Page, laid_out
 
 # The balances a designer must see: empty, low, half, usual, full.
 GAUGE_BALANCES = (0, 3, 6, 8, 12)
@@ -502,6 +502,6 @@ def gallery() -> rx.Component:
     )
 
 
-def register() -> None:
-    """Adds the page to mespoints.template.PAGES (the caller checks gallery_enabled())."""
-    page(route=routes.GALLERY, title="Atelier des composants")(gallery)
+def gallery_page() -> Page:
+    """The page, laid out like the others; mespoints.mespoints adds it when gallery_enabled()."""
+    return laid_out(gallery, route=routes.GALLERY, title="Atelier des composants")
