@@ -33,34 +33,14 @@ SERVICE_DESCRIPTION = (
 PAGES: list[Page] = []
 
 
-def page(
-    *,
-    route: str,
-    title: str,
-    on_load: Any = None,
-    private: bool = False,
-    driver: bool = False,
-    description: str | None = None,
-) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+def page(**options: Any) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a page module's function; its body holds only the page's own content.
 
-    A private page shows the unread notifications in its header (counted on each load); a driver
-    page (private too) opens with the driver's shared navigation. A public page carries a meta
-    description (``description``, else the service's); a private page none.
+    `options` are those of `laid_out` (route, title, on_load, private, driver, description).
     """
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        PAGES.append(
-            laid_out(
-                content,
-                route=route,
-                title=title,
-                on_load=on_load,
-                private=private,
-                driver=driver,
-                description=description,
-            )
-        )
+        PAGES.append(laid_out(content, **options))
         return content
 
     return decorator
@@ -76,7 +56,13 @@ def laid_out(
     driver: bool = False,
     description: str | None = None,
 ) -> Page:
-    """The page `page` registers, without registering it (the gallery is added only in development)."""
+    """A page with the shared layout, a French title and its on_load; `page` registers it (the
+    gallery is only added in development).
+
+    A private page shows the unread notifications in its header (counted on each load); a driver
+    page (private too) opens with the driver's shared navigation. A public page carries a meta
+    description (``description``, else the service's); a private page none.
+    """
     private = private or driver
 
     def wrapped() -> rx.Component:
