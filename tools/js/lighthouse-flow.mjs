@@ -56,12 +56,17 @@ function problems(lhr) {
       .map(({audit}) => audit.displayValue ? `${audit.title} (${audit.displayValue})` : audit.title);
     if (failing.length) found[id] = failing;
   }
-  // Opportunities and diagnostics that cost time, whatever their weight.
+  // Opportunities and insights that cost time (render-blocking requests…), whatever their weight.
+  const saving = audit => Math.max(
+    (audit.details && audit.details.overallSavingsMs) || 0,
+    (audit.metricSavings && audit.metricSavings.FCP) || 0,
+    (audit.metricSavings && audit.metricSavings.LCP) || 0,
+  );
   const savings = Object.values(lhr.audits)
-    .filter(audit => audit.details && audit.details.overallSavingsMs > 100)
-    .sort((a, b) => b.details.overallSavingsMs - a.details.overallSavingsMs)
-    .slice(0, 4)
-    .map(audit => `${audit.title} (${Math.round(audit.details.overallSavingsMs)} ms)`);
+    .filter(audit => audit.score !== null && audit.score < 1 && saving(audit) > 100)
+    .sort((a, b) => saving(b) - saving(a))
+    .slice(0, 5)
+    .map(audit => `${audit.title} (${Math.round(saving(audit))} ms)`);
   if (savings.length) found.opportunities = savings;
   const lcp = lhr.audits['largest-contentful-paint-element'];
   const item = lcp && lcp.details && lcp.details.items && lcp.details.items[0];
