@@ -20,7 +20,7 @@ ifdef REFLEX_REDIS_URL
 export GRANIAN_WORKERS ?= $(shell nproc)
 endif
 
-.PHONY: run dev test test-fast faults bench load lint typecheck setup deps chromium clean
+.PHONY: run dev test test-fast faults bench load lint typecheck setup deps chromium clean screenshots visual audit
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,20 @@ bench: deps
 ## PostgreSQL and Redis, 1 then 2 workers; figures beside their goals (docs/capacite.md).
 load: deps
 	$(PY) -m bench.bench_load $(LOAD_ARGS)
+
+## Designers: every page at 375 and 1280 px into docs/screenshots/ (production build, fixed day).
+screenshots: deps chromium
+	$(PY) tools/screenshots.py
+
+## The same screenshots compared with docs/screenshots/: which pages changed; exit 1 if any did.
+visual: deps chromium
+	$(PY) tools/screenshots.py --compare
+
+## Lighthouse (mobile) on the main pages, and JS+CSS against a default Reflex app; exit 1 on a miss.
+## AUDIT_RUNS=3: three flows, each page's median (a loaded machine makes blocking time vary).
+AUDIT_RUNS ?= 1
+audit: deps chromium
+	$(PY) tools/audit.py --runs $(AUDIT_RUNS)
 
 lint: deps
 	$(VENV)/bin/ruff check --quiet . && $(VENV)/bin/ruff format --check --quiet .
