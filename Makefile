@@ -20,7 +20,7 @@ ifdef REFLEX_REDIS_URL
 export GRANIAN_WORKERS ?= $(shell nproc)
 endif
 
-.PHONY: run dev test test-fast bench load lint typecheck setup deps chromium clean
+.PHONY: run dev test test-fast faults bench load lint typecheck setup deps chromium clean screenshots visual audit
 
 $(VENV)/.installed: requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,9 +39,11 @@ deps: $(VENV)/.installed $(JS)/.installed
 setup: deps
 	$(PY) -m mespoints prepare
 
+## Production: builds the front end and serves everything on PORT through our launcher, which
+## replaces a worker that dies while the others keep serving (docs: README « Déploiement »).
 run: setup
 	$(PY) -m mespoints demo-accounts
-	$(VENV)/bin/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	$(PY) -m mespoints serve
 
 ## Hot reload for designers: front end on PORT (3000), back end on BACKEND_PORT (8000).
 ## Strict hot reload re-imports the tokens (rxconfig imports mespoints.styles in the supervisor);
@@ -71,6 +73,11 @@ test: deps chromium lint typecheck
 test-fast: deps
 	$(PY) -m pytest -n 2 --ignore=tests/e2e $(PYTEST_ARGS)
 
+## Faults (2 to 4 minutes here, build included): a production portal on private PostgreSQL, Redis
+## and SMTP servers, which the tests kill and stop one after the other, in file order.
+faults: deps chromium
+	$(PY) -m pytest tests/faults -p no:randomly $(PYTEST_ARGS)
+
 bench: deps
 	$(PY) -m bench
 
@@ -78,6 +85,20 @@ bench: deps
 ## PostgreSQL and Redis, 1 then 2 workers; figures beside their goals (docs/capacite.md).
 load: deps
 	$(PY) -m bench.bench_load $(LOAD_ARGS)
+
+## Designers: every page at 375 and 1280 px into docs/screenshots/ (production build, fixed day).
+screenshots: deps chromium
+	$(PY) tools/screenshots.py
+
+## The same screenshots compared with docs/screenshots/: which pages changed; exit 1 if any did.
+visual: deps chromium
+	$(PY) tools/screenshots.py --compare
+
+## Lighthouse (mobile) on the main pages, and JS+CSS against a default Reflex app; exit 1 on a miss.
+## AUDIT_RUNS=3: three flows, each page's median (a loaded machine makes blocking time vary).
+AUDIT_RUNS ?= 1
+audit: deps chromium
+	$(PY) tools/audit.py --runs $(AUDIT_RUNS)
 
 lint: deps
 	$(VENV)/bin/ruff check --quiet . && $(VENV)/bin/ruff format --check --quiet .

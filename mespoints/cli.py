@@ -24,6 +24,7 @@ from mespoints.db.engine import get_engine
 EXIT_OK = 0
 EXIT_INVALID_LINES = 1
 EXIT_UNKNOWN_LICENCE = 2
+EXIT_INVALID_CONFIGURATION = 2
 EXIT_UNEXPECTED = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
@@ -88,7 +89,33 @@ def _parser() -> argparse.ArgumentParser:
 
     accounts = commands.add_parser("demo-accounts", help="affiche les comptes de démonstration")
     accounts.set_defaults(handler=_demo_accounts)
+
+    serve = commands.add_parser(
+        "serve",
+        help="construit l'interface et sert le portail en production (make run)",
+        description="Construit l'interface de production et sert tout le portail sur un seul port"
+        " (MESPOINTS_PORT, 3000 par défaut). Un processus de travail qui s'arrête est remplacé sans"
+        " interrompre les autres. Plusieurs processus exigent REFLEX_REDIS_URL (état partagé).",
+        epilog=_EXIT_CODES_FR,
+    )
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        metavar="N",
+        help="nombre de processus de travail (GRANIAN_WORKERS ; sinon un par cœur avec Redis, un sans)",
+    )
+    serve.set_defaults(handler=_serve)
     return parser
+
+
+def _worker_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"nombre de processus invalide « {text} » (entier ≥ 1)")
+    return count
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,6 +224,21 @@ def _prepare(args: argparse.Namespace, engine: Engine) -> int:
         return _demo_data(args, engine)
     print("Base de données à jour.")
     return EXIT_OK
+
+
+def _serve(args: argparse.Namespace, engine: Engine) -> int:
+    from mespoints import launcher
+    from mespoints.settings import get_settings
+
+    workers = args.workers or launcher.default_workers()
+    if workers > 1 and not os.environ.get("REFLEX_REDIS_URL"):
+        print(
+            f"{workers} processus demandés sans REFLEX_REDIS_URL : l'état des pages n'est partagé"
+            " qu'à travers Redis. Définissez REFLEX_REDIS_URL ou servez avec un seul processus.",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID_CONFIGURATION
+    return launcher.serve(port=get_settings().port, workers=workers)
 
 
 def _demo_accounts(args: argparse.Namespace, engine: Engine) -> int:

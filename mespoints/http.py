@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import gzip
 import hashlib
@@ -29,12 +30,18 @@ log = logging.getLogger(__name__)
 async def health(_request: Request) -> JSONResponse:
     """200 when the portal and its database answer, 503 otherwise (interfaces.md section 5)."""
     try:
-        with read_only_connection(get_engine()) as connection:
-            connection.execute(text("SELECT 1"))
+        # In a thread: a database out of reach (up to the 3 s connect timeout) never stalls the
+        # worker's event loop, and with it every page that worker serves.
+        await asyncio.to_thread(_ping_database)
     except Exception:
         log.exception("health check: the database does not answer")
         return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def _ping_database() -> None:
+    with read_only_connection(get_engine()) as connection:
+        connection.execute(text("SELECT 1"))
 
 
 def _extra_routes() -> list[BaseRoute]:

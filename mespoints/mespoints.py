@@ -11,6 +11,7 @@ from starlette.types import ASGIApp
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
 from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, backend_routes
+from mespoints.pages import gallery
 from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
 from mespoints.services.alerts import run_daily_job_forever
 from mespoints.services.mail import run_sender_forever
@@ -72,7 +73,9 @@ app.register_lifespan_task(run_housekeeping_forever, engine=get_engine())
 app.register_lifespan_task(run_daily_job_forever, engine=get_engine())
 
 pages.register_all()
-for registered in PAGES:
+# The designers' gallery (/atelier): `make dev`, or MESPOINTS_GALLERY=1; never in the build users get.
+added = [*PAGES, gallery.gallery_page()] if gallery.gallery_enabled() else PAGES
+for registered in added:
     app.add_page(
         registered.component,
         route=registered.route,

@@ -35,6 +35,9 @@ MAILBOX = "/boite-de-test"
 UNAVAILABLE = "/service-indisponible"
 # Reflex's name for the page any unknown address shows; not a place to come back to.
 NOT_FOUND = "404"
+# Development only (`make dev`, or MESPOINTS_GALLERY=1): every component in each state. Not in
+# PAGE_PATHS: no `suite` or `retour` ever leads there.
+GALLERY = "/atelier"
 
 # Backend HTTP routes (Starlette), reached by full page loads only.
 HEALTH = "/health"

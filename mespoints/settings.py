@@ -118,6 +118,8 @@ class Settings(BaseSettings):
     backend_port: int | None = Field(default=None, ge=1, le=65535)
     # Tests and demos only: the day the portal takes as today.
     today: dt.date | None = None
+    # Designers only: the component gallery (/atelier) in a production build too (screenshots).
+    gallery: bool = False
 
     @field_validator("base_url")
     @classmethod

@@ -199,6 +199,8 @@ FORM_WIDTH = "34rem"
 BUTTON_MAX_WIDTH = "22rem"  # a wide button (FranceConnect), the licence illustrations
 GAUGE_WIDTH = "24rem"
 NARROW_INPUT = "14rem"  # a date field
+CARD_MIN_WIDTH = "16rem"  # the narrowest column of a grid of cards (the gallery)
+PHONE_FRAME = "20rem"  # a phone-wide frame (the gallery)
 TOUCH_TARGET = "2.75rem"  # 44 px: every link in a menu, button, tab, checkbox row (WCAG 2.5.5)
 CONTROL_SIZE = "1.35rem"  # checkbox and radio boxes
 CONTROL_LABEL_INDENT = "1.95rem"  # a hint under a radio's label lines up with the label
@@ -240,15 +242,17 @@ def _rule(selector: str, declarations: dict[str, str]) -> str:
 def global_css() -> str:
     """The page-wide rules, as one static stylesheet (components.layout puts it in every page).
 
-    Colour tokens: light by default, dark when <html> has the class « dark » (put there before the
+    Colour tokens: light by default, dark under the class « dark » (on <html>, put there before the
     first paint by Reflex's colour-mode script), or when the system prefers dark and no choice was
     made. Then the few base rules Radix Themes used to give (Reflex's own reset gives the rest:
     box-sizing, margins, borders), a visible focus everywhere, links, lists in the text.
     """
     dark = {**css_vars(DARK), "color_scheme": "dark"}
     rules = [
-        _rule(":root", {**css_vars(LIGHT), "color_scheme": "light"}),
-        _rule(":root.dark", dark),
+        # A class « light » or « dark » on any element sets its subtree's palette (the gallery shows
+        # both side by side); on <html> it is the visitor's choice.
+        _rule(":root, .light", {**css_vars(LIGHT), "color_scheme": "light"}),
+        _rule(".dark", dark),
         "@media (prefers-color-scheme: dark){" + _rule(":root:not(.light)", dark) + "}",
         _rule(
             "body",

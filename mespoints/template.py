@@ -34,7 +34,21 @@ SERVICE_DESCRIPTION = (
 PAGES: list[Page] = []
 
 
-def page(
+def page(**options: Any) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Register a page module's function; its body holds only the page's own content.
+
+    `options` are those of `laid_out` (route, title, on_load, private, driver, description).
+    """
+
+    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        PAGES.append(laid_out(content, **options))
+        return content
+
+    return decorator
+
+
+def laid_out(
+    content: Callable[[], rx.Component],
     *,
     route: str,
     title: str | rx.Var,
@@ -42,8 +56,9 @@ def page(
     private: bool = False,
     driver: bool = False,
     description: str | None = None,
-) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register a page module's function; its body holds only the page's own content.
+) -> Page:
+    """A page with the shared layout, a French title and its on_load; `page` registers it (the
+    gallery is only added in development).
 
     A private page shows the unread notifications in its header (counted on each load); a driver
     page (private too) opens with the driver's shared navigation. A public page carries a meta
@@ -51,27 +66,21 @@ def page(
     """
     private = private or driver
 
-    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        def wrapped() -> rx.Component:
-            body = rx.fragment(driver_tabs(), content()) if driver else content()
-            return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
+    def wrapped() -> rx.Component:
+        body = rx.fragment(driver_tabs(), content()) if driver else content()
+        return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
 
-        wrapped.__name__ = content.__name__
-        loads = on_load
-        if private:
-            loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
-            loads = [event for event in loads if event is not None]
-        PAGES.append(
-            Page(
-                route=route,
-                title=rx.Var.create(f"{title} – {SERVICE_NAME}")
-                if isinstance(title, rx.Var)
-                else f"{title} – {SERVICE_NAME}",
-                component=wrapped,
-                on_load=loads,
-                description=None if private else (description or SERVICE_DESCRIPTION),
-            )
-        )
-        return content
-
-    return decorator
+    wrapped.__name__ = content.__name__
+    loads = on_load
+    if private:
+        loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
+        loads = [event for event in loads if event is not None]
+    return Page(
+        route=route,
+        title=rx.Var.create(f"{title} – {SERVICE_NAME}")
+        if isinstance(title, rx.Var)
+        else f"{title} – {SERVICE_NAME}",
+        component=wrapped,
+        on_load=loads,
+        description=None if private else (description or SERVICE_DESCRIPTION),
+    )

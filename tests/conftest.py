@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
@@ -19,6 +20,7 @@ from mespoints.db.engine import make_engine
 POSTGRES_URL = os.environ.get(
     "MESPOINTS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+FAULTS = Path(__file__).resolve().parent / "faults"
 REDIS_URL = os.environ.get("MESPOINTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
@@ -27,6 +29,13 @@ def _unavailable(what: str, error: Exception) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; it is required when CI=true")
     pytest.skip(reason)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """tests/faults stops and starts servers: it runs only when named (`make faults`)."""
+    if collection_path == FAULTS and not any(str(FAULTS) in str(Path(arg).resolve()) for arg in config.args):
+        return True
+    return None
 
 
 @pytest.fixture

@@ -186,8 +186,8 @@ def test_both_palettes_define_every_colour_as_a_hex_value():
 
 def test_the_global_stylesheet_declares_both_palettes_and_follows_the_system():
     css = styles.global_css()
-    assert f":root{{--mp-ink:{styles.LIGHT.ink};" in css
-    assert f":root.dark{{--mp-ink:{styles.DARK.ink};" in css
+    assert f":root, .light{{--mp-ink:{styles.LIGHT.ink};" in css
+    assert f".dark{{--mp-ink:{styles.DARK.ink};" in css
     assert f"@media (prefers-color-scheme: dark){{:root:not(.light){{--mp-ink:{styles.DARK.ink};" in css
     assert "body{font-family:system-ui" in css
 

@@ -16,6 +16,8 @@ from sqlmodel import Session
 from mespoints.settings import get_settings
 
 READ_ONLY = "mespoints_read_only"
+# PostgreSQL: how long opening a connection may take before the request fails (503, error page).
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -51,7 +53,18 @@ def make_engine(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    # A database that went away (stopped, restarted, unreachable) is met with a quick error, so
+    # /health answers 503 within seconds, and with a fresh connection once it is back: pre-ping
+    # replaces the pool's dead connections instead of failing the next request with them.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_timeout=5,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+        hide_parameters=True,
+    )
 
 
 @functools.cache

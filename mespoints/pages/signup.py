@@ -33,12 +33,16 @@ def keep(name: str):
     return lambda value: S.keep_field(name, value)
 
 
-def progress() -> rx.Component:
-    """Where the user is: a bar, then what comes next (the step's number and title are the form's heading)."""
+def progress(step: rx.Var | None = None) -> rx.Component:
+    """Where the user is: a bar, then what comes next (the step's number and title are the form's heading).
+
+    `step` is the wizard's own (SignupState.step) unless given (the gallery shows every step).
+    """
+    current: rx.Var = S.step if step is None else step  # type: ignore[assignment]
     return rx.el.div(
         rx.el.div(
             rx.el.div(
-                height=styles.FULL, width=(S.step * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY
+                height=styles.FULL, width=(current * 100 / LAST_STEP).to(str) + "%", background=styles.PRIMARY
             ),
             height=styles.BAR_HEIGHT,
             background=styles.HAIRLINE,
@@ -47,11 +51,11 @@ def progress() -> rx.Component:
             aria_hidden="true",
         ),
         rx.cond(
-            S.step < LAST_STEP,
+            current < LAST_STEP,
             rx.el.p(
                 rx.el.span(fr("Étape suivante : "), font_weight=styles.WEIGHT_SEMIBOLD),
                 rx.match(
-                    S.step, *[(number, title) for number, title in enumerate(STEP_TITLES[1:], start=1)], ""
+                    current, *[(number, title) for number, title in enumerate(STEP_TITLES[1:], start=1)], ""
                 ),
                 color=styles.MUTED,
                 font_size=styles.TEXT_SM,
@@ -316,28 +320,33 @@ def step_terms() -> rx.Component:
     )
 
 
+def step_heading(step: rx.Var, title: rx.Var | str, **props) -> rx.Component:
+    """« Étape 2 sur 6 » above the step's title: the form's heading (an h2 unless `as_` says)."""
+    element = props.pop("as_", rx.el.h2)
+    return element(
+        rx.el.span(
+            "Étape ",
+            step.to(str),
+            " sur ",
+            str(LAST_STEP),
+            display="block",
+            font_size=styles.TEXT_SM,
+            font_weight=styles.WEIGHT_SEMIBOLD,
+            color=styles.MUTED,
+            margin_bottom=styles.SPACE_1,
+        ),
+        title,
+        font_size=[styles.TEXT_XL, styles.TEXT_XL, styles.TEXT_2XL],
+        font_weight=styles.WEIGHT_BOLD,
+        line_height=styles.LEADING_TIGHT,
+        margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
+        **props,
+    )
+
+
 def wizard_form() -> rx.Component:
     return rx.el.form(
-        rx.el.h2(
-            rx.el.span(
-                "Étape ",
-                S.step.to(str),
-                " sur ",
-                str(LAST_STEP),
-                display="block",
-                font_size=styles.TEXT_SM,
-                font_weight=styles.WEIGHT_SEMIBOLD,
-                color=styles.MUTED,
-                margin_bottom=styles.SPACE_1,
-            ),
-            S.step_title,
-            id="etape-titre",
-            tab_index=-1,
-            font_size=[styles.TEXT_XL, styles.TEXT_XL],
-            font_weight=styles.WEIGHT_BOLD,
-            line_height="1.25",
-            margin=styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3),
-        ),
+        step_heading(S.step, S.step_title, id="etape-titre", tab_index=-1),
         progress(),
         form_alert(S.message),
         rx.match(

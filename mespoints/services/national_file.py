@@ -2,9 +2,10 @@
 
 The import streams the feed (interfaces.md section 4) in batches: each batch of lines is validated
 (mespoints.domain.feed) and turned into rows (mespoints.services.national_file_rows), then written in
-one transaction by a few upserts built with SQLAlchemy Core (INSERT ... ON CONFLICT DO UPDATE on
-SQLite and PostgreSQL alike): executemany on SQLite, one INSERT ... SELECT FROM unnest(arrays) per
-table on PostgreSQL.
+one transaction. SQLite: a few upserts built with SQLAlchemy Core (INSERT ... ON CONFLICT DO UPDATE),
+run with executemany (_BatchWriter). PostgreSQL: the rows, formatted as COPY text where they were
+parsed, are copied into staging tables and written by set-based upserts (services/bulk_pg.py), one
+import at a time (an advisory lock).
 
 A large file (PARALLEL_FROM_BYTES and more, on a machine with several CPUs) is parsed and validated
 by worker processes while this process writes: it reads chunks of raw lines with their numbers, hands
@@ -31,6 +32,7 @@ change of their history once (a batch written again alerts nothing twice).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import multiprocessing
 import os
@@ -38,12 +40,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, any_, bindparam, delete, exists, func
+from sqlalchemy import Connection, Engine, bindparam, delete, exists, func
 from sqlalchemy import select as core_select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects import sqlite
 from sqlmodel import Session, select
 
 from mespoints.db.national_file import Holder, Licence, LicenceCategory, LicenceEvent
@@ -69,6 +70,7 @@ CHUNKS_AHEAD_PER_WORKER = 2
 # The report keeps the first rejections; on_rejected sees every one (the CLI prints them all).
 MAX_REPORTED_ERRORS = 1_000
 
+_SQLITE = sqlite.dialect(paramstyle="qmark")
 _holder = Holder.__table__  # type: ignore[attr-defined]
 _licence = Licence.__table__  # type: ignore[attr-defined]
 _category = LicenceCategory.__table__  # type: ignore[attr-defined]
@@ -147,12 +149,26 @@ def import_feed(
     if workers is None:
         workers = automatic_workers(path)
     report = ImportReport()
-    writer = _BatchWriter(engine, on_written)
-    if workers > 0:
-        _import_in_workers(report, writer, read_feed(path), batch_size, on_rejected, workers)
-        return report
+    writer = _writer(engine, on_written)
+    try:
+        if workers > 0:
+            _import_in_workers(report, writer, read_feed(path), batch_size, on_rejected, workers)
+        else:
+            _import_in_process(report, writer, read_feed(path), batch_size, on_rejected)
+    finally:
+        writer.close()
+    return report
+
+
+def _import_in_process(
+    report: ImportReport,
+    writer: _Writer,
+    lines: Iterator[tuple[int, bytes]],
+    batch_size: int,
+    on_rejected: Callable[[int, str], None] | None,
+) -> None:
     batch: list[FeedLicence] = []
-    for line_number, raw in read_feed(path):
+    for line_number, raw in lines:
         report.lines += 1
         result = parse_feed_line(raw)
         if isinstance(result, FeedLicence):
@@ -166,7 +182,28 @@ def import_feed(
     if batch:
         writer.write(batch)
         report.imported += len(batch)
-    return report
+
+
+class _Writer(Protocol):
+    """What import_feed writes with: _BatchWriter (SQLite), bulk_pg.CopyWriter (PostgreSQL)."""
+
+    def parser(self) -> Callable[[list[tuple[int, bytes]]], tuple[Any, list[Rejection], int]]:
+        """What a worker process runs on a chunk of (line number, raw line): rows, rejections, valid."""
+        ...
+
+    def write(self, batch: list[FeedLicence]) -> None: ...
+
+    def write_rows(self, rows: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _writer(engine: Engine, on_written: Callable[[list[str]], object] | None) -> _Writer:
+    if engine.dialect.name == "postgresql":
+        from mespoints.services.bulk_pg import CopyWriter
+
+        return CopyWriter(engine, on_written)
+    return _BatchWriter(engine, on_written)
 
 
 def automatic_workers(path: str | os.PathLike[str]) -> int:
@@ -204,7 +241,7 @@ def _chunks(lines: Iterator[tuple[int, bytes]], size: int) -> Iterator[list[tupl
 
 def _import_in_workers(
     report: ImportReport,
-    writer: _BatchWriter,
+    writer: _Writer,
     lines: Iterator[tuple[int, bytes]],
     batch_size: int,
     on_rejected: Callable[[int, str], None] | None,
@@ -212,7 +249,7 @@ def _import_in_workers(
 ) -> None:
     """Workers parse and validate chunks of lines; this process writes their rows in file order."""
     report.workers = workers
-    pending: deque[Future[tuple[BatchRows, list[Rejection], int]]] = deque()
+    pending: deque[Future[tuple[Any, list[Rejection], int]]] = deque()
 
     def write_oldest() -> None:
         rows, rejections, valid = pending.popleft().result()
@@ -221,11 +258,12 @@ def _import_in_workers(
         writer.write_rows(rows)
         report.imported += valid
 
+    parse = writer.parser()
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
     try:
         for chunk in _chunks(lines, batch_size):
             report.lines += len(chunk)
-            pending.append(pool.submit(parse_lines, chunk, writer.dialect_name))
+            pending.append(pool.submit(parse, chunk))
             if len(pending) >= workers * CHUNKS_AHEAD_PER_WORKER:
                 write_oldest()
         while pending:
@@ -243,59 +281,44 @@ def import_records(
     on_written: Callable[[list[str]], object] | None = None,
 ) -> int:
     """Saves already validated records (demo data, tests); returns how many."""
-    writer = _BatchWriter(engine, on_written)
+    writer = _writer(engine, on_written)
     batch: list[FeedLicence] = []
     count = 0
-    for record in records:
-        batch.append(record)
-        if len(batch) >= batch_size:
+    try:
+        for record in records:
+            batch.append(record)
+            if len(batch) >= batch_size:
+                writer.write(batch)
+                count += len(batch)
+                batch = []
+        if batch:
             writer.write(batch)
             count += len(batch)
-            batch = []
-    if batch:
-        writer.write(batch)
-        count += len(batch)
+    finally:
+        writer.close()
     return count
 
 
 class _Upsert:
-    """One INSERT ... ON CONFLICT DO UPDATE, compiled once for a dialect, run once per batch.
+    """One INSERT ... ON CONFLICT DO UPDATE on SQLite, compiled once, run with executemany per batch.
 
-    Rows are tuples in the order of columns. SQLite: the single-row statement, executemany over the
-    rows. PostgreSQL: one statement per batch inserting from unnest() of one array per column (one
-    round trip instead of one per row).
+    Rows are tuples in the order of columns.
     """
 
-    def __init__(
-        self, dialect: Any, table: Any, columns: tuple[str, ...], conflict: tuple[str, ...] = ()
-    ) -> None:
-        self.columns = columns
-        self.columnar = dialect.name == "postgresql"
-        if self.columnar:
-            arrays = [bindparam(column, type_=ARRAY(table.c[column].type)) for column in columns]
-            source = func.unnest(*arrays).table_valued(*columns).render_derived()
-            statement: Any = postgresql.insert(table).from_select(
-                columns, core_select(*(source.c[column] for column in columns))
-            )
-        else:
-            statement = sqlite.insert(table)
+    def __init__(self, table: Any, columns: tuple[str, ...], conflict: tuple[str, ...] = ()) -> None:
+        statement: Any = sqlite.insert(table)
         if conflict:
             statement = statement.on_conflict_do_update(
                 index_elements=list(conflict),
                 set_={column: statement.excluded[column] for column in columns if column not in conflict},
             )
-        compiled = statement.compile(dialect=dialect, column_keys=list(columns), for_executemany=True)
-        if not self.columnar and list(compiled.positiontup or ()) != list(columns):
+        compiled = statement.compile(dialect=_SQLITE, column_keys=list(columns), for_executemany=True)
+        if list(compiled.positiontup or ()) != list(columns):
             raise RuntimeError(f"{table.name}: parameters {compiled.positiontup} are not in order {columns}")
         self.sql = str(compiled)
 
     def run(self, connection: Connection, rows: list[Row]) -> None:
-        if not rows:
-            return
-        if self.columnar:
-            arrays = dict(zip(self.columns, map(list, zip(*rows, strict=True)), strict=True))
-            connection.exec_driver_sql(self.sql, arrays)
-        else:
+        if rows:
             connection.exec_driver_sql(self.sql, rows)  # type: ignore[arg-type]
 
 
@@ -314,23 +337,17 @@ class _BatchWriter:
         self.on_written = on_written
         name = self.dialect_name = engine.dialect.name
         self.date_text, self.datetime_text = stored_forms(name)
-        if name == "postgresql":
-            dialect: Any = postgresql.psycopg.dialect(paramstyle="pyformat")
-        else:
-            dialect = sqlite.dialect(paramstyle="qmark")
-        self.upsert_holders = _Upsert(dialect, _holder, _HOLDER_COLUMNS, ("source_licence_number",))
-        self.upsert_licences = _Upsert(dialect, _licence, _LICENCE_COLUMNS, ("licence_number",))
-        self.insert_categories = _Upsert(dialect, _category, _CATEGORY_COLUMNS)
-        self.upsert_events = _Upsert(dialect, _event, _EVENT_COLUMNS, ("licence_id", "event_id"))
+        self.upsert_holders = _Upsert(_holder, _HOLDER_COLUMNS, ("source_licence_number",))
+        self.upsert_licences = _Upsert(_licence, _LICENCE_COLUMNS, ("licence_number",))
+        self.insert_categories = _Upsert(_category, _CATEGORY_COLUMNS)
+        self.upsert_events = _Upsert(_event, _EVENT_COLUMNS, ("licence_id", "event_id"))
 
-        # Whole batches of keys in one parameter: a JSON array on SQLite, an array on PostgreSQL.
+        # Whole batches of keys in one parameter, a JSON array.
         def one_of(column: Any) -> Any:
-            if name == "postgresql":
-                return column == any_(bindparam("keys", type_=ARRAY(column.type)))
             return column.in_(core_select(func.json_each(bindparam("keys")).table_valued("value").c.value))
 
         def text_of(statement: Any) -> str:
-            return str(statement.compile(dialect=dialect))
+            return str(statement.compile(dialect=_SQLITE))
 
         self.holder_ids = text_of(
             core_select(_holder.c.source_licence_number, _holder.c.id).where(
@@ -341,9 +358,7 @@ class _BatchWriter:
             core_select(_licence.c.licence_number, _licence.c.id).where(one_of(_licence.c.licence_number))
         )
         self.delete_categories = text_of(delete(_category).where(one_of(_category.c.licence_id)))
-        self.keys: Callable[[list[Any]], Any] = (
-            (lambda keys: {"keys": keys}) if name == "postgresql" else (lambda keys: (json.dumps(keys),))
-        )
+        self.keys: Callable[[list[Any]], Any] = lambda keys: (json.dumps(keys),)
 
     def write(self, batch: list[FeedLicence]) -> None:
         """Writes one batch of records in one transaction."""
@@ -367,6 +382,13 @@ class _BatchWriter:
             self.upsert_events.run(connection, [(licence_ids[n], *rest) for n, rest in events])
         if self.on_written is not None:
             self.on_written(numbers)
+
+    def parser(self) -> Callable[[list[tuple[int, bytes]]], tuple[BatchRows, list[Rejection], int]]:
+        """What the worker processes run on each chunk of lines."""
+        return functools.partial(parse_lines, dialect_name=self.dialect_name)
+
+    def close(self) -> None:
+        """Nothing to free: each batch used a connection of the pool."""
 
 
 def _id_map(connection: Connection, sql: str, keys: Any) -> dict[Any, int]:

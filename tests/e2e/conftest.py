@@ -11,6 +11,7 @@ import contextlib
 import email
 import email.policy
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -23,6 +24,9 @@ from pathlib import Path
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
+
+from tests.conftest import POSTGRES_URL
+from tests.conftest import _unavailable as unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -114,6 +118,14 @@ class Portal:
     mailbox: Mailbox
     log: Path
     database: Path
+    # The launcher (`python -m mespoints serve`): granian's supervisor, its workers are its children.
+    pid: int = 0
+
+    def worker_pids(self) -> set[int]:
+        """The granian workers serving right now (children of the launcher)."""
+        table = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+        pairs = [line.split() for line in table.splitlines() if line.strip()]
+        return {int(pid) for pid, ppid in pairs if int(ppid) == self.pid}
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -125,7 +137,7 @@ class Portal:
 def running_portal(
     workdir: Path, smtp_server: tuple[Mailbox, int], name: str, port: int | None = None, **extra_env: str
 ) -> Iterator[Portal]:
-    """Starts the production build as `make run` does, with its own database, and stops it."""
+    """Starts the production build as `make run` does (`python -m mespoints serve`), and stops it."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs it (apt-get install chromium)")
     mailbox, smtp_port = smtp_server
@@ -158,16 +170,7 @@ def running_portal(
     log = ARTIFACTS / f"{name}.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(port),
-                "--backend-port",
-                str(port),
-            ],
+            [sys.executable, "-m", "mespoints", "serve"],
             cwd=ROOT,
             env=env,
             stdout=out,
@@ -190,7 +193,9 @@ def running_portal(
             if time.monotonic() > deadline:
                 pytest.fail(f"the portal did not answer within 300 s:\n{log.read_text()[-4000:]}")
             time.sleep(1)
-        yield Portal(url=url, env=env, mailbox=mailbox, log=log, database=workdir / "portal.db")
+        yield Portal(
+            url=url, env=env, mailbox=mailbox, log=log, database=workdir / "portal.db", pid=process.pid
+        )
     finally:
         os.killpg(process.pid, 15)
         try:
@@ -217,6 +222,55 @@ def watch_csp(context) -> None:
             CSP_VIOLATIONS.append(message.text) if "Content Security Policy" in message.text else None
         ),
     )
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server of `admin_url` (SQLAlchemy URL), dropped afterwards."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    name = f"mespoints_{secrets.token_hex(6)}"
+    admin = make_url(admin_url)
+    dsn = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> str:
+    """The system PostgreSQL (tests/conftest.py's POSTGRES_URL): required when CI=true."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    dsn = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        psycopg.connect(dsn, connect_timeout=5).close()
+    except Exception as error:  # noqa: BLE001 (any connection failure means "not here")
+        unavailable("PostgreSQL at " + POSTGRES_URL, error)
+    return POSTGRES_URL
+
+
+@pytest.fixture(scope="session")
+def production_portal(tmp_path_factory, smtp_server, postgres_admin_url, redis_url) -> Iterator[Portal]:
+    """Production as README « Déploiement » describes it: PostgreSQL, Redis, two workers."""
+    with (
+        fresh_postgres_database(postgres_admin_url) as database_url,
+        running_portal(
+            tmp_path_factory.mktemp("production-portal"),
+            smtp_server,
+            "production-portal",
+            MESPOINTS_DATABASE_URL=database_url,
+            REFLEX_REDIS_URL=redis_url,
+            GRANIAN_WORKERS="2",
+        ) as started,
+    ):
+        yield started
 
 
 @pytest.fixture(scope="session")
@@ -264,6 +318,18 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+def fill_identity_step(page, last_name: str, first_names: str, birth_date: str = "03/11/1992") -> None:
+    """The sign-up wizard's first step, filled and submitted: the page shows step 2."""
+    from playwright.sync_api import expect
+
+    page.goto("/inscription")
+    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Prénom(s)").fill(first_names)
+    page.get_by_label("Date de naissance").fill(birth_date)
+    page.get_by_role("button", name="Suivant").click()
+    expect(page.get_by_text("Étape 2 sur 6")).to_be_visible()
 
 
 def phone_context(browser, portal):
