@@ -63,7 +63,7 @@ def test_the_gallery_shows_each_section_with_the_real_components(browser, galler
         for text in ("incorrect", "a été modifié", "vient de vous être envoyé", "Votre solde est bas"):
             expect(tab.locator('[data-galerie="alertes"]').get_by_text(text)).to_be_visible()
         expect(
-            tab.get_by_role("region", name="Retraits et récupérations de points").locator("tbody tr")
+            tab.get_by_role("table", name="Retraits et récupérations de points").locator("tbody tr")
         ).to_have_count(2)
         assert tab.locator('[data-galerie="graphique"] svg path').count() >= 5
     finally:
