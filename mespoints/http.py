@@ -250,6 +250,56 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class SlashlessPages:
+    """Serves a page at the address people type, without the trailing slash, with no redirect.
+
+    The production build stores each page as `<route>/index.html`; Starlette's static files
+    answer `/connexion` with a 307 to `/connexion/` (about 600 ms on a phone, Lighthouse). Here a
+    GET or HEAD of a path that is exactly a built page is served as that page's directory.
+    Nothing else changes: backend routes, assets and unknown paths go through untouched.
+    """
+
+    def __init__(self, app: ASGIApp, static_dir: Path | None = None) -> None:
+        self.app = app
+        self._static_dir = static_dir
+        self._known: dict[str, bool] = {}
+
+    def _static(self) -> Path:
+        if self._static_dir is None:
+            from reflex.constants import Dirs
+            from reflex.utils.prerequisites import get_web_dir
+
+            self._static_dir = (get_web_dir() / Dirs.STATIC).resolve()
+        return self._static_dir
+
+    def _is_page(self, path: str) -> bool:
+        known = self._known.get(path)
+        if known is None:
+            parts = path.strip("/").split("/")
+            known = all(_PAGE_SEGMENT.fullmatch(part) for part in parts) and (
+                self._static().joinpath(*parts, "index.html").is_file()
+            )
+            if len(self._known) < 1024:  # the pages of the portal; never grows with visitors' typos
+                self._known[path] = known
+        return known
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] == "http"
+            and scope.get("method") in ("GET", "HEAD")
+            and len(path) > 1
+            and not path.endswith("/")
+            and self._is_page(path)
+        ):
+            scope = {**scope, "path": path + "/", "raw_path": (path + "/").encode()}
+        await self.app(scope, receive, send)
+
+
+# A page's address: lower-case words and dashes (routes.py), never "..", dots or encoded bytes.
+_PAGE_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
 def _is_html(message: Message) -> bool:
     for name, value in message.get("headers", []):
         if name.lower() == b"content-type":

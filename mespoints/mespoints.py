@@ -10,7 +10,7 @@ from starlette.types import ASGIApp
 
 from mespoints import pages, styles
 from mespoints.db.engine import get_engine
-from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, backend_routes
+from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, SlashlessPages, backend_routes
 from mespoints.pages import gallery
 from mespoints.services.accounts import REQUEST_HANDLERS, run_housekeeping_forever
 from mespoints.services.alerts import run_daily_job_forever
@@ -43,7 +43,7 @@ class PortalApp(rx.App):
     the api_transformer: wrapped inside, each response's Vary repeated « Origin »)."""
 
     def __call__(self) -> ASGIApp:
-        return SecurityHeaders(super().__call__())
+        return SecurityHeaders(SlashlessPages(super().__call__()))
 
 
 app = PortalApp(

@@ -434,3 +434,40 @@ def test_a_page_sent_by_path_is_hashed_from_its_file(tmp_path):
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
     header = dict(sent[0]["headers"])[b"content-security-policy"].decode()
     assert all(sha256_source(s) in header for s in INLINE_SCRIPTS)
+
+
+def test_a_built_page_is_served_at_its_address_without_a_trailing_slash_redirect(tmp_path):
+    import asyncio
+
+    from mespoints.http import SlashlessPages
+
+    (tmp_path / "connexion").mkdir()
+    (tmp_path / "connexion" / "index.html").write_text("<html></html>")
+    (tmp_path / "tableau-de-bord" / "historique").mkdir(parents=True)
+    (tmp_path / "tableau-de-bord" / "historique" / "index.html").write_text("<html></html>")
+    seen: list[tuple[str, bytes]] = []
+
+    async def inner(scope, receive, send):
+        seen.append((scope["path"], scope.get("raw_path", b"")))
+
+    middleware = SlashlessPages(inner, static_dir=tmp_path)
+
+    def path_seen(path: str, method: str = "GET") -> str:
+        seen.clear()
+        scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode()}
+        asyncio.run(middleware(scope, None, None))
+        return seen[0][0]
+
+    assert path_seen("/connexion") == "/connexion/"
+    assert path_seen("/connexion", "HEAD") == "/connexion/"
+    assert path_seen("/tableau-de-bord/historique") == "/tableau-de-bord/historique/"
+    assert seen[0][1] == b"/tableau-de-bord/historique/"
+    # Everything else goes through untouched.
+    assert path_seen("/connexion", "POST") == "/connexion"
+    assert path_seen("/connexion/") == "/connexion/"
+    assert path_seen("/") == "/"
+    assert path_seen("/health") == "/health"
+    assert path_seen("/inconnu") == "/inconnu"
+    assert path_seen("/../connexion") == "/../connexion"
+    assert path_seen("/Connexion") == "/Connexion"
+    assert path_seen("/connexion/index.html") == "/connexion/index.html"
