@@ -20,7 +20,7 @@ def test_cpu_bound_work_runs_in_another_thread_and_returns_its_result() -> None:
 
 def test_no_more_than_the_cpu_slots_run_at_once_and_the_loop_stays_free(monkeypatch) -> None:
     monkeypatch.setattr(cpu_guard, "CPU_SLOTS", 2)
-    monkeypatch.setattr(cpu_guard, "_semaphores", {})
+    monkeypatch.setattr(cpu_guard, "_lanes", {})
     running, most = 0, 0
     lock = threading.Lock()
 
