@@ -28,6 +28,7 @@ from mespoints.state.guard import (
     cpu_wait,
     off_the_lock,
 )
+from mespoints.state.notifications import show_unread
 from mespoints.state.scripts import clear_fields, focus_on, post_to
 
 EMPTY = {
@@ -63,9 +64,10 @@ class AccountState(rx.State):
         return current_session(self)
 
     @rx.event
-    def on_load(self):
+    async def on_load(self):
         self.reset()
         info = self._session()
+        await show_unread(self, engine=get_engine(), account_id=info.account_id if info else None)
         if info is None:
             return to_login(routes.ACCOUNT)
         self.full_name = f"{info.first_names} {info.last_name}"
