@@ -15,7 +15,7 @@ from mespoints.state.guard import (
     cpu_wait,
     off_the_lock,
 )
-from mespoints.state.scripts import focus_on, login_with_ticket
+from mespoints.state.scripts import PageLoadState, focus_on
 
 SESSION_ERROR = "Votre session a expiré ou n'est plus valable. Connectez-vous à nouveau."
 
@@ -76,4 +76,8 @@ class LoginState(rx.State):
             if result.status != accounts.Status.DONE or result.ticket is None:
                 self.message = result.message or accounts.MSG_INVALID_LOGIN
                 return focus_on("password")
-        return login_with_ticket(result.ticket, next_path)
+            # What login_with_ticket would chain, done in this same write: one event less.
+            page_load = await self.get_state(PageLoadState)
+            fields = {"ticket": result.ticket, "suite": next_path}
+            PageLoadState.post.fn(page_load, routes.SESSION_TICKET, fields)  # type: ignore[attr-defined]
+        return None
