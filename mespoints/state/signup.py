@@ -137,6 +137,8 @@ class SignupState(rx.State):
         outcome = await off_the_lock(self, _check_and_hash, **job)
         async with self:
             self.submitting = False
+            if self.step != 3:
+                return None  # « Précédent » or a reload meanwhile: that step is no longer shown
             if outcome is None:
                 return self._after_validation({"password": BUSY_MESSAGE})
             return self._after_validation(self._accept_password(checked_for, *outcome))

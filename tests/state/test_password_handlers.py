@@ -263,3 +263,21 @@ def test_the_sign_up_password_step_keeps_only_the_hash_made_outside_the_lock(mon
     assert state._password_checked_for == state._personal_data()
     assert state.step == 4 and state.submitting is False
     assert "ref_etape_titre" in str(spec.args)
+
+
+def test_a_sign_up_check_ending_after_the_user_went_back_changes_nothing(monkeypatch, lock):
+    from mespoints.state import signup
+
+    state = in_tree(SignupState, routes.SIGNUP)
+
+    def check_and_hash(password: str, confirmation: str, **personal: Any) -> tuple[list[str], str | None]:
+        state.step = 2  # « Précédent », answered while the hash was being made
+        return ["Trop court."], None
+
+    monkeypatch.setattr(signup, "_check_and_hash", check_and_hash)
+    state.step, state.email = 3, "julie@exemple.fr"
+
+    assert (
+        asyncio.run(SignupState.next.fn(state, {"password": "abc", "password_confirmation": "abc"})) is None
+    )  # type: ignore[attr-defined]
+    assert state.step == 2 and state.errors == signup.EMPTY_ERRORS and state.submitting is False
