@@ -38,8 +38,8 @@ def cpu_wait(state: rx.State, per_client: Window, per_network: Window) -> int | 
 
 
 class Submitting(Protocol):
-    """A state whose form is being sent: `submitting` is true from the lock's release until the
-    result is written (the page shows the button as busy; a second submit is ignored)."""
+    """A state whose form is being sent: `submitting` is true from the form's reading until the
+    result is written; a second submit meanwhile is ignored (the pages do not draw it yet)."""
 
     submitting: bool
 
