@@ -15,8 +15,10 @@ What a browser does (reflex_base/.templates/web/utils/state.js, reflex/app.py Ev
   client token: the browser keeps it in sessionStorage across the tab's page loads).
 
 Reflex 0.10 no longer marks an event's last update, so each event kind says which update ends it
-(`Done`). What the portal sends back for a login is read by `login_ticket` only: when the ticket
-stops arriving inside an `rx.call_script` snippet, change that one function.
+(`Done`). A successful login chains `PageLoadState.post` (state/scripts.py), which the server runs
+at once: the login's answer carries `PageLoadState.request`, which the page-load bridge
+(assets/page_load_bridge.js) submits as a real form to `/auth/session`. `login_ticket` alone reads
+the ticket: change that one function if the mechanism changes again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import re
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
@@ -39,6 +40,8 @@ NAMESPACE = "/_event"
 ROOT = "reflex___state____state"
 LOGIN_STATE = f"{ROOT}.mespoints___state___login____login_state"
 DASHBOARD_STATE = f"{ROOT}.mespoints___state___dashboard____dashboard_state"
+PAGE_LOAD_STATE = f"{ROOT}.mespoints___state___scripts____page_load_state"
+SESSION_TICKET = "/auth/session"
 HYDRATE_AND_LOAD = f"{ROOT}.hydrate_and_load"
 ON_LOAD_INTERNAL = f"{ROOT}.reflex___state____on_load_internal_state.on_load_internal"
 HYDRATED = "is_hydrated_rx_state_"
@@ -63,24 +66,18 @@ def _var(update: Update, state: str, name: str) -> Any:
     return update.get("delta", {}).get(state, {}).get(f"{name}_rx_state_")
 
 
-_TICKET = re.compile(r'"ticket":\s*"([A-Za-z0-9_\-]+)"')
-
-
 def login_ticket(update: Update) -> str | None:
-    """The one-time ticket in the login's answer. Today it is inside the `rx.call_script` snippet
-    that POSTs it (state/scripts.py login_with_ticket_script); a state var named like `ticket` (an
-    eval-free mechanism) is read too."""
-    for event in update.get("events", []):
-        found = _TICKET.search(str(event.get("payload", {}).get("javascript_code", "")))
-        if found:
-            return found.group(1)
-    for name, value in update.get("delta", {}).get(LOGIN_STATE, {}).items():
-        if "ticket" in name and isinstance(value, str) and value:
-            return value
-    return None
+    """The one-time ticket of the page load the server asks for: in `PageLoadState.request`, which
+    the bridge submits as a form to `/auth/session`."""
+    request = _var(update, PAGE_LOAD_STATE, "request")
+    if not isinstance(request, dict) or not str(request.get("action", "")).endswith(SESSION_TICKET):
+        return None
+    ticket = request.get("fields", {}).get("ticket")
+    return ticket if isinstance(ticket, str) and ticket else None
 
 
 def login_answered(update: Update) -> bool:
+    """The login's own answer: the page load with the ticket, or a message (refusal, wait)."""
     return login_ticket(update) is not None or bool(_var(update, LOGIN_STATE, "message"))
 
 
@@ -228,7 +225,7 @@ class Driver:
             raise DriverError(f"login refused for {email}: {_var(update, LOGIN_STATE, 'message')!r}")
         started = time.perf_counter()
         answer = await self.connections.http.post(
-            "/auth/session",
+            SESSION_TICKET,
             data={"ticket": ticket, "suite": "/tableau-de-bord"},
             headers={"Origin": self.base_url, "X-Forwarded-For": self.client_ip},
         )

@@ -60,8 +60,9 @@ def laid_out(
     """A page with the shared layout, a French title and its on_load; `page` registers it (the
     gallery is only added in development).
 
-    A private page shows the unread notifications in its header (counted on each load); a driver
-    page (private too) opens with the driver's shared navigation. A public page carries a meta
+    A private page shows the unread notifications in its header, counted by the page's own
+    on_load (state.notifications.show_unread: one event per load); a driver page (private too)
+    opens with the driver's shared navigation. A public page carries a meta
     description (``description``, else the service's); a private page none.
     """
     private = private or driver
@@ -71,16 +72,14 @@ def laid_out(
         return layout(body, private=private, unread=NotificationState.unread)  # type: ignore[arg-type]
 
     wrapped.__name__ = content.__name__
-    loads = on_load
-    if private:
-        loads = [NotificationState.refresh_unread, *(on_load if isinstance(on_load, list) else [on_load])]
-        loads = [event for event in loads if event is not None]
+    if private and on_load is None:
+        raise ValueError(f"{route}: a private page needs an on_load that checks the session")
     return Page(
         route=route,
         title=rx.Var.create(f"{title} – {SERVICE_NAME}")
         if isinstance(title, rx.Var)
         else f"{title} – {SERVICE_NAME}",
         component=wrapped,
-        on_load=loads,
+        on_load=on_load,
         description=None if private else (description or SERVICE_DESCRIPTION),
     )

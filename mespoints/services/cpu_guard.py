@@ -5,13 +5,16 @@ client of that worker. `run_cpu_bound` runs such work through `asyncio.to_thread
 CPU_SLOTS at a time per worker (the others wait without holding a thread), so a crowd of password
 submissions queues behind a few threads while simple events go on. `Window` limits how often one
 client or one network may ask for such work; it is kept in memory, per worker, because what it
-protects is that worker's processor.
+protects is that worker's processor. When the queue is already so long that a new job would wait
+more than MAX_QUEUE_SECONDS (judged from the recent jobs' durations), `run_cpu_bound` refuses it at
+once (`CpuBusy`): the user is told to try again in a few seconds instead of waiting for tens.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import dataclasses
 import math
 import os
 import threading
@@ -23,21 +26,60 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 CPU_SLOTS = max(1, os.cpu_count() or 1)
-_semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+# A job that would wait longer than this for a slot is refused at once.
+MAX_QUEUE_SECONDS = 5.0
+# Until measured: about one argon2id verification on a busy core.
+FIRST_JOB_SECONDS = 0.1
 
 
-def _slots() -> asyncio.Semaphore:
+class CpuBusy(Exception):
+    """The CPU-heavy queue of this worker is already too long: try again in a few seconds."""
+
+
+@dataclasses.dataclass
+class _Lane:
+    """The CPU_SLOTS of one event loop, how many jobs wait for them, how long a job lasts."""
+
+    slots: asyncio.Semaphore
+    waiting: int = 0
+    job_seconds: float = FIRST_JOB_SECONDS  # moving average of the recent jobs
+
+    def expected_wait(self) -> float:
+        """How long a job arriving now would wait for a slot."""
+        if not self.slots.locked():
+            return 0.0
+        return (self.waiting // CPU_SLOTS + 1) * self.job_seconds
+
+
+_lanes: dict[asyncio.AbstractEventLoop, _Lane] = {}
+
+
+def _lane() -> _Lane:
     loop = asyncio.get_running_loop()
-    semaphore = _semaphores.get(loop)
-    if semaphore is None:
-        semaphore = _semaphores[loop] = asyncio.Semaphore(CPU_SLOTS)
-    return semaphore
+    lane = _lanes.get(loop)
+    if lane is None:
+        lane = _lanes[loop] = _Lane(asyncio.Semaphore(CPU_SLOTS))
+    return lane
 
 
 async def run_cpu_bound(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    """`function(*args, **kwargs)` in a thread, once one of the CPU_SLOTS is free."""
-    async with _slots():
-        return await asyncio.to_thread(function, *args, **kwargs)
+    """`function(*args, **kwargs)` in a thread, once one of the CPU_SLOTS is free; `CpuBusy` at
+    once when that would take more than MAX_QUEUE_SECONDS."""
+    lane = _lane()
+    if lane.expected_wait() > MAX_QUEUE_SECONDS:
+        raise CpuBusy
+    lane.waiting += 1
+    try:
+        await lane.slots.acquire()
+    finally:
+        lane.waiting -= 1
+    try:
+        started = time.monotonic()
+        result = await asyncio.to_thread(function, *args, **kwargs)
+        lane.job_seconds = 0.8 * lane.job_seconds + 0.2 * (time.monotonic() - started)
+        return result
+    finally:
+        lane.slots.release()
 
 
 _side_lanes: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}

@@ -11,9 +11,8 @@ from mespoints.domain.account_policy import (
     FRANCECONNECT_CONFIRMATION_WINDOW,
     duration_fr,
 )
-from mespoints.services import accounts, notifications
+from mespoints.services import accounts, notifications, sessions
 from mespoints.services.clock import utcnow
-from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.settings import get_settings
 from mespoints.state.auth import (
     current_session,
@@ -22,7 +21,14 @@ from mespoints.state.auth import (
     session_id_of,
     to_login,
 )
-from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
+from mespoints.state.guard import (
+    BUSY_MESSAGE,
+    PASSWORD_CHECKS_PER_CLIENT,
+    PASSWORD_CHECKS_PER_NETWORK,
+    cpu_wait,
+    off_the_lock,
+)
+from mespoints.state.notifications import show_unread
 from mespoints.state.scripts import clear_fields, focus_on, post_to
 
 EMPTY = {
@@ -51,14 +57,17 @@ class AccountState(rx.State):
     mail_alerts: bool = True
     alerts_notice: str = ""
     data_export_href: str = ""
+    # A password confirmation is being checked (state/guard.py): a second submit is ignored.
+    submitting: bool = False
 
     def _session(self):  # type: ignore[no-untyped-def]
         return current_session(self)
 
     @rx.event
-    def on_load(self):
+    async def on_load(self):
         self.reset()
         info = self._session()
+        await show_unread(self, engine=get_engine(), account_id=info.account_id if info else None)
         if info is None:
             return to_login(routes.ACCOUNT)
         self.full_name = f"{info.first_names} {info.last_name}"
@@ -90,105 +99,144 @@ class AccountState(rx.State):
         self.errors = {**EMPTY, **problems}
         return focus_on(focus)
 
-    @rx.event
-    async def change_email(self, form: dict):
+    def _begin(self, errors_cleared: tuple[str, ...]) -> sessions.SessionInfo | None:
+        """Under the lock: the live session, with the form's messages cleared (None: none)."""
         info = self._session()
-        if info is None:
-            return to_login(routes.ACCOUNT)
-        self.errors, self.email_notice, self.message = dict(EMPTY), "", ""
+        if info is not None:
+            self.errors = dict(EMPTY)
+            for name in errors_cleared:
+                setattr(self, name, "")
+        return info
+
+    def _busy(self, field: str):  # type: ignore[no-untyped-def]
+        """Under the lock, before a password check: its field's message when this browser must
+        wait (too many checks), else None with the form marked as being sent."""
         wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
         if wait is not None:
-            return self._fail({"email_password": accounts.too_many_attempts_message(wait)}, "email_password")
-        outcome = await run_cpu_bound(  # argon2: never on the event loop
+            return self._fail({field: accounts.too_many_attempts_message(wait)}, field)
+        self.submitting = True
+        return None
+
+    @rx.event(background=True)
+    async def change_email(self, form: dict):
+        """argon2id outside the state's lock (state/guard.py), like the other confirmations."""
+        async with self:
+            if self.submitting:
+                return None
+            info = self._begin(("email_notice", "message"))
+            if info is None:
+                return to_login(routes.ACCOUNT)
+            if refused := self._busy("email_password"):
+                return refused
+        now = utcnow()
+        outcome = await off_the_lock(  # argon2: never on the event loop
+            self,
             accounts.request_email_change,
             engine=get_engine(),
             account_id=info.account_id,
             new_email=str(form.get("new_email", "")),
             password=str(form.get("email_password", "")),
-            now=utcnow(),
-            fresh_franceconnect=info.proves_identity_since(utcnow() - FRANCECONNECT_CONFIRMATION_WINDOW),
+            now=now,
+            fresh_franceconnect=info.proves_identity_since(now - FRANCECONNECT_CONFIRMATION_WINDOW),
         )
-        if outcome.status == accounts.Status.FIELD_ERRORS:
-            problems = {
-                "new_email": first_error(outcome.errors, "new_email"),
-                "email_password": first_error(outcome.errors, "password"),
-            }
-            return self._fail(problems, "new_email" if problems["new_email"] else "email_password")
-        if outcome.status == accounts.Status.RATE_LIMITED:
-            return self._fail({"email_password": outcome.message or ""}, "email_password")
-        self.email_notice = (
-            "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. "
-            "Votre adresse actuelle reste "
-            f"celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable "
-            f"{duration_fr(EMAIL_CHANGE_VALIDITY)}). Un message a aussi été envoyé à votre adresse actuelle."
-        )
+        async with self:
+            self.submitting = False
+            if outcome is None:
+                return self._fail({"email_password": BUSY_MESSAGE}, "email_password")
+            if outcome.status == accounts.Status.FIELD_ERRORS:
+                problems = {
+                    "new_email": first_error(outcome.errors, "new_email"),
+                    "email_password": first_error(outcome.errors, "password"),
+                }
+                return self._fail(problems, "new_email" if problems["new_email"] else "email_password")
+            if outcome.status == accounts.Status.RATE_LIMITED:
+                return self._fail({"email_password": outcome.message or ""}, "email_password")
+            self.email_notice = (
+                "Un courriel de confirmation vient d'être envoyé à la nouvelle adresse. "
+                "Votre adresse actuelle reste "
+                f"celle du compte tant que vous n'avez pas suivi le lien qu'il contient (valable "
+                f"{duration_fr(EMAIL_CHANGE_VALIDITY)}). "
+                "Un message a aussi été envoyé à votre adresse actuelle."
+            )
         return None
 
-    @rx.event
+    @rx.event(background=True)
     async def change_password(self, form: dict):
-        info = self._session()
-        if info is None:
-            return to_login(routes.ACCOUNT)
-        self.errors, self.password_notice, self.message = dict(EMPTY), "", ""
         new_password = str(form.get("new_password", ""))
-        if new_password and str(form.get("new_password_confirmation", "")) != new_password:
-            return self._fail(
-                {"new_password_confirmation": "Les deux mots de passe ne sont pas identiques."},
-                "new_password_confirmation",
-            )
-        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
-        if wait is not None:
-            return self._fail(
-                {"current_password": accounts.too_many_attempts_message(wait)}, "current_password"
-            )
-        outcome = await run_cpu_bound(
+        async with self:
+            if self.submitting:
+                return None
+            info = self._begin(("password_notice", "message"))
+            if info is None:
+                return to_login(routes.ACCOUNT)
+            if new_password and str(form.get("new_password_confirmation", "")) != new_password:
+                return self._fail(
+                    {"new_password_confirmation": "Les deux mots de passe ne sont pas identiques."},
+                    "new_password_confirmation",
+                )
+            if refused := self._busy("current_password"):
+                return refused
+            session_id = session_id_of(self)
+        outcome = await off_the_lock(
+            self,
             accounts.change_password,
             engine=get_engine(),
             account_id=info.account_id,
             current_password=str(form.get("current_password", "")),
             new_password=new_password,
-            current_session_id=session_id_of(self),
+            current_session_id=session_id,
             now=utcnow(),
         )
-        if outcome.status == accounts.Status.RATE_LIMITED:
-            return self._fail({"current_password": outcome.message or ""}, "current_password")
-        if outcome.status == accounts.Status.FIELD_ERRORS:
-            problems = {
-                "current_password": first_error(outcome.errors, "current_password"),
-                "new_password": first_error(outcome.errors, "new_password"),
-            }
-            return self._fail(
-                problems, "current_password" if problems["current_password"] else "new_password"
-            )
-        self.password_notice = "Votre mot de passe a été modifié. Vos autres sessions ont été fermées."
+        async with self:
+            self.submitting = False
+            if outcome is None:
+                return self._fail({"current_password": BUSY_MESSAGE}, "current_password")
+            if outcome.status == accounts.Status.RATE_LIMITED:
+                return self._fail({"current_password": outcome.message or ""}, "current_password")
+            if outcome.status == accounts.Status.FIELD_ERRORS:
+                problems = {
+                    "current_password": first_error(outcome.errors, "current_password"),
+                    "new_password": first_error(outcome.errors, "new_password"),
+                }
+                return self._fail(
+                    problems, "current_password" if problems["current_password"] else "new_password"
+                )
+            self.password_notice = "Votre mot de passe a été modifié. Vos autres sessions ont été fermées."
         return clear_fields("current_password", "new_password", "new_password_confirmation")
 
-    @rx.event
+    @rx.event(background=True)
     async def close_account(self, form: dict):
-        info = self._session()
-        if info is None:
-            return to_login(routes.ACCOUNT)
-        self.errors, self.message = dict(EMPTY), ""
-        if not form.get("close_confirm"):
-            return self._fail(
-                {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."},
-                "close_confirm",
-            )
-        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
-        if wait is not None:
-            return self._fail({"close_password": accounts.too_many_attempts_message(wait)}, "close_password")
-        outcome = await run_cpu_bound(
+        async with self:
+            if self.submitting:
+                return None
+            info = self._begin(("message",))
+            if info is None:
+                return to_login(routes.ACCOUNT)
+            if not form.get("close_confirm"):
+                return self._fail(
+                    {"close_confirm": "Cochez la case pour confirmer la fermeture de votre compte."},
+                    "close_confirm",
+                )
+            if refused := self._busy("close_password"):
+                return refused
+        now = utcnow()
+        outcome = await off_the_lock(
+            self,
             accounts.close_account,
             engine=get_engine(),
             account_id=info.account_id,
             password=str(form.get("close_password", "")),
-            now=utcnow(),
-            fresh_franceconnect=info.proves_identity_since(utcnow() - FRANCECONNECT_CONFIRMATION_WINDOW),
+            now=now,
+            fresh_franceconnect=info.proves_identity_since(now - FRANCECONNECT_CONFIRMATION_WINDOW),
         )
-        if outcome.status != accounts.Status.DONE:
-            message = outcome.message or first_error(outcome.errors, "password")
-            return self._fail({"close_password": message}, "close_password")
-        self.reset()
+        async with self:
+            self.submitting = False
+            if outcome is None:
+                return self._fail({"close_password": BUSY_MESSAGE}, "close_password")
+            if outcome.status != accounts.Status.DONE:
+                message = outcome.message or first_error(outcome.errors, "password")
+                return self._fail({"close_password": message}, "close_password")
+            self.reset()
         return post_to(routes.LOGOUT, {"ferme": "1"})
 
 

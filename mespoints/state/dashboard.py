@@ -17,6 +17,7 @@ from mespoints.services.dashboard import (
 )
 from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
+from mespoints.state.notifications import show_unread
 from mespoints.state.scripts import focus_on
 
 # The official scale, for the simulator's list (static: the page builds its options once).
@@ -64,10 +65,11 @@ class DashboardState(rx.State):
     simulation_forecast: rx.Field[list[ForecastRow]] = rx.field(default_factory=list)
 
     @rx.event
-    def on_load(self):
+    async def on_load(self):
         # Private page: nothing of a previous account may survive, whatever happens next.
         self.reset()
         info = current_session(self)
+        await show_unread(self, engine=get_engine(), account_id=info.account_id if info else None)
         if info is None:
             # Back to the page asked for (« Mon solde », « Historique »…) after login.
             return to_login(routes.safe_next(self.router.url.path.rstrip("/") or routes.DASHBOARD))

@@ -18,9 +18,14 @@ from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import accounts, sessions
 from mespoints.services.accounts import franceconnect as fc
 from mespoints.services.clock import utcnow
-from mespoints.services.cpu_guard import run_cpu_bound
 from mespoints.settings import get_settings
-from mespoints.state.guard import PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK, cpu_wait
+from mespoints.state.guard import (
+    BUSY_MESSAGE,
+    PASSWORD_CHECKS_PER_CLIENT,
+    PASSWORD_CHECKS_PER_NETWORK,
+    cpu_wait,
+    off_the_lock,
+)
 from mespoints.state.scripts import focus_on, post_to
 
 IDENTITY_COOKIE = "mpp_fc_identite"  # franceconnect_routes.IDENTITY_COOKIE (states import no routes module)
@@ -98,6 +103,8 @@ class FranceConnectSignupState(rx.State):
     claim_confirmed: bool = False
     errors: dict[str, str] = EMPTY_ERRORS
     message: str = ""
+    # A password is being checked (state/guard.py): a second submit is ignored.
+    submitting: bool = False
 
     def _pending(self) -> fc.PendingIdentity | None:
         return fc.load_pending(engine=get_engine(), handle=identity_handle(self), now=utcnow())
@@ -140,7 +147,7 @@ class FranceConnectSignupState(rx.State):
         self.other_email = value
         return self._go("format")
 
-    @rx.event
+    @rx.event(background=True)
     async def link_by_email(self, form: dict):
         return await self._link(form)
 
@@ -191,7 +198,7 @@ class FranceConnectSignupState(rx.State):
 
     # ----- the licence is bound to a password account ------------------------------------------
 
-    @rx.event
+    @rx.event(background=True)
     async def link_by_licence(self, form: dict):
         return await self._link(form, licence=True)
 
@@ -238,24 +245,37 @@ class FranceConnectSignupState(rx.State):
         return focus_on("etape-titre")
 
     async def _link(self, form: dict, *, licence: bool = False):  # type: ignore[no-untyped-def]
+        """For the background handlers above: argon2id outside the state's lock (state/guard.py)."""
         password = str(form.get("password", ""))
-        if not password:
-            return self._fail("password", "Indiquez le mot de passe de ce compte.")
-        wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
-        if wait is not None:
-            return self._fail("password", accounts.too_many_attempts_message(wait))
-        outcome = await run_cpu_bound(  # argon2: never on the event loop
+        async with self:
+            if self.submitting:
+                return None
+            if not password:
+                return self._fail("password", "Indiquez le mot de passe de ce compte.")
+            wait = cpu_wait(self, PASSWORD_CHECKS_PER_CLIENT, PASSWORD_CHECKS_PER_NETWORK)
+            if wait is not None:
+                return self._fail("password", accounts.too_many_attempts_message(wait))
+            self.submitting = True
+            handle = identity_handle(self)
+            licence_format = self.licence_format if licence else ""
+            licence_number = self.licence_number if licence else ""
+        outcome = await off_the_lock(  # argon2: never on the event loop
+            self,
             fc.link_with_password,
             engine=get_engine(),
-            handle=identity_handle(self),
+            handle=handle,
             password=password,
             now=utcnow(),
-            licence_format=self.licence_format if licence else "",
-            licence_number=self.licence_number if licence else "",
+            licence_format=licence_format,
+            licence_number=licence_number,
         )
-        if outcome.status == accounts.Status.DONE:
-            return post_to(routes.FRANCECONNECT_SESSION)
-        if outcome.status == accounts.Status.EXPIRED:
-            return self._expire()
-        text = " ".join(m for messages in outcome.errors.values() for m in messages)
-        return self._fail("password", text or outcome.message or accounts.MSG_WRONG_PASSWORD)
+        async with self:
+            self.submitting = False
+            if outcome is None:
+                return self._fail("password", BUSY_MESSAGE)
+            if outcome.status == accounts.Status.DONE:
+                return post_to(routes.FRANCECONNECT_SESSION)
+            if outcome.status == accounts.Status.EXPIRED:
+                return self._expire()
+            text = " ".join(m for messages in outcome.errors.values() for m in messages)
+            return self._fail("password", text or outcome.message or accounts.MSG_WRONG_PASSWORD)

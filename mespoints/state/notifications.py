@@ -1,8 +1,14 @@
-"""The unread count in the header of every private page, and « Mes notifications »."""
+"""The unread count in the header of every private page, and « Mes notifications ».
+
+Each private page's own on_load sets the header's count (`show_unread`) with the session it has
+just checked: one event and one session check per page load or tab switch, not two
+(docs/capacite.md).
+"""
 
 from __future__ import annotations
 
 import reflex as rx
+from sqlalchemy import Engine
 
 from mespoints import routes
 from mespoints.db.engine import get_engine
@@ -17,14 +23,6 @@ class NotificationState(rx.State):
     unread: int = 0
     loaded: bool = False
     rows: rx.Field[list[NotificationRow]] = rx.field(default_factory=list)
-
-    @rx.event
-    def refresh_unread(self) -> None:
-        """Every private page's load: the count in the header (0 without a session)."""
-        info = current_session(self)
-        self.unread = (
-            0 if info is None else notifications.unread_count(engine=get_engine(), account_id=info.account_id)
-        )
 
     @rx.event
     def on_load(self):
@@ -64,3 +62,12 @@ class NotificationState(rx.State):
         notifications.mark_read(engine=get_engine(), account_id=info.account_id, now=utcnow())
         self._load(info.account_id)
         return None
+
+
+async def show_unread(state: rx.State, *, engine: Engine, account_id: int | None) -> None:
+    """The header's count, from a private page's on_load (0 without a session)."""
+    header = await state.get_state(NotificationState)
+    if account_id is None:
+        header.unread = 0
+    else:
+        header.unread = notifications.unread_count(engine=engine, account_id=account_id)

@@ -8,6 +8,8 @@ loop, and each client and each network may ask for them only so often.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from mespoints import routes
@@ -17,8 +19,8 @@ from mespoints.domain.licence_format import LICENCE_FORMATS
 from mespoints.domain.licence_number import normalize_licence_number
 from mespoints.services import accounts, security
 from mespoints.services.clock import today, utcnow
-from mespoints.services.cpu_guard import Window, run_cpu_bound, run_if_idle
-from mespoints.state.guard import cpu_wait
+from mespoints.services.cpu_guard import Window, run_if_idle
+from mespoints.state.guard import BUSY_MESSAGE, cpu_wait, off_the_lock
 from mespoints.state.scripts import focus_on
 
 STEP_TITLES = (
@@ -80,6 +82,8 @@ class SignupState(rx.State):
     strength_score: int = -1
     strength_label: str = ""
     done_email: str = ""
+    # Step 3's password is being checked and hashed (state/guard.py): a second submit is ignored.
+    submitting: bool = False
     _password_hash: str = ""
     # The identity and email the password was checked against (it must not contain them).
     _password_checked_for: str = ""
@@ -98,6 +102,7 @@ class SignupState(rx.State):
         self.show_password = False
         self.strength_score, self.strength_label = -1, ""
         self.message = ""
+        self.submitting = False
         if self.step < 1 or self.step > LAST_STEP:
             self.step = 1
 
@@ -113,12 +118,34 @@ class SignupState(rx.State):
         """Saves what was typed without validating (on leaving a field), so « Précédent » keeps it."""
         self._keep({name: value})
 
-    @rx.event
+    @rx.event(background=True)
     async def next(self, form: dict):
-        self._keep(form)
-        self.errors = dict(EMPTY_ERRORS)
-        self.message = ""
-        problems = await self._validate_step(form)
+        """« Suivant ». Step 3's check and hash run outside the state's lock (state/guard.py)."""
+        async with self:
+            if self.submitting:
+                return None
+            self._keep(form)
+            self.errors = dict(EMPTY_ERRORS)
+            self.message = ""
+            if self.step != 3:
+                return self._after_validation(self._validate_step())
+            problems, job = self._password_job(form)
+            if job is None:
+                return self._after_validation(problems)
+            self.submitting = True
+            checked_for = self._personal_data()
+        outcome = await off_the_lock(self, _check_and_hash, **job)
+        async with self:
+            self.submitting = False
+            if self.step != 3:
+                return None  # « Précédent » or a reload meanwhile: that step is no longer shown
+            if outcome is None:
+                return self._after_validation({"password": BUSY_MESSAGE})
+            return self._after_validation(self._accept_password(checked_for, *outcome))
+
+    def _after_validation(self, problems: dict[str, str]):  # type: ignore[no-untyped-def]
+        """The current step's problems shown (focus on the first), or the next step."""
+        problems = {name: text for name, text in problems.items() if text}
         if problems:
             self.errors = {**EMPTY_ERRORS, **problems}
             first = next(name for name in FIELDS_BY_STEP[self.step] if problems.get(name))
@@ -167,7 +194,8 @@ class SignupState(rx.State):
         if "cgu" in form or self.step == LAST_STEP:
             self.terms_accepted = form.get("cgu") not in (None, False, "", "false")
 
-    async def _validate_step(self, form: dict) -> dict[str, str]:
+    def _validate_step(self) -> dict[str, str]:
+        """Every step's checks but the password's (step 3: `_password_job`)."""
         problems: dict[str, str] = {}
         if self.step == 1:
             person, errors = identity.validate_identity(
@@ -183,8 +211,6 @@ class SignupState(rx.State):
             email, error = identity.validate_email(self.email)
             problems["email"] = error or ""
             self.email = email or self.email
-        elif self.step == 3:
-            problems.update(await self._accept_password(form))
         elif self.step == 4:
             if self.licence_format not in LICENCE_FORMATS:
                 problems["format"] = accounts.MSG_LICENCE_FORMAT
@@ -192,33 +218,40 @@ class SignupState(rx.State):
             problems["numero_permis"] = self._check_licence()
         elif self.step == 6 and not self.terms_accepted:
             problems["cgu"] = accounts.MSG_TERMS
-        return {name: text for name, text in problems.items() if text}
+        return problems
 
-    async def _accept_password(self, form: dict) -> dict[str, str]:
+    def _password_job(self, form: dict) -> tuple[dict[str, str], dict[str, Any] | None]:
+        """Step 3 under the lock: the problems found at once, or the arguments of
+        `_check_and_hash` (run outside the lock)."""
         password = str(form.get("password", ""))
         confirmation = str(form.get("password_confirmation", ""))
         if not password and not confirmation and self.password_chosen:
-            return {}  # keeps the password already chosen in this sign-up
+            return {}, None  # keeps the password already chosen in this sign-up
         if not password:
-            return {"password": "Choisissez un mot de passe."}
+            return {"password": "Choisissez un mot de passe."}, None
         wait = cpu_wait(self, PASSWORD_STEP_PER_CLIENT, PASSWORD_STEP_PER_NETWORK)
         if wait is not None:
-            return {"password": accounts.too_many_attempts_message(wait)}
-        messages, password_hash = await run_cpu_bound(
-            _check_and_hash,
-            password[: password_policy.MAX_LENGTH * 4],
-            confirmation[: password_policy.MAX_LENGTH * 4],
-            last_name=self.last_name,
-            first_names=self.first_names,
-            birth_date=identity.validate_birth_date(self.birth_date, today=today())[0],
-            email=self.email,
-        )
+            return {"password": accounts.too_many_attempts_message(wait)}, None
+        return {}, {
+            "password": password[: password_policy.MAX_LENGTH * 4],
+            "confirmation": confirmation[: password_policy.MAX_LENGTH * 4],
+            "last_name": self.last_name,
+            "first_names": self.first_names,
+            "birth_date": identity.validate_birth_date(self.birth_date, today=today())[0],
+            "email": self.email,
+        }
+
+    def _accept_password(
+        self, checked_for: str, messages: list[str], password_hash: str | None
+    ) -> dict[str, str]:
+        """Step 3 under the lock again: the check's messages, or the hash kept (never the
+        password) with the personal data it was checked against (read before the check)."""
         if messages:
             return {"password": " ".join(messages)}
         if password_hash is None:
             return {"password_confirmation": "Les deux mots de passe ne sont pas identiques."}
         self._password_hash = password_hash
-        self._password_checked_for = self._personal_data()
+        self._password_checked_for = checked_for
         self.password_chosen = True
         return {}
 

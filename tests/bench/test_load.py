@@ -5,16 +5,25 @@ and their goals are `make load`'s business, not a test's.)"""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from sqlalchemy import text
 
-from bench import bench_load
-from bench.load_client import Connections, Driver, DriverError, Timings, initial_state_hashes
+from bench import bench_load, load_client
+from bench.load_client import (
+    LOGIN_STATE,
+    Connections,
+    Driver,
+    DriverError,
+    Timings,
+    initial_state_hashes,
+)
 from bench.load_setup import POSTGRES_URL, drivers_database, running_portal
 from mespoints.db.engine import make_engine
 from mespoints.services import dashboard, security
 from mespoints.services.clock import today
+from mespoints.state.login import SESSION_ERROR
 from tests.conftest import _unavailable
 
 
@@ -107,3 +116,71 @@ def test_a_wrong_password_is_an_error_of_the_run(database, portal):
 
     with pytest.raises(DriverError, match="login refused"):
         asyncio.run(wrong())
+
+
+def test_a_tabs_other_events_are_answered_while_its_password_waits_for_a_cpu_slot(database, portal):
+    """The login's argon2 no longer holds the login state's lock in Redis (state/guard.py): with
+    the worker's CPU slots taken by a crowd of logins, a simple event of the same state sent by the
+    same tab right after its password is answered before the password's own answer. (When the
+    lock was held during the wait, it came after: the order tells, not durations, so a slow
+    machine does not matter.)"""
+
+    async def scenario() -> dict[str, float]:
+        async with Connections.open(portal.url) as connections:
+            timings = Timings()
+
+            def driver(index: int) -> Driver:
+                ip = bench_load.client_ip(300 + index)
+                return Driver(portal.url, client_ip=ip, timings=timings, connections=connections)
+
+            crowd, me = [driver(index) for index in range(12)], driver(99)
+            for one in [*crowd, me]:
+                await one.open("/connexion", "page de connexion")
+            seen: dict[str, float] = {}
+            everything = asyncio.Event()
+            forward = me._on_update
+
+            async def watch(update: dict) -> None:
+                if update.get("delta", {}).get(LOGIN_STATE, {}).get("message_rx_state_"):
+                    seen.setdefault("password", time.perf_counter())
+                if update.get("delta", {}).get(LOGIN_STATE, {}).get("notice_rx_state_") == SESSION_ERROR:
+                    seen.setdefault("simple", time.perf_counter())
+                if len(seen) == 2:
+                    everything.set()
+                await forward(update)
+
+            assert me._socket is not None
+            me._socket.on("event", watch, namespace=load_client.NAMESPACE)
+            form = {"password": bench_load.PASSWORD}
+            crowd_logins = [
+                asyncio.create_task(
+                    one.send(
+                        "connexion (mot de passe)",
+                        f"{LOGIN_STATE}.submit",
+                        {"form": {**form, "email": database.emails[index % 11]}},
+                        load_client.login_answered,
+                    )
+                )
+                for index, one in enumerate(crowd)
+            ]
+            await asyncio.sleep(0.05)  # the crowd's checks hold the CPU slots, others wait
+            # A wrong password: checked all the same, answered by a message in its own update.
+            wrong = {"password": "pas-le-bon-mot-de-passe", "email": database.emails[10]}
+            submit = me._event(f"{LOGIN_STATE}.submit", {"form": wrong})
+            # The same state's simplest event: the page's on_load, with a notice to show.
+            simple = {
+                "name": f"{LOGIN_STATE}.on_load",
+                "payload": {},
+                "router_data": {"pathname": "/connexion", "asPath": "/connexion?erreur=session"},
+            }
+            for event in (submit, simple):
+                await me._socket.emit("event", event, namespace=load_client.NAMESPACE)
+            await asyncio.wait_for(everything.wait(), 60)
+            await asyncio.gather(*crowd_logins)
+            for one in [*crowd, me]:
+                await one.close()
+            assert timings.errors == []
+            return seen
+
+    seen = asyncio.run(scenario())
+    assert seen["simple"] < seen["password"]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bench import load_client
-from bench.load_client import DASHBOARD_STATE, LOGIN_STATE, ROOT
+from bench.load_client import DASHBOARD_STATE, LOGIN_STATE, PAGE_LOAD_STATE, ROOT
 from mespoints.state.dashboard import DashboardState
 from mespoints.state.login import LoginState
-from mespoints.state.scripts import login_with_ticket_script
+from mespoints.state.scripts import PageLoadState, login_with_ticket
 
 
 def test_the_state_names_the_generator_sends_are_the_portals():
@@ -15,16 +15,18 @@ def test_the_state_names_the_generator_sends_are_the_portals():
     assert hasattr(LoginState, "submit") and hasattr(DashboardState, "simulate")
 
 
-def test_the_ticket_is_read_from_the_script_the_login_sends():
-    script = login_with_ticket_script("AbC-12_xyz", "/tableau-de-bord")
-    update = {"events": [{"name": "_call_script", "payload": {"javascript_code": script}}]}
-    assert load_client.login_ticket(update) == "AbC-12_xyz"
+def test_the_ticket_is_read_from_the_page_load_request():
+    state = PageLoadState(_reflex_internal_init=True)  # type: ignore[call-arg]
+    spec = login_with_ticket("T0k3n", "/tableau-de-bord")
+    PageLoadState.post.fn(state, *(arg[1]._var_value for arg in spec.args))
+    update = {"delta": {PAGE_LOAD_STATE: {"request_rx_state_": state.request}}}
+    assert load_client.login_ticket(update) == "T0k3n"
     assert load_client.login_answered(update)
 
 
-def test_the_ticket_is_read_from_a_state_var_too():
-    update = {"delta": {LOGIN_STATE: {"ticket_rx_state_": "T0k3n"}}}
-    assert load_client.login_ticket(update) == "T0k3n"
+def test_a_page_load_elsewhere_carries_no_ticket():
+    request = {"nonce": "n", "method": "post", "action": "/auth/logout", "fields": {"ticket": "x"}}
+    assert load_client.login_ticket({"delta": {PAGE_LOAD_STATE: {"request_rx_state_": request}}}) is None
 
 
 def test_a_refused_login_ends_the_wait_without_a_ticket():

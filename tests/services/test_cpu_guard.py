@@ -20,7 +20,7 @@ def test_cpu_bound_work_runs_in_another_thread_and_returns_its_result() -> None:
 
 def test_no_more_than_the_cpu_slots_run_at_once_and_the_loop_stays_free(monkeypatch) -> None:
     monkeypatch.setattr(cpu_guard, "CPU_SLOTS", 2)
-    monkeypatch.setattr(cpu_guard, "_semaphores", {})
+    monkeypatch.setattr(cpu_guard, "_lanes", {})
     running, most = 0, 0
     lock = threading.Lock()
 
@@ -71,3 +71,35 @@ def test_a_window_forgets_the_oldest_keys_beyond_its_size() -> None:
 def test_the_longest_wait_applies() -> None:
     assert first_wait(None, 3, 10) == 10
     assert first_wait(None, None) is None
+
+
+def test_a_job_that_would_wait_too_long_is_refused_at_once_and_the_queued_ones_still_run(monkeypatch) -> None:
+    monkeypatch.setattr(cpu_guard, "CPU_SLOTS", 1)
+    monkeypatch.setattr(cpu_guard, "_lanes", {})
+    monkeypatch.setattr(cpu_guard, "MAX_QUEUE_SECONDS", 0.25)
+    monkeypatch.setattr(cpu_guard, "FIRST_JOB_SECONDS", 0.1)
+
+    async def scenario() -> tuple[list[object], float]:
+        # One running and two waiting: a fourth would wait about 3 × 0.1 s > 0.25 s.
+        queued = [asyncio.create_task(run_cpu_bound(time.sleep, 0.1)) for _ in range(3)]
+        await asyncio.sleep(0.02)
+        started = time.monotonic()
+        try:
+            await run_cpu_bound(time.sleep, 0.1)
+        except cpu_guard.CpuBusy as refused:
+            outcome: object = refused
+        else:
+            outcome = "ran"
+        refused_after = time.monotonic() - started
+        return [outcome, *await asyncio.gather(*queued)], refused_after
+
+    (outcome, *results), refused_after = asyncio.run(scenario())
+    assert isinstance(outcome, cpu_guard.CpuBusy)
+    assert refused_after < 0.05  # at once, not after the queue
+    assert results == [None, None, None]
+
+
+def test_an_idle_worker_never_refuses(monkeypatch) -> None:
+    monkeypatch.setattr(cpu_guard, "_lanes", {})
+    monkeypatch.setattr(cpu_guard, "MAX_QUEUE_SECONDS", 0.0)
+    assert asyncio.run(run_cpu_bound(lambda: 5)) == 5

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from reflex.state import State
 
 from mespoints import routes
 from mespoints.services.national_file import import_records
@@ -34,7 +37,14 @@ def signed_in(sqlite_engine, monkeypatch):
 
 
 def new_state() -> DashboardState:
-    return DashboardState(_reflex_internal_init=True)
+    """The page's state inside a whole tree, as the server holds it (the header's count is
+    another state of that tree)."""
+    root = State(_reflex_internal_init=True)  # type: ignore[call-arg]
+    return root.get_substate(DashboardState.get_full_name().split(".")[1:])
+
+
+def load(state: DashboardState):  # type: ignore[no-untyped-def]
+    return asyncio.run(DashboardState.on_load.fn(state))
 
 
 def redirect_path(spec) -> str:
@@ -43,11 +53,11 @@ def redirect_path(spec) -> str:
 
 def test_without_a_session_the_page_clears_everything_and_sends_to_login(signed_in):
     state = new_state()
-    DashboardState.on_load.fn(state)
+    load(state)
     assert state.balance == 8 and state.history
 
     signed_in["session"] = None
-    spec = DashboardState.on_load.fn(state)
+    spec = load(state)
 
     assert redirect_path(spec) == f"{routes.LOGIN}?suite={routes.DASHBOARD}"
     assert (state.loaded, state.balance, state.history, state.first_names) == (False, 0, [], "")
@@ -56,7 +66,7 @@ def test_without_a_session_the_page_clears_everything_and_sends_to_login(signed_
 def test_with_a_session_the_page_loads_that_accounts_licence(signed_in):
     state = new_state()
 
-    assert DashboardState.on_load.fn(state) is None
+    assert load(state) is None
 
     assert state.loaded and not state.licence_missing
     assert (state.balance, state.maximum, state.gauge_label) == (8, 12, "8 points sur 12")
@@ -69,14 +79,14 @@ def test_an_account_whose_licence_is_not_in_the_national_file_sees_a_notice(sign
     signed_in["session"] = session_for("777666555")
     state = new_state()
 
-    DashboardState.on_load.fn(state)
+    load(state)
 
     assert state.loaded and state.licence_missing and state.balance == 0
 
 
 def test_the_simulator_rechecks_the_session(signed_in):
     state = new_state()
-    DashboardState.on_load.fn(state)
+    load(state)
     signed_in["session"] = None
 
     spec = DashboardState.simulate.fn(state, {"offence": "TELEPHONE", "day": "2024-11-10"})
@@ -87,7 +97,7 @@ def test_the_simulator_rechecks_the_session(signed_in):
 
 def test_the_simulator_shows_errors_next_to_the_fields(signed_in):
     state = new_state()
-    DashboardState.on_load.fn(state)
+    load(state)
 
     DashboardState.simulate.fn(state, {"offence": "", "day": "2024-13-01"})
 
@@ -98,7 +108,7 @@ def test_the_simulator_shows_errors_next_to_the_fields(signed_in):
 
 def test_the_simulator_result_replaces_the_errors_and_keeps_the_real_balance(signed_in):
     state = new_state()
-    DashboardState.on_load.fn(state)
+    load(state)
     DashboardState.simulate.fn(state, {"offence": "", "day": ""})
 
     DashboardState.simulate.fn(state, {"offence": "TELEPHONE", "day": "2024-11-10"})
