@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from mespoints.services.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import fill_identity_step
 from tests.e2e.test_accessibility import HOLDER
+from tests.e2e.test_dashboard import log_in
 
 # Lighthouse's mobile screen.
 PHONE = {"width": 412, "height": 823}
@@ -61,10 +62,5 @@ def test_a_sign_up_step_reloads_without_layout_shift(page):
 def test_the_dashboard_reloads_without_layout_shift(page):
     page.set_viewport_size(PHONE)
     page.add_init_script(RECORD_SHIFTS)
-    account = DEMO_ACCOUNTS[0]
-    page.goto("/connexion")
-    page.get_by_label("Adresse électronique").fill(account.email)
-    page.get_by_label("Mot de passe").fill(account.password)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url("**/tableau-de-bord**")
+    log_in(page, DEMO_ACCOUNTS[0])
     assert shift_after_reload(page, "Historique") < 0.01
