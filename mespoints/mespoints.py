@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp
 
 from mespoints import pages, styles
+from mespoints.components.document import use_low_priority_scripts
 from mespoints.db.engine import get_engine
 from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, SlashlessPages, backend_routes
 from mespoints.pages import gallery
@@ -45,6 +46,9 @@ class PortalApp(rx.App):
     def __call__(self) -> ASGIApp:
         return SecurityHeaders(SlashlessPages(super().__call__()))
 
+
+# The module preloads at low priority: the pre-rendered page paints first (components/document.py).
+use_low_priority_scripts()
 
 app = PortalApp(
     # The page-wide rules are a stylesheet in every page (components.layout); here only breakpoints.

@@ -505,6 +505,10 @@ def driver_page(title: str, *sections: rx.Component, greet: bool = False) -> rx.
             ),
             rx.el.p("Chargement de votre dossier…", role="status"),
         ),
+        # A screen's height from the start: the footer stays below the fold while the licence is
+        # read, so the sections replacing the placeholder move nothing that was seen (no layout
+        # shift).
+        min_height=styles.VIEWPORT_HEIGHT,
     )
 
 

@@ -219,7 +219,11 @@ def step_password() -> rx.Component:
     )
 
 
-def format_option(value: str, image: str, where: str) -> rx.Component:
+# Both licence drawings are 214 units high (their viewBox); their widths differ.
+ILLUSTRATION_HEIGHT = 214
+
+
+def format_option(value: str, image: str, width: int, where: str) -> rx.Component:
     radio_id = f"format-{value}"
     return rx.el.div(
         rx.el.div(
@@ -246,10 +250,13 @@ def format_option(value: str, image: str, where: str) -> rx.Component:
         rx.image(
             src=image,
             alt="",
+            # The drawing's own size (its viewBox) as attributes: the browser reserves its place
+            # (their ratio) before it loads, so nothing below it moves. Not lazy: it is the step's
+            # largest element.
+            custom_attrs={"width": str(width), "height": str(ILLUSTRATION_HEIGHT)},
             width=styles.FULL,
             max_width=styles.BUTTON_MAX_WIDTH,
             height="auto",
-            loading="lazy",
         ),
         style=styles.card,
         margin_bottom=styles.SPACE_3,
@@ -268,11 +275,13 @@ def step_format() -> rx.Component:
         format_option(
             "card",
             "/permis-carte.svg",
+            340,
             "Carte rose plastifiée délivrée depuis 2013 : le numéro est à la rubrique 5, au recto.",
         ),
         format_option(
             "three_part",
             "/permis-3-volets.svg",
+            420,
             "Ancien permis rose en carton plié en trois : le numéro est sur le volet de gauche, "
             "après « N° ».",
         ),
@@ -383,17 +392,21 @@ STEP_PAGE_TITLE = rx.Var.create(f"Étape {S.step} sur {LAST_STEP} : {S.step_titl
 def signup() -> rx.Component:
     return rx.el.div(
         heading("Créer un compte"),
+        # The step lives in the tab's state: until it arrives, one placeholder stands for all that
+        # depends on it (FranceConnect shows at step 1 only), and the region keeps a screen's height,
+        # so the footer below never moves into view (no layout shift when the step appears).
         rx.el.div(
-            franceconnect_section(),
-            section(
-                rx.cond(
-                    rx.State.is_hydrated,
-                    wizard_form(),
-                    rx.el.p("Chargement du formulaire…", aria_live="polite"),
+            rx.cond(
+                rx.State.is_hydrated,
+                rx.fragment(
+                    franceconnect_section(),
+                    section(wizard_form()),
+                    paragraph("Vous avez déjà un compte ? ", link("Se connecter", routes.LOGIN)),
                 ),
+                section(rx.el.p("Chargement du formulaire…", aria_live="polite")),
             ),
-            paragraph("Vous avez déjà un compte ? ", link("Se connecter", routes.LOGIN)),
             max_width=styles.FORM_WIDTH,
+            min_height=styles.VIEWPORT_HEIGHT,
         ),
     )
 
