@@ -73,11 +73,8 @@ class Sweep:
         self.problems: dict[str, list[dict]] = {}
         self.checked: list[str] = []
 
-    def check(self, page, name: str, *, settle: bool = True) -> None:
-        """Runs axe on the page as it is now, light then dark. `settle` first waits for the network
-        to be idle (not possible while the page keeps trying to reach an unreachable server)."""
-        if settle:
-            page.wait_for_load_state("networkidle")
+    def check(self, page, name: str) -> None:
+        page.wait_for_load_state("networkidle")
         for scheme in COLOR_SCHEMES:
             page.emulate_media(color_scheme=scheme)
             # Let colour transitions end before axe computes contrasts.

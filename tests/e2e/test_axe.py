@@ -492,33 +492,6 @@ def test_the_franceconnect_address_claim_and_mailbox_steps_have_no_violations(ta
     sweep.assert_clean()
 
 
-# What a Socket.IO server refusing the connection answers: Engine.IO's « open », then Socket.IO's
-# CONNECT_ERROR to each namespace CONNECT the page sends.
-ENGINE_IO_OPEN = (
-    '0{"sid":"refus","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'
-)
-SOCKET_IO_REFUSED = '44{"message":"refusé"}'
-
-
-def refuse(socket) -> None:
-    socket.send(ENGINE_IO_OPEN)
-    socket.on_message(
-        lambda message: socket.send(SOCKET_IO_REFUSED) if str(message).startswith("40") else None
-    )
-
-
-def test_the_toast_shown_when_the_server_refuses_the_connection_has_no_violations(tab):
-    # Every Socket.IO connection refused: the page's static markup is there, and the toast says that
-    # nothing answers (Reflex's connection toaster; the backend error's toast looks the same).
-    tab.route_web_socket(re.compile(r"/_event"), refuse)
-    tab.goto("/connexion")
-    toast = tab.locator("[data-sonner-toast]")
-    expect(toast.first).to_be_visible(timeout=30_000)
-    sweep = Sweep()
-    sweep.check(tab, "/connexion, connection refused toast", settle=False)
-    sweep.assert_clean()
-
-
 # The measure itself: what the portal's header link did before (issue 11), and pale text, under a
 # Content-Security-Policy without inline scripts nor eval (axe-core still runs: it is not a <script>).
 FAULTY_PAGE = """<!doctype html><html lang="fr"><head>
