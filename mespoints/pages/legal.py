@@ -107,7 +107,8 @@ def accessibility() -> rx.Component:
             "un permis invalidé ; la simulation « Et si… ? » ; « Mon compte », ses erreurs et ses "
             "messages de réussite ; les notifications ; « Mes documents » et la vérification d'une "
             "attestation authentique ; les liens reçus par courriel, valables puis expirés ; chaque étape "
-            "de la connexion avec FranceConnect ; les pages d'erreur, dont « "
+            "de la connexion avec FranceConnect ; le message affiché quand le serveur ne répond pas ; les "
+            "pages d'erreur, dont « "
             "page introuvable » et « service momentanément indisponible »), en thème clair et en "
             "thème sombre ;",
             "un parcours complet au clavier seul, sans souris : les six étapes de l'inscription (avec une "

@@ -492,6 +492,37 @@ def test_the_franceconnect_address_claim_and_mailbox_steps_have_no_violations(ta
     sweep.assert_clean()
 
 
+# What a Socket.IO server refusing the connection answers: Engine.IO's « open », then Socket.IO's
+# CONNECT_ERROR to the CONNECT (« 40 ») the page sends to Reflex's namespace.
+ENGINE_IO_OPEN = (
+    '0{"sid":"refus","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'
+)
+SOCKET_IO_REFUSED = '44/_event,{"message":"connexion refusée"}'
+
+
+def refuse(socket) -> None:
+    """Route handler of the page's WebSockets: a server that opens, then refuses each connection."""
+    socket.send(ENGINE_IO_OPEN)
+
+    def answer(message: str | bytes) -> None:
+        if str(message).startswith("40/_event,"):
+            socket.send(SOCKET_IO_REFUSED)
+
+    socket.on_message(answer)
+
+
+def test_the_toast_shown_when_the_server_refuses_the_connection_has_no_violations(tab):
+    # Each attempt refused: after two, the page's toast says the server cannot be reached.
+    tab.route_web_socket(re.compile(r"/_event"), refuse)
+    tab.goto("/connexion")
+    toast = tab.locator("[data-sonner-toast]")
+    expect(toast.first).to_be_visible(timeout=30_000)
+    expect(toast.first).to_contain_text("connexion refusée")
+    sweep = Sweep()
+    sweep.check(tab, "/connexion, connection refused toast")
+    sweep.assert_clean()
+
+
 # The measure itself: what the portal's header link did before (issue 11), and pale text, under a
 # Content-Security-Policy without inline scripts nor eval (axe-core still runs: it is not a <script>).
 FAULTY_PAGE = """<!doctype html><html lang="fr"><head>
