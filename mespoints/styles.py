@@ -288,6 +288,29 @@ def global_css() -> str:
             {"list_style": "decimal", "padding_left": SPACE_5, "margin": space(SPACE_0, SPACE_0, SPACE_3)},
         ),
         _rule(":where(main li)", {"margin_bottom": SPACE_1}),
+        # Toasts (sonner, through rx.toast): the theme's own colours in both schemes, text in INK on
+        # the soft background of its kind, as the alerts. Sonner's own light error red on pink was
+        # 4.34:1 (axe-core, tests/e2e/test_axe.py).
+        _rule(
+            ":root [data-sonner-toaster][data-sonner-theme]",
+            {
+                "--normal-bg": SURFACE,
+                "--normal-border": HAIRLINE,
+                "--normal-text": INK,
+                "--error-bg": ERROR_SOFT,
+                "--error-border": ERROR,
+                "--error-text": INK,
+                "--success-bg": SUCCESS_SOFT,
+                "--success-border": SUCCESS,
+                "--success-text": INK,
+                "--info-bg": PRIMARY_SOFT,
+                "--info-border": PRIMARY,
+                "--info-text": INK,
+                "--warning-bg": WARNING_SOFT,
+                "--warning-border": WARNING,
+                "--warning-text": INK,
+            },
+        ),
         # The page the user is on, in the header and footer menus.
         _rule(
             ":where(header, footer) [aria-current='page']", {"text_decoration_thickness": UNDERLINE_CURRENT}

@@ -8,10 +8,10 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.balance_chart import balance_chart
+from mespoints.components.balance_summary import balance_section, para
 from mespoints.components.forms import field_error, form_alert, submit_button
-from mespoints.components.points_gauge import points_gauge
 from mespoints.components.text import fr, heading, section
-from mespoints.domain.notices import DELAY_NOTICE_FR, EFFECTIVE_DATE_EXPLANATION_FR, NOTICE_FR
+from mespoints.domain.notices import EFFECTIVE_DATE_EXPLANATION_FR
 from mespoints.state.dashboard import OFFENCE_OPTIONS, SIMULATION_RESULT_ID, DashboardState
 from mespoints.template import page
 
@@ -108,34 +108,12 @@ def data_cell(label: str, *children, style: dict | None = None) -> rx.Component:
     return rx.el.td(*children, role="cell", data_label=label, style=style or cell)
 
 
-def para(*children, **props) -> rx.Component:
-    """A paragraph whose margin can be changed (mespoints.components.text.paragraph fixes it)."""
-    return rx.el.p(
-        *children, **{"margin": styles.space(styles.SPACE_0, styles.SPACE_0, styles.SPACE_3), **props}
-    )
-
-
 def lines(items: rx.Var) -> rx.Component:
     """Sentences from the engine: a bulleted list, or a plain paragraph when there is only one."""
     return rx.cond(
         items.length() == 1,
         para(items[0]),
         rx.el.ul(rx.foreach(items, lambda text: rx.el.li(text, margin_bottom=styles.SPACE_1_5))),
-    )
-
-
-def balance_section() -> rx.Component:
-    return section(
-        heading("Votre solde de points", level=2),
-        points_gauge(balance=S.balance, maximum=S.maximum, percent=S.gauge_percent),
-        para(
-            "Solde au moment de la connexion, le ",
-            S.as_of_label,
-            f", {NOTICE_FR}.",
-            margin_top=styles.SPACE_3,
-        ),
-        para(rx.el.strong("Dernière mise à jour de votre dossier : "), S.updated_label),
-        para(DELAY_NOTICE_FR, color=styles.MUTED, margin=styles.SPACE_0),
     )
 
 
@@ -541,4 +519,4 @@ def forecast() -> rx.Component:
 
 @page(route=routes.DASHBOARD_LETTERS, title="Mes courriers", on_load=S.on_load, driver=True)
 def letters() -> rx.Component:
-    return driver_page("Mes courriers", letters_section(), stage_section())
+    return driver_page("Mes courriers", balance_section(), letters_section(), stage_section())

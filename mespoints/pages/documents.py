@@ -5,9 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from mespoints import routes, styles
+from mespoints.components.balance_summary import balance_if_shown
 from mespoints.components.forms import form_alert
 from mespoints.components.text import heading, paragraph, section
 from mespoints.domain.attestation import VALIDITY_MONTHS
+from mespoints.state.dashboard import DashboardState
 from mespoints.state.documents import DocumentsState as S
 from mespoints.template import page
 
@@ -119,10 +121,18 @@ def calendar_section() -> rx.Component:
     )
 
 
-@page(route=routes.DOCUMENTS, title="Mes documents", on_load=S.on_load, driver=True)
+# The balance comes first, as on every tab of the driver's space: DashboardState reads it (the same
+# reader as « Mon solde »); DocumentsState says which documents this session may download.
+@page(
+    route=routes.DOCUMENTS,
+    title="Mes documents",
+    on_load=[S.on_load, DashboardState.on_load],
+    driver=True,
+)
 def documents() -> rx.Component:
     return rx.el.div(
         heading("Mes documents"),
+        balance_if_shown(),
         rx.cond(
             V,
             rx.cond(

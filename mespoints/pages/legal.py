@@ -104,8 +104,11 @@ def accessibility() -> rx.Component:
             "WCAG 2.0 et 2.1 de niveaux A et AA : aucune erreur sur chaque page et dans chaque état "
             "utile (chaque étape de l'inscription, vide puis avec ses erreurs ; la connexion refusée "
             "; chaque onglet de l'espace personnel pour un permis définitif, un permis probatoire et "
-            "un permis invalidé ; la simulation « Et si… ? » ; « Mon compte » et ses erreurs ; « Mes "
-            "documents » ; les pages de la connexion avec FranceConnect ; les pages d'erreur, dont « "
+            "un permis invalidé ; la simulation « Et si… ? » ; « Mon compte », ses erreurs et ses "
+            "messages de réussite ; les notifications ; « Mes documents » et la vérification d'une "
+            "attestation authentique ; les liens reçus par courriel, valables puis expirés ; chaque étape "
+            "de la connexion avec FranceConnect ; le message affiché quand le serveur ne répond pas ; les "
+            "pages d'erreur, dont « "
             "page introuvable » et « service momentanément indisponible »), en thème clair et en "
             "thème sombre ;",
             "un parcours complet au clavier seul, sans souris : les six étapes de l'inscription (avec une "

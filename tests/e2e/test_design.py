@@ -182,19 +182,35 @@ def test_touch_targets_are_at_least_44_pixels_on_a_phone(browser, portal):
         context.close()
 
 
-@pytest.mark.parametrize(
-    "path", ["/tableau-de-bord", "/tableau-de-bord/historique", "/tableau-de-bord/previsionnel"]
-)
-def test_the_balance_is_in_view_first_on_a_375_pixel_phone(browser, portal, path):
+# The driver's five tabs (« Mon solde », « Historique », « Prévisionnel », « Courriers », « Mes documents »).
+DRIVER_TABS = [
+    "/tableau-de-bord",
+    "/tableau-de-bord/historique",
+    "/tableau-de-bord/previsionnel",
+    "/tableau-de-bord/courriers",
+    "/documents",
+]
+
+
+def test_the_balance_is_in_view_first_on_every_driver_tab_on_a_375_pixel_phone(browser, portal):
     context, tab = new_tab(browser, portal, width=375)
     try:
         log_in(tab)
-        tab.goto(path)
-        balance = tab.get_by_test_id("solde")
-        expect(balance).to_be_visible()
-        box = balance.bounding_box()
-        assert box is not None and box["y"] + box["height"] <= 640, box
-        first_section = tab.locator("main section").first
-        expect(first_section.get_by_test_id("solde")).to_be_visible()
+        for path in DRIVER_TABS:
+            tab.goto(path)
+            balance = tab.get_by_test_id("solde")
+            expect(balance).to_be_visible()
+            # The demo account's balance, the same on every tab (one reader of the licence).
+            expect(balance).to_have_text(re.compile(r"^\d+$"))
+            texts = balance.all_inner_texts()
+            box = balance.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= 640, (path, box)
+            # The first section of the page's content is the balance card, above everything else.
+            first_section = tab.locator("main section").first
+            expect(first_section.get_by_test_id("solde")).to_be_visible()
+            expect(first_section.get_by_role("heading", level=2)).to_have_text("Votre solde de points")
+            if path == DRIVER_TABS[0]:
+                first_balance = texts
+            assert texts == first_balance, path
     finally:
         context.close()
