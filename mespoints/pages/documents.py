@@ -9,7 +9,6 @@ from mespoints.components.balance_summary import balance_if_shown
 from mespoints.components.forms import form_alert
 from mespoints.components.text import heading, paragraph, section
 from mespoints.domain.attestation import VALIDITY_MONTHS
-from mespoints.state.dashboard import DashboardState
 from mespoints.state.documents import DocumentsState as S
 from mespoints.template import page
 
@@ -121,12 +120,13 @@ def calendar_section() -> rx.Component:
     )
 
 
-# The balance comes first, as on every tab of the driver's space: DashboardState reads it (the same
-# reader as « Mon solde »); DocumentsState says which documents this session may download.
+# The balance comes first, as on every tab of the driver's space: DocumentsState.on_load has
+# DashboardState read it (the same reader as « Mon solde »), then says which documents this session
+# may download.
 @page(
     route=routes.DOCUMENTS,
     title="Mes documents",
-    on_load=[S.on_load, DashboardState.on_load],
+    on_load=S.on_load,
     driver=True,
 )
 def documents() -> rx.Component:

@@ -15,6 +15,7 @@ from mespoints.services.dashboard import (
     HistoryRow,
     LetterRow,
 )
+from mespoints.services.sessions import SessionInfo
 from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
 from mespoints.state.notifications import show_unread
@@ -73,11 +74,17 @@ class DashboardState(rx.State):
         if info is None:
             # Back to the page asked for (« Mon solde », « Historique »…) after login.
             return to_login(routes.safe_next(self.router.url.path.rstrip("/") or routes.DASHBOARD))
+        self._show_licence(info)
+        return None
+
+    def _show_licence(self, info: SessionInfo) -> None:
+        """The licence of a checked session, as every driver tab shows it (« Mes documents » too,
+        from its own on_load: one event per page load)."""
         self.calendar_href = get_settings().backend_route(routes.CALENDAR_ICS)
         if info.licence_number is None:
             self.first_names = info.first_names
             self.loaded = self.licence_claimed = True
-            return None
+            return
         data = dashboard.load_dashboard(
             engine=get_engine(), licence_number=info.licence_number, as_of=today()
         )
@@ -85,7 +92,7 @@ class DashboardState(rx.State):
         self.loaded = True
         if data is None:
             self.licence_missing = True
-            return None
+            return
         self.as_of_label = data.as_of_label
         self.balance = data.balance
         self.maximum = data.maximum
@@ -101,7 +108,6 @@ class DashboardState(rx.State):
         self.chart = data.chart
         self.simulation_min = data.issued_on
         self.simulation_max = data.simulation_until
-        return None
 
     @rx.event
     def simulate(self, form: dict):

@@ -11,6 +11,7 @@ from mespoints.services.clock import today
 from mespoints.services.documents import DocumentsView
 from mespoints.settings import get_settings
 from mespoints.state.auth import current_session, holds_personal_data, to_login
+from mespoints.state.dashboard import DashboardState
 from mespoints.state.notifications import show_unread
 
 
@@ -26,4 +27,8 @@ class DocumentsState(rx.State):
         if info is None:
             return to_login(routes.DOCUMENTS)
         self.view = documents.documents_view(info, today=today(), backend_route=get_settings().backend_route)
+        # The balance first, as on every driver tab: the dashboard's reader, in this same event.
+        board = await self.get_state(DashboardState)
+        board.reset()
+        board._show_licence(info)
         return None
