@@ -76,7 +76,7 @@ class LoginState(rx.State):
             if result.status != accounts.Status.DONE or result.ticket is None:
                 self.message = result.message or accounts.MSG_INVALID_LOGIN
                 return focus_on("password")
-            # What login_with_ticket would chain, done in this same write: one event less.
+            # The one-time ticket, POSTed by a real form (never in a URL), in this same write.
             page_load = await self.get_state(PageLoadState)
             fields = {"ticket": result.ticket, "suite": next_path}
             PageLoadState.post.fn(page_load, routes.SESSION_TICKET, fields)  # type: ignore[attr-defined]

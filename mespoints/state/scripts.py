@@ -73,8 +73,3 @@ class PageLoadState(rx.State):
 def post_to(path: str, fields: dict[str, str] | None = None) -> EventSpec:
     """Full-page POST to a backend route (a real form), so the browser follows its redirect."""
     return PageLoadState.post(path, fields or {})  # type: ignore[operator]
-
-
-def login_with_ticket(ticket: str, next_path: str) -> EventSpec:
-    """Full-page POST of the one-time ticket: keeps it out of URLs and access logs."""
-    return post_to(routes.SESSION_TICKET, {"ticket": ticket, "suite": next_path})

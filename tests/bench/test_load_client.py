@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from bench import load_client
 from bench.load_client import DASHBOARD_STATE, LOGIN_STATE, PAGE_LOAD_STATE, ROOT
+from mespoints import routes
 from mespoints.state.dashboard import DashboardState
 from mespoints.state.login import LoginState
-from mespoints.state.scripts import PageLoadState, login_with_ticket
+from mespoints.state.scripts import PageLoadState
 
 
 def test_the_state_names_the_generator_sends_are_the_portals():
@@ -17,8 +18,7 @@ def test_the_state_names_the_generator_sends_are_the_portals():
 
 def test_the_ticket_is_read_from_the_page_load_request():
     state = PageLoadState(_reflex_internal_init=True)  # type: ignore[call-arg]
-    spec = login_with_ticket("T0k3n", "/tableau-de-bord")
-    PageLoadState.post.fn(state, *(arg[1]._var_value for arg in spec.args))
+    PageLoadState.post.fn(state, routes.SESSION_TICKET, {"ticket": "T0k3n", "suite": "/tableau-de-bord"})
     update = {"delta": {PAGE_LOAD_STATE: {"request_rx_state_": state.request}}}
     assert load_client.login_ticket(update) == "T0k3n"
     assert load_client.login_answered(update)
