@@ -2,7 +2,8 @@
 
 The browser holds the session only in an HttpOnly cookie, which JavaScript (and so rx.Cookie)
 cannot write: after a successful login the page does a full navigation to SESSION_TICKET with a
-one-time ticket; this route trades it for a new session id, sets the cookie and redirects.
+one-time ticket; this route trades it for a new session id, sets the cookie and redirects. Their
+database work runs in a thread, never on the event loop that serves every socket of the worker.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import logging
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -62,7 +64,11 @@ async def session_from_ticket(request: Request) -> Response:
     ticket = str(form.get("ticket", ""))
     try:
         session_id = (
-            sessions.redeem_login_ticket(engine=get_engine(), ticket=ticket, now=utcnow()) if ticket else None
+            await run_in_threadpool(
+                sessions.redeem_login_ticket, engine=get_engine(), ticket=ticket, now=utcnow()
+            )
+            if ticket
+            else None
         )
     except DEPENDENCY_ERRORS:
         log.exception("login ticket: the database does not answer")
@@ -97,7 +103,9 @@ async def logout(request: Request) -> Response:
     )
     if session_id:
         try:
-            ended = sessions.end_session(engine=get_engine(), session_id=session_id, now=utcnow())
+            ended = await run_in_threadpool(
+                sessions.end_session, engine=get_engine(), session_id=session_id, now=utcnow()
+            )
         except DEPENDENCY_ERRORS:
             # The browser forgets the session anyway; the server's copy expires on its own.
             log.exception("logout: the database does not answer")

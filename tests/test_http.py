@@ -471,3 +471,33 @@ def test_a_built_page_is_served_at_its_address_without_a_trailing_slash_redirect
     assert path_seen("/../connexion") == "/../connexion"
     assert path_seen("/Connexion") == "/Connexion"
     assert path_seen("/connexion/index.html") == "/connexion/index.html"
+
+
+def test_the_ticket_exchange_and_logout_query_the_database_off_the_event_loop(demo_ticket, client, monkeypatch):
+    """A worker's event loop serves every socket of that worker: a slow database must not stall it."""
+    import asyncio
+
+    import mespoints.auth_routes as auth_routes
+    from mespoints.services import sessions
+
+    on_loop: dict[str, bool] = {}
+
+    def watched(name):  # type: ignore[no-untyped-def]
+        real = getattr(sessions, name)
+
+        def call(**kwargs):  # type: ignore[no-untyped-def]
+            try:
+                asyncio.get_running_loop()
+                on_loop[name] = True
+            except RuntimeError:
+                on_loop[name] = False
+            return real(**kwargs)
+
+        monkeypatch.setattr(auth_routes.sessions, name, call)
+
+    watched("redeem_login_ticket")
+    watched("end_session")
+    session_id = client.post("/auth/session", data={"ticket": demo_ticket}).cookies["mpp_session"]
+    client.cookies.set("mpp_session", session_id)
+    assert client.post("/auth/logout").status_code == 303
+    assert on_loop == {"redeem_login_ticket": False, "end_session": False}

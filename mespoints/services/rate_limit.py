@@ -9,7 +9,7 @@ Two tools:
   so an unknown address behaves exactly like a known one.
 
 Both hold under concurrency: an attempt is counted BEFORE the password is verified, by one
-conditional UPDATE (login back-off) or under a per-key lock (`take`), and taken back once it
+conditional upsert (login back-off) or under a per-key lock (`take`), and taken back once it
 succeeded (`clear_login_failures`, `release`). So parallel attempts cannot all pass the check
 while the first ones are still being verified.
 
@@ -23,9 +23,10 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import math
+from typing import Any
 
 from sqlalchemy import delete, func, or_, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import LoginThrottle, RateLimitEvent
@@ -191,30 +192,28 @@ def begin_login_attempt(session: Session, *, email: str, now: dt.datetime) -> in
     Returns None when counted (the caller verifies the password, then calls
     `clear_login_failures` if it was right; a wrong one stays counted), or the seconds to wait
     when the address is blocked (nothing counted, no password should be verified). One
-    conditional UPDATE does the check and the count, so of N simultaneous attempts on a fresh
+    conditional upsert does the check and the count, so of N simultaneous attempts on a fresh
     address only LOGIN_FREE_FAILURES get through before the block.
     """
     key_hash = _login_key(email)
-    failures = session.exec(
-        update(LoginThrottle)
-        .where(
-            col(LoginThrottle.key_hash) == key_hash,
-            or_(col(LoginThrottle.blocked_until).is_(None), col(LoginThrottle.blocked_until) <= now),
+    # One statement, atomic on both databases: a new address gets its record, a known one not
+    # blocked is counted, a blocked one is left as it is (no row comes back).
+    dialect = session.get_bind().dialect.name
+    insert: Any = (
+        postgresql.insert(LoginThrottle) if dialect == "postgresql" else sqlite.insert(LoginThrottle)
+    )
+    stored = LoginThrottle.__table__.c  # type: ignore[attr-defined]
+    failures = session.execute(
+        insert.values(key_hash=key_hash, failures=1, last_failure_at=now)
+        .on_conflict_do_update(
+            index_elements=[stored.key_hash],
+            set_={"failures": stored.failures + 1, "last_failure_at": now},
+            where=or_(stored.blocked_until.is_(None), stored.blocked_until <= now),
         )
-        .values(failures=col(LoginThrottle.failures) + 1, last_failure_at=now)
-        .returning(col(LoginThrottle.failures))
+        .returning(stored.failures)
     ).scalar_one_or_none()
     if failures is None:
-        wait = login_blocked_for(session, email=email, now=now)
-        if wait is not None:
-            return wait
-        try:  # no record yet for this address
-            with session.begin_nested():
-                session.add(LoginThrottle(key_hash=key_hash, failures=1, last_failure_at=now))
-        except IntegrityError:
-            # Another attempt created it meanwhile: count on that record (or be blocked by it).
-            return begin_login_attempt(session, email=email, now=now)
-        failures = 1
+        return login_blocked_for(session, email=email, now=now) or 1
     _block_after(session, key_hash=key_hash, failures=int(failures), now=now)
     return None
 
