@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from mespoints.db import migrate
@@ -22,6 +23,11 @@ POSTGRES_URL = os.environ.get(
 )
 FAULTS = Path(__file__).resolve().parent / "faults"
 REDIS_URL = os.environ.get("MESPOINTS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+# Property tests check results, not speed (benchmarks do: `make bench`): no per-example deadline,
+# which a busy machine overran (hypothesis' default 200 ms) and failed a correct test.
+settings.register_profile("mespoints", deadline=None)
+settings.load_profile("mespoints")
 
 
 def _unavailable(what: str, error: Exception) -> None:

@@ -78,8 +78,13 @@ def encode(attestation: Attestation, *, key_id: str) -> bytes:
 
 
 def key_id_of(payload: bytes) -> str:
-    """The signing key's id a payload names; ValueError when it is no payload of ours."""
-    fields = json.loads(payload.decode("utf-8"))
+    """The signing key's id a payload names; ValueError when it is no payload of ours. It is read
+    before the signature is checked: a crafted payload (« [[[[… » nested past Python's recursion
+    limit) must give ValueError too, not an error page."""
+    try:
+        fields = json.loads(payload.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
     if not isinstance(fields, list) or len(fields) < 2 or fields[0] != PAYLOAD_VERSION:
         raise ValueError("unknown payload")
     if not isinstance(fields[1], str):

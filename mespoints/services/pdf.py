@@ -121,22 +121,20 @@ class Document(FPDF):
         )
 
     def pairs(self, items: list[tuple[str, str]]) -> None:
-        """« Label : value » lines, the label in bold, each its own paragraph."""
+        """« Label : value » lines, the label in bold, each its own paragraph. Written as plain
+        text, never through fpdf2's markdown: a value comes from the national file, and markdown
+        would turn « [texte](https://…) » in a name or a place into a link inside a signed document."""
+        line_height = BODY_SIZE * LINE / 2.83
         for label, value in items:
-            text = f"{label} : {value}"
-            height = self._text_height(text, BODY_SIZE, False)
+            height = self._text_height(f"{label} : {value}", BODY_SIZE, False)
             self._fit(height + 0.5)
             with self._tagged("P"):
+                self.set_x(self.l_margin)
+                self.set_font(FONT, "B", BODY_SIZE)
+                self.write(line_height, f"{label} : ")
                 self.set_font(FONT, "", BODY_SIZE)
-                self.multi_cell(
-                    self.epw,
-                    BODY_SIZE * LINE / 2.83,
-                    f"**{_escape(label)} :** {_escape(value)}",
-                    markdown=True,
-                    align="L",
-                    new_x="LMARGIN",
-                    new_y="NEXT",
-                )
+                self.write(line_height, value)
+                self.ln(line_height)
             self.ln(0.5)
 
     def figure(self, png: bytes, *, width: float, alt_text: str) -> None:
@@ -160,8 +158,3 @@ class Document(FPDF):
 
     def render(self) -> bytes:
         return bytes(self.output())
-
-
-def _escape(text: str) -> str:
-    """Text shown as is inside fpdf2's markdown (** and __ and -- would otherwise style it)."""
-    return text.replace("\\", "\\\\").replace("**", "\\*\\*").replace("__", "\\_\\_").replace("--", "\\-\\-")

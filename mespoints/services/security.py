@@ -88,7 +88,9 @@ def verify_password(password: str, password_hash: str) -> tuple[bool, str | None
     try:
         return _context.verify_and_update(_normalized(password), password_hash)
     except ValueError:
-        # A malformed stored hash never matches.
+        # A disabled (DISABLED_PASSWORD) or malformed stored hash never matches, in the time of a
+        # real verification: answering at once would tell that this address has an account.
+        verify_dummy(password)
         return False, None
 
 

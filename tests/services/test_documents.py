@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -153,6 +154,10 @@ def test_a_code_with_any_one_character_changed_is_not_authentic(demo) -> None:
         assert result.attestation is None
     for garbage in ("", "abc", "a.b", code + "A", code.replace(".", ""), "é" * 50, code * 10):
         assert attestation.verify(garbage, RING, today=TODAY).verdict is Verdict.NOT_AUTHENTIC
+    # A payload nested deeper than Python's recursion limit, read before the signature is checked.
+    nested = base64.urlsafe_b64encode(b"[" * 1400).decode().rstrip("=") + ".AA"
+    assert len(nested) <= attestation.MAX_CODE_LENGTH
+    assert attestation.verify(nested, RING, today=TODAY).verdict is Verdict.NOT_AUTHENTIC
 
 
 def test_an_attestation_is_valid_four_months_then_expired(demo) -> None:
@@ -324,3 +329,44 @@ def test_a_franceconnect_session_may_download_the_releve() -> None:
         auth_method=AuthMethod.FRANCECONNECT,
     )
     assert documents.releve_allowed(franceconnect_session) is True
+
+
+def test_texts_of_the_national_file_are_printed_as_they_are_never_as_links_or_styles(tmp_path) -> None:
+    """A name or a place holding markdown (« [texte](https://…) », « ~~ », « ** ») must not become
+    a link or a style inside a signed attestation or the relevé: it is shown as written."""
+    from mespoints.db import migrate
+    from mespoints.db.engine import make_engine
+    from mespoints.services import national_file
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'crafted.db'}")
+    migrate.upgrade(engine)
+    first_names = "[Vérifiez votre identité](https://piege.example/login) Jean"
+    place = "[Payez l'amende ici](https://piege.example/payer) ~~barré~~ **gras** --souligné--"
+    record = {
+        "licence_number": "120575100999", "format": "card", "last_name": "DUPONT",
+        "first_names": first_names, "birth_date": "1980-01-01", "issued_on": "2005-01-01",
+        "early_training": False, "categories": [{"category": "B", "obtained_on": "2005-01-01"}],
+        "events": [{
+            "id": "INF-1", "kind": "infraction", "committed_at": "2024-02-03T08:15:00",
+            "effective_on": "2024-03-10", "offence_class": "C4", "points": 4,
+            "label": "Excès de vitesse", "place": place,
+        }],
+        "updated_at": "2024-11-02T03:00:00+00:00",
+    }  # fmt: skip
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert national_file.import_feed(engine=engine, path=feed, workers=0).imported == 1
+    releve = documents.releve_pdf(engine=engine, licence_number="120575100999", today=TODAY)
+    attested = documents.attestation_pdf(
+        engine=engine, licence_number="120575100999", today=TODAY, base_url=BASE, ring=RING
+    )
+    engine.dispose()
+    for content in (releve, attested):
+        assert content is not None
+        reader = PdfReader(io.BytesIO(content))
+        annotations = [
+            annotation.get_object() for page in reader.pages for annotation in page.get("/Annots") or []
+        ]
+        assert not [annotation for annotation in annotations if "/A" in annotation], annotations
+        assert "[Vérifiez votre identité](https://piege.example/login) Jean" in pdf_text(content)
+    assert place in pdf_text(releve)  # type: ignore[arg-type]

@@ -106,3 +106,20 @@ def test_the_dummy_verification_spends_a_real_hash_computation(production_hashin
     )
     security.verify_dummy("anything")
     assert len(calls) == 1 and calls[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.parametrize("stored", [security.DISABLED_PASSWORD, "not-a-hash", ""])
+def test_a_disabled_or_malformed_stored_hash_never_matches_and_costs_a_real_verification(
+    stored, production_hashing, monkeypatch
+):
+    """A password disabled by « Ce n'était pas moi » must not answer faster than a wrong password:
+    the time would tell that the address has an account (found by a review: 8 ms against 100)."""
+    verified: list[str] = []
+    real_verify = security._context.verify
+    monkeypatch.setattr(
+        security._context,
+        "verify",
+        lambda secret, hashed: verified.append(hashed) or real_verify(secret, hashed),
+    )
+    assert security.verify_password("Cheval-Basalte-Tambour-58", stored) == (False, None)
+    assert len(verified) == 1 and verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
