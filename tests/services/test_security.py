@@ -96,24 +96,9 @@ def test_new_tokens_are_256_bit_url_safe_and_stored_as_their_sha256():
     assert len({security.new_token()[0] for _ in range(1000)}) == 1000
 
 
-def test_the_dummy_verification_spends_a_real_hash_computation(production_hashing, monkeypatch):
-    calls: list[str] = []
-    real_verify = security._context.verify
-    monkeypatch.setattr(
-        security._context,
-        "verify",
-        lambda secret, hashed: calls.append(hashed) or real_verify(secret, hashed),
-    )
-    security.verify_dummy("anything")
-    assert len(calls) == 1 and calls[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-
-
-@pytest.mark.parametrize("stored", [security.DISABLED_PASSWORD, "not-a-hash", ""])
-def test_a_disabled_or_malformed_stored_hash_never_matches_and_costs_a_real_verification(
-    stored, production_hashing, monkeypatch
-):
-    """A password disabled by « Ce n'était pas moi » must not answer faster than a wrong password:
-    the time would tell that the address has an account (found by a review: 8 ms against 100)."""
+@pytest.fixture
+def verified_hashes(production_hashing, monkeypatch) -> list[str]:
+    """The stored hashes argon2 verifies passwords against, as the services call it."""
     verified: list[str] = []
     real_verify = security._context.verify
     monkeypatch.setattr(
@@ -121,5 +106,19 @@ def test_a_disabled_or_malformed_stored_hash_never_matches_and_costs_a_real_veri
         "verify",
         lambda secret, hashed: verified.append(hashed) or real_verify(secret, hashed),
     )
+    return verified
+
+
+def test_the_dummy_verification_spends_a_real_hash_computation(verified_hashes):
+    security.verify_dummy("anything")
+    assert len(verified_hashes) == 1 and verified_hashes[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+@pytest.mark.parametrize("stored", [security.DISABLED_PASSWORD, "not-a-hash", ""])
+def test_a_disabled_or_malformed_stored_hash_never_matches_and_costs_a_real_verification(
+    stored, verified_hashes
+):
+    """A password disabled by « Ce n'était pas moi » must not answer faster than a wrong password:
+    the time would tell that the address has an account (found by a review: 8 ms against 100)."""
     assert security.verify_password("Cheval-Basalte-Tambour-58", stored) == (False, None)
-    assert len(verified) == 1 and verified[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert len(verified_hashes) == 1 and verified_hashes[0].startswith("$argon2id$v=19$m=19456,t=2,p=1$")
