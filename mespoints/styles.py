@@ -213,8 +213,8 @@ CHART_AXIS_HEIGHT = "1.6rem"
 OFFSCREEN = "-9999px"
 Z_SKIP_LINK = "10"
 Z_CONNECTION_NOTICE = "5"  # the sticky notice of a lost connection; the focused skip link stays above
-# The notice's height at 320 px (three lines and its padding): the focused element scrolls below it.
-CONNECTION_NOTICE_CLEARANCE = "5.5rem"
+# The notice's height at 320 px (four lines and its padding): the focused element scrolls below it.
+CONNECTION_NOTICE_CLEARANCE = "6.5rem"
 
 # Breakpoints (Reflex's responsive lists: [phone, ≥ BREAKPOINT_SM, ≥ BREAKPOINT_MD…]).
 BREAKPOINT_SM = "30em"  # 480 px: larger phones

@@ -18,6 +18,8 @@ when the page is scrolled, while what the keyboard focuses scrolls clear of it (
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_base.constants import Hooks, Imports
 from reflex_base.utils.imports import ImportVar
@@ -73,6 +75,9 @@ restored: Var[bool] = Var(
     ),
 )
 
+# On the notice a page shows: styles.global_css keeps what the keyboard focuses (or a link jumps
+# to) clear of it, and tests find it.
+SHOWN = {"data_connexion": "perdue"}
 region_style = {"position": "sticky", "top": styles.SPACE_0, "z_index": styles.Z_CONNECTION_NOTICE}
 band_style = {
     "background": styles.WARNING_SOFT,
@@ -88,7 +93,7 @@ text_style = {
 }
 
 
-def notice_band(title: str, *detail: str | rx.Component) -> rx.Component:
+def notice_band(title: str, *detail: str | rx.Component, **props: Any) -> rx.Component:
     """The notice as it looks, a band the width of the page (the gallery draws it alone)."""
     return rx.el.div(
         rx.el.p(
@@ -98,19 +103,18 @@ def notice_band(title: str, *detail: str | rx.Component) -> rx.Component:
             style=text_style,
         ),
         style=band_style,
-        # styles.global_css keeps what the keyboard focuses (or a link jumps to) clear of it.
-        data_connexion="perdue",
+        **props,
     )
 
 
-def lost_notice() -> rx.Component:
-    return notice_band(LOST_TITLE, LOST_DETAIL)
+def lost_notice(**props: Any) -> rx.Component:
+    return notice_band(LOST_TITLE, LOST_DETAIL, **props)
 
 
-def too_long_notice() -> rx.Component:
+def too_long_notice(**props: Any) -> rx.Component:
     # A full page load opens a new connection; a client-side navigation would keep this one.
     home = rx.el.a(fr(TOO_LONG_LINK), href=routes.HOME, reload_document=True)
-    return notice_band(TOO_LONG_TITLE, f"{TOO_LONG_DETAIL} ", home, ".")
+    return notice_band(TOO_LONG_TITLE, f"{TOO_LONG_DETAIL} ", home, ".", **props)
 
 
 def connection_notice() -> rx.Component:
@@ -118,10 +122,10 @@ def connection_notice() -> rx.Component:
     return rx.el.div(
         rx.cond(
             too_long,
-            too_long_notice(),
+            too_long_notice(**SHOWN),
             rx.cond(
                 lost,
-                lost_notice(),
+                lost_notice(**SHOWN),
                 rx.cond(restored, rx.el.p(RESTORED, style=styles.visually_hidden), rx.fragment()),
             ),
         ),

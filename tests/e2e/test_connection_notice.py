@@ -72,6 +72,12 @@ def test_a_lost_connection_shows_the_french_notice_until_it_returns_and_keeps_wh
         tab.get_by_role("button", name="Se connecter").scroll_into_view_if_needed()
         assert tab.evaluate("window.scrollY") > 0
         assert visible_band(tab).bounding_box()["y"] == 0
+        # A field the keyboard reaches under the band is scrolled clear of it.
+        password = tab.get_by_label("Mot de passe")
+        password.evaluate("el => window.scrollBy(0, el.getBoundingClientRect().top - 30)")
+        assert password.bounding_box()["y"] < band["height"]
+        password.focus()
+        assert password.bounding_box()["y"] >= band["height"]
         # The dark scheme's tokens, readable.
         tab.emulate_media(color_scheme="dark")
         background = visible_band(tab).evaluate("el => getComputedStyle(el).backgroundColor")
@@ -90,6 +96,25 @@ def test_a_lost_connection_shows_the_french_notice_until_it_returns_and_keeps_wh
         expect(tab.get_by_label("Adresse électronique")).to_have_value(ACCOUNT.email)
         tab.get_by_role("button", name="Se connecter").click()
         tab.wait_for_url("**/tableau-de-bord**")
+        expect(tab.get_by_test_id("solde")).to_have_text("8")
+    finally:
+        context.close()
+
+
+def test_a_button_pressed_while_the_connection_is_lost_takes_effect_when_it_returns(browser, portal):
+    context, tab = new_tab(browser, portal, width=1024)
+    try:
+        tab.goto("/connexion")
+        tab.get_by_label("Adresse électronique").fill(ACCOUNT.email)
+        tab.wait_for_load_state("networkidle")
+        context.set_offline(True)
+        expect(tab.get_by_test_id("etat-connexion")).to_contain_text(LOST_TITLE, timeout=NOTICE_MS)
+        tab.get_by_label("Mot de passe").fill(ACCOUNT.password)
+        tab.get_by_role("button", name="Se connecter").click()
+        tab.wait_for_timeout(1000)
+        assert "/connexion" in tab.url
+        context.set_offline(False)
+        tab.wait_for_url("**/tableau-de-bord**", timeout=NOTICE_MS)
         expect(tab.get_by_test_id("solde")).to_have_text("8")
     finally:
         context.close()
