@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from starlette.types import ASGIApp
 
 from mespoints import pages, styles
+from mespoints.components.connection_notice import connection_overlay
 from mespoints.components.document import use_low_priority_scripts
 from mespoints.db.engine import get_engine
 from mespoints.http import EVENT_MESSAGE_LIMIT, SecurityHeaders, SlashlessPages, backend_routes
@@ -20,6 +21,9 @@ from mespoints.state.scripts import PageLoadState
 from mespoints.template import PAGES
 
 log = logging.getLogger("mespoints")
+
+# The key of Reflex 0.10.1's connection overlay in App.app_wraps (reflex/app.py).
+REFLEX_OVERLAY = (5, "Overlay")
 
 
 def on_backend_exception(exception: Exception) -> EventSpec:
@@ -63,6 +67,10 @@ app = PortalApp(
         rx.el.link(rel="apple-touch-icon", href="/apple-touch-icon.png"),
     ],
 )
+
+# Reflex's connection overlay (an English toast and icon while the event socket is down) replaced by
+# the portal's French notice; Reflex's other wraps (error boundary, toaster…) stay as they are.
+app.app_wraps[REFLEX_OVERLAY] = connection_overlay
 
 # Reflex's Socket.IO server accepts 1 MB messages by default; no event of the portal needs that much.
 # It accepts only the portal's own origin (rxconfig.py: cors_allowed_origins).

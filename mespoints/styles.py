@@ -212,6 +212,9 @@ CHART_AXIS_WIDTH = "2rem"
 CHART_AXIS_HEIGHT = "1.6rem"
 OFFSCREEN = "-9999px"
 Z_SKIP_LINK = "10"
+Z_CONNECTION_NOTICE = "5"  # the sticky notice of a lost connection; the focused skip link stays above
+# The notice's height at 320 px (four lines and its padding): the focused element scrolls below it.
+CONNECTION_NOTICE_CLEARANCE = "6.5rem"
 
 # Breakpoints (Reflex's responsive lists: [phone, ≥ BREAKPOINT_SM, ≥ BREAKPOINT_MD…]).
 BREAKPOINT_SM = "30em"  # 480 px: larger phones
@@ -311,6 +314,9 @@ def global_css() -> str:
                 "--warning-text": INK,
             },
         ),
+        # While the sticky notice of a lost connection is shown (components/connection_notice.py),
+        # the element the keyboard focuses, or a link jumps to, is scrolled clear of it.
+        _rule("html:has([data-connexion='perdue'])", {"scroll_padding_top": CONNECTION_NOTICE_CLEARANCE}),
         # The page the user is on, in the header and footer menus.
         _rule(
             ":where(header, footer) [aria-current='page']", {"text_decoration_thickness": UNDERLINE_CURRENT}

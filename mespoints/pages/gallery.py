@@ -16,6 +16,7 @@ from reflex.utils.exec import is_prod_mode
 
 from mespoints import routes, styles
 from mespoints.components.balance_chart import balance_chart
+from mespoints.components.connection_notice import lost_notice, too_long_notice
 from mespoints.components.driver_tabs import driver_tabs
 from mespoints.components.forms import (
     checkbox_field,
@@ -57,6 +58,7 @@ SECTIONS = (
     "tableaux",
     "navigation",
     "formulaires",
+    "connexion",
     "clair-sombre",
 )
 
@@ -449,9 +451,47 @@ def forms() -> rx.Component:
     )
 
 
-def _sample_set(mode: str) -> rx.Component:
-    """A few pieces under one colour mode: the class and attribute a theme's dark mode keys on."""
+def _in_mode(mode: str, *children: rx.Component, **props: Any) -> rx.Component:
+    """Children under one colour mode: the class and attribute a theme's dark mode keys on."""
     return rx.el.div(
+        *children,
+        class_name=mode,
+        data_theme=mode,
+        color_scheme=mode,
+        background=styles.BACKGROUND,
+        color=styles.INK,
+        **props,
+    )
+
+
+def connection() -> rx.Component:
+    """The notice pages show at their top while the event socket cannot reach the portal."""
+    return _part(
+        "connexion",
+        "Connexion au service perdue",
+        paragraph(
+            "Le bandeau s'affiche en haut de chaque page tant que le navigateur ne joint plus le "
+            "service (réseau coupé, serveur arrêté) et disparaît dès que la connexion revient."
+        ),
+        _grid(
+            *[
+                _state(title, _in_mode(mode, lost_notice()))
+                for title, mode in (("Clair", "light"), ("Sombre", "dark"))
+            ],
+        ),
+        _grid(
+            _state(
+                "Sur un téléphone (320 px)", _in_mode("light", lost_notice(), max_width=styles.PHONE_FRAME)
+            ),
+            _state("Adresse trop longue pour joindre le service", _in_mode("light", too_long_notice())),
+        ),
+    )
+
+
+def _sample_set(mode: str) -> rx.Component:
+    """A few pieces under one colour mode."""
+    return _in_mode(
+        mode,
         heading("Clair" if mode == "light" else "Sombre", level=3),
         form_alert(_literal("Un message d'information."), kind="info"),
         rx.el.div(
@@ -460,11 +500,6 @@ def _sample_set(mode: str) -> rx.Component:
             margin=styles.space(styles.SPACE_4, styles.SPACE_0),
         ),
         button_link("Action principale", routes.DASHBOARD),
-        class_name=mode,
-        data_theme=mode,
-        color_scheme=mode,
-        background=styles.BACKGROUND,
-        color=styles.INK,
         padding=styles.SPACE_4,
         border_radius=styles.RADIUS,
     )
@@ -499,6 +534,7 @@ def gallery() -> rx.Component:
         tables(),
         navigation(),
         forms(),
+        connection(),
         colour_modes(),
     )
 

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
 
+from mespoints.components.connection_notice import LOST_TITLE
 from mespoints.db.engine import make_engine
 from mespoints.demo_franceconnect import demo_people
 from mespoints.domain.attestation import Attestation, AttestedCategory
@@ -511,15 +512,14 @@ def refuse(socket) -> None:
     socket.on_message(answer)
 
 
-def test_the_toast_shown_when_the_server_refuses_the_connection_has_no_violations(tab):
-    # Each attempt refused: after two, the page's toast says the server cannot be reached.
+@pytest.mark.parametrize("tab", [320, 1024], indirect=True)
+def test_the_notice_shown_while_the_server_refuses_the_connection_has_no_violations(tab):
+    # Each attempt refused: after two, the page says in French that the service cannot be reached.
     tab.route_web_socket(re.compile(r"/_event"), refuse)
     tab.goto("/connexion")
-    toast = tab.locator("[data-sonner-toast]")
-    expect(toast.first).to_be_visible(timeout=30_000)
-    expect(toast.first).to_contain_text("connexion refusée")
+    expect(tab.get_by_test_id("etat-connexion")).to_contain_text(LOST_TITLE, timeout=30_000)
     sweep = Sweep()
-    sweep.check(tab, "/connexion, connection refused toast")
+    sweep.check(tab, "/connexion, connection refused notice")
     sweep.assert_clean()
 
 

@@ -9,9 +9,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from mespoints import routes
+from mespoints import routes, styles
+from mespoints.components.connection_notice import LOST_TITLE, TOO_LONG_TITLE
 from mespoints.pages.gallery import GAUGE_BALANCES, SECTIONS
 from tests.e2e.conftest import Portal, running_portal
+from tests.e2e.test_design import rgb
 from tests.e2e.test_dev_loop import DevServer, dev_server  # noqa: F401 (the `make dev` fixture)
 
 IMAGES_LOADED_JS = """() => [...document.querySelectorAll('[data-galerie="permis"] img')]
@@ -66,6 +68,13 @@ def test_the_gallery_shows_each_section_with_the_real_components(browser, galler
             tab.get_by_role("table", name="Retraits et récupérations de points").locator("tbody tr")
         ).to_have_count(2)
         assert tab.locator('[data-galerie="graphique"] svg path').count() >= 5
+        # The notice of a lost connection: light, dark, phone-wide, and the address too long.
+        connection = tab.locator('[data-galerie="connexion"]')
+        expect(connection.get_by_text(LOST_TITLE)).to_have_count(3)
+        expect(connection.get_by_text(TOO_LONG_TITLE)).to_have_count(1)
+        dark = connection.locator(".dark").get_by_text(LOST_TITLE)
+        background = dark.evaluate("el => getComputedStyle(el.closest('div')).backgroundColor")
+        assert background == rgb(styles.DARK.warning_soft)
     finally:
         context.close()
 

@@ -14,9 +14,11 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
+from mespoints.components.connection_notice import LOST_TITLE
 from mespoints.db.engine import make_engine
 from mespoints.services.demo import DEMO_ACCOUNTS
 from tests.e2e.conftest import fill_identity_step
+from tests.e2e.test_connection_notice import english_shown
 from tests.e2e.test_dashboard import log_in as dashboard_log_in
 from tests.faults.conftest import FaultyPortal, health, wait_until
 
@@ -130,8 +132,13 @@ def test_a_worker_that_dies_twice_in_a_row_brings_every_worker_back_within_secon
     os.kill(victim, signal.SIGKILL)
     respawned = wait_until(lambda: portal.worker_pids() - original, 10, "the killed worker respawned")
     os.kill(next(iter(respawned)), signal.SIGKILL)  # within 5.5 s of its start: a crash loop
+    # While nothing serves (a few seconds), the driver's page says so, in French only.
+    connection = driver.get_by_test_id("etat-connexion")
+    expect(connection).to_contain_text(LOST_TITLE, timeout=RECONNECTION_SECONDS * 1000)
+    assert english_shown(driver) == []
     wait_until(lambda: serving_without(portal, original | respawned), 60, "every worker started again")
     wait_until(lambda: health(portal) == 200, 30, "the portal serves again")
+    expect(connection).not_to_contain_text(LOST_TITLE, timeout=RECONNECTION_SECONDS * 1000)
     log = portal.log.read_text(errors="replace")
     assert "Worker crash loop detected" in log, "the crash loop really happened"
     assert "redémarrage des workers" in log
