@@ -400,6 +400,27 @@ button_danger = {
     "border": line(BORDER_THICK, ERROR),
     "_hover": {"background": ERROR_HOVER, "border_color": ERROR_HOVER, "color": ON_ERROR},
 }
+
+
+def busy_look(soft: str, outline: str) -> dict:
+    """A submit button while its form is being sent (components/forms.py gives it
+    aria-disabled="true"): ink on a soft background inside a dashed outline, so it reads as waiting
+    without relying on colour; the same when hovered, and a waiting cursor."""
+    look = {
+        "background": soft,
+        "color": INK,
+        "border": line(BORDER_THICK, outline, "dashed"),
+        "cursor": "progress",
+    }
+    return {"&[aria-disabled='true'], &[aria-disabled='true']:hover": look}
+
+
+button_primary_busy = {**button_primary, **busy_look(PRIMARY_SOFT, PRIMARY)}
+button_danger_busy = {**button_danger, **busy_look(ERROR_SOFT, ERROR)}
+# Both labels of such a button (idle, busy) share one grid cell, so the button is as wide as the
+# longer one whichever shows: its size never changes when it turns busy (no layout shift).
+button_labels = {"display": "grid"}
+button_label = {"grid_area": "1 / 1"}
 link_hover = {"color": PRIMARY_HOVER, "text_decoration_thickness": UNDERLINE_HOVER}
 # A link in a menu: a 44 px high target, bold.
 menu_link = {

@@ -40,6 +40,9 @@ PAIRS = [
     ("on_primary", "primary_hover", TEXT, "primary button hovered"),
     ("on_error", "error", TEXT, "danger button, unread badge"),
     ("on_error", "error_hover", TEXT, "danger button hovered"),
+    # A submit button while its form is being sent (styles.busy_look): ink on a soft background.
+    ("ink", "primary_soft", TEXT, "button being sent"),
+    ("ink", "error_soft", TEXT, "danger button being sent"),
     # Non-text: the focus ring against what surrounds it, form borders, the chart's lines and the gauge.
     *[("focus", back, NON_TEXT, "focus ring") for back in ("surface", "background", "primary_soft")],
     *[("border", back, NON_TEXT, "form border, chart axis") for back in ("surface", "background")],
@@ -49,7 +52,7 @@ PAIRS = [
     ],
     ("chart_forecast", "surface", NON_TEXT, "forecast line"),
     ("chart_forecast", "surface", TEXT, "forecast line (also read as its legend's swatch)"),
-    ("error", "surface", NON_TEXT, "invalid field's border"),
+    ("error", "surface", NON_TEXT, "invalid field's border, dashed outline of a danger button being sent"),
 ]
 
 PALETTES = {"clair": styles.LIGHT, "sombre": styles.DARK}

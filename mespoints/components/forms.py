@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import reflex as rx
+from reflex_base.constants import EventTriggers
+from reflex_base.event import EventChain
+from reflex_base.vars.base import LiteralVar
+from reflex_base.vars.function import ArgsFunctionOperation
+from reflex_components_core.el.elements.forms import Form
 
 from mespoints import styles
 from mespoints.components.text import fr
@@ -84,13 +89,78 @@ def checkbox_field(
     )
 
 
-def submit_button(text: str, **props: Any) -> rx.Component:
-    return rx.el.button(text, type="submit", style=styles.button_primary, **props)
+def _button(
+    text: str | rx.Var, style: dict, busy: rx.Var | bool | None, busy_text: str | rx.Var, **props: Any
+) -> rx.Component:
+    if busy is None:
+        return rx.el.button(text, type="submit", style=style, **props)
+    busy = rx.Var.create(busy)
+
+    def label(content: str | rx.Var, shown: rx.Var) -> rx.Component:
+        # visibility (not display): the hidden label still sizes the button, and is left out of
+        # its accessible name, which stays the visible text (WCAG 2.5.3).
+        return rx.el.span(content, style=styles.button_label, visibility=rx.cond(shown, "visible", "hidden"))
+
+    return rx.fragment(
+        rx.el.button(
+            rx.el.span(label(text, ~busy), label(busy_text, busy), style=styles.button_labels),
+            type="submit",
+            # Not `disabled`: a disabled button loses the keyboard focus (WCAG 2.4.3, 2.4.7).
+            aria_disabled=rx.cond(busy, "true", None),
+            style=style,
+            **props,
+        ),
+        # Said once by screen readers when the sending starts (the button's new text is not).
+        rx.el.span(rx.cond(busy, busy_text, ""), role="status", style=styles.visually_hidden),
+    )
 
 
-def danger_button(text: str, **props: Any) -> rx.Component:
-    """The submit button of an action that cannot be undone."""
-    return rx.el.button(text, type="submit", style=styles.button_danger, **props)
+def submit_button(
+    text: str | rx.Var, *, busy: rx.Var | bool | None = None, busy_text: str | rx.Var = "", **props: Any
+) -> rx.Component:
+    """The form's main button. With `busy` (the state's `submitting`, see busy_form), it says
+    `busy_text` and is aria-disabled while the form is being sent, at the same size."""
+    return _button(
+        text,
+        styles.button_primary_busy if busy is not None else styles.button_primary,
+        busy,
+        busy_text,
+        **props,
+    )
+
+
+def danger_button(
+    text: str, *, busy: rx.Var | bool | None = None, busy_text: str | rx.Var = "", **props: Any
+) -> rx.Component:
+    """The submit button of an action that cannot be undone (`busy` as for submit_button)."""
+    return _button(
+        text,
+        styles.button_danger_busy if busy is not None else styles.button_danger,
+        busy,
+        busy_text,
+        **props,
+    )
+
+
+def busy_form(*children: rx.Component, on_submit: Any, busy: rx.Var, **props: Any) -> rx.Component:
+    """A form whose server work is slow (argon2, zxcvbn: state/guard.py): aria-busy while `busy`,
+    and a submit meanwhile (click, Enter) sends no event; the state would ignore it anyway."""
+    return rx.el.form(
+        *children,
+        on_submit=_while_idle(on_submit, busy),
+        aria_busy=rx.cond(busy, "true", "false"),
+        **props,
+    )
+
+
+def _while_idle(handler: Any, busy: rx.Var) -> rx.Var:
+    """The form's submit chain, run in the browser only while `busy` is false (a ternary compiled
+    into the page: no eval, nothing sent while busy)."""
+    chain = EventChain.create(
+        handler, args_spec=Form.get_event_triggers()[EventTriggers.ON_SUBMIT], key="on_submit"
+    )
+    do_nothing = ArgsFunctionOperation.create((), LiteralVar.create(None))
+    return rx.cond(busy, do_nothing, LiteralVar.create(chain)).to(EventChain)
 
 
 def secondary_button(text: str, **props: Any) -> rx.Component:

@@ -3,7 +3,14 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.forms import checkbox_field, danger_button, form_alert, input_field, submit_button
+from mespoints.components.forms import (
+    busy_form,
+    checkbox_field,
+    danger_button,
+    form_alert,
+    input_field,
+    submit_button,
+)
 from mespoints.components.text import heading, link, paragraph, section
 from mespoints.domain.password_policy import MIN_LENGTH
 from mespoints.state.account import AccountState, EmailChangeCancelState, EmailChangeConfirmState
@@ -14,6 +21,11 @@ S = AccountState
 
 def err(name: str) -> rx.Var:
     return S.errors.get(name, "")
+
+
+def sending(field: str) -> rx.Var:
+    """The form whose password field is `field` is being sent (state/guard.py)."""
+    return S.submitting & (S.submitting_field == field)
 
 
 def notice(message: rx.Var) -> rx.Component:
@@ -148,7 +160,7 @@ def change_email() -> rx.Component:
         "Changer d'adresse électronique",
         "titre-adresse",
         notice(S.email_notice),
-        rx.el.form(
+        busy_form(
             input_field(
                 "new_email",
                 "Nouvelle adresse électronique",
@@ -159,9 +171,12 @@ def change_email() -> rx.Component:
                 spell_check=False,
             ),
             confirmation("email_password"),
-            submit_button("Changer d'adresse"),
+            submit_button(
+                "Changer d'adresse", busy=sending("email_password"), busy_text="Vérification en cours…"
+            ),
             aria_labelledby="titre-adresse",
             on_submit=S.change_email,
+            busy=sending("email_password"),
             reset_on_submit=False,
             no_validate=True,
         ),
@@ -186,7 +201,7 @@ def change_password() -> rx.Component:
         "Changer de mot de passe",
         "titre-mot-de-passe",
         notice(S.password_notice),
-        rx.el.form(
+        busy_form(
             input_field(
                 "current_password",
                 "Mot de passe actuel",
@@ -209,10 +224,15 @@ def change_password() -> rx.Component:
                 type_="password",
                 autocomplete="new-password",
             ),
-            submit_button("Changer de mot de passe"),
+            submit_button(
+                "Changer de mot de passe",
+                busy=sending("current_password"),
+                busy_text="Modification en cours…",
+            ),
             id="form-mot-de-passe",
             aria_labelledby="titre-mot-de-passe",
             on_submit=S.change_password,
+            busy=sending("current_password"),
             reset_on_submit=False,
             no_validate=True,
         ),
@@ -230,16 +250,19 @@ def close_account() -> rx.Component:
             "envoyé, puis effacé. Les informations de votre permis restent dans le système national des "
             "permis de conduire. Vous pourrez créer un nouveau compte plus tard."
         ),
-        rx.el.form(
+        busy_form(
             confirmation("close_password"),
             checkbox_field(
                 "close_confirm",
                 "Je confirme vouloir fermer mon compte et supprimer mes données",
                 error=err("close_confirm"),
             ),
-            danger_button("Fermer mon compte"),
+            danger_button(
+                "Fermer mon compte", busy=sending("close_password"), busy_text="Fermeture en cours…"
+            ),
             aria_labelledby="titre-fermeture",
             on_submit=S.close_account,
+            busy=sending("close_password"),
             reset_on_submit=False,
             no_validate=True,
         ),

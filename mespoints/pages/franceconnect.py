@@ -6,6 +6,7 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import (
+    busy_form,
     checkbox_field,
     danger_button,
     field_error,
@@ -67,7 +68,8 @@ def step_heading(text: str) -> rx.Component:
 
 
 def password_form(on_submit, button: str) -> rx.Component:  # type: ignore[no-untyped-def]
-    return rx.el.form(
+    """The password of an existing account, checked (argon2) before linking it: busy meanwhile."""
+    return busy_form(
         input_field(
             "password",
             "Mot de passe",
@@ -75,9 +77,11 @@ def password_form(on_submit, button: str) -> rx.Component:  # type: ignore[no-un
             type_="password",
             autocomplete="current-password",
         ),
-        submit_button(button),
+        submit_button(button, busy=S.submitting, busy_text="Vérification en cours…"),
         on_submit=on_submit,
-        reset_on_submit=True,
+        busy=S.submitting,
+        # Emptied once sent; a press while it is being checked empties nothing either.
+        reset_on_submit=~S.submitting,
         no_validate=True,
     )
 

@@ -204,8 +204,11 @@ def buttons() -> rx.Component:
             ),
             _state("Désactivé", submit_button("Suivant", disabled=True, opacity="0.6")),
             _state(
-                "Chargement",
-                submit_button("Envoi en cours…", disabled=True, aria_busy="true", opacity="0.6"),
+                "En cours d'envoi", submit_button("Se connecter", busy=True, busy_text="Connexion en cours…")
+            ),
+            _state(
+                "Irréversible, en cours d'envoi",
+                danger_button("Fermer mon compte", busy=True, busy_text="Fermeture en cours…"),
             ),
             _state("FranceConnect", franceconnect_button()),
         ),

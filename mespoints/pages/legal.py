@@ -116,6 +116,10 @@ def accessibility() -> rx.Component:
             "visible sur chaque élément atteint, il est placé sur le titre de chaque nouvelle étape ou sur "
             "le premier champ en erreur, les erreurs sont annoncées aux lecteurs d'écran et liées à leur "
             "champ, et chaque page et chaque étape a son propre titre ;",
+            "les formulaires dont la vérification prend du temps (la connexion, le mot de passe de "
+            "l'inscription, les confirmations de « Mon compte ») : pendant l'envoi, le texte du bouton le "
+            "dit sans changer sa taille, le bouton garde le focus, les lecteurs d'écran l'entendent "
+            "annoncer une fois, et un nouvel appui n'envoie rien ;",
             "l'étiquette exacte de chaque champ de formulaire, le lien d'évitement « Aller au contenu » "
             "et la hiérarchie des titres de chaque page ;",
             "l'affichage sur des écrans de 320 à 1 440 pixels de large : aucune page ne défile de côté à "

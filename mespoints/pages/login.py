@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.forms import form_alert, input_field, submit_button
+from mespoints.components.forms import busy_form, form_alert, input_field, submit_button
 from mespoints.components.franceconnect import franceconnect_button
 from mespoints.components.text import button_link, heading, link, paragraph, section
 from mespoints.franceconnect_config import franceconnect_available
@@ -22,7 +22,7 @@ def login() -> rx.Component:
                 else rx.fragment(),
                 form_alert(LoginState.notice, kind="info"),
                 form_alert(LoginState.message),
-                rx.el.form(
+                busy_form(
                     # No initial value from the state: it would arrive after the page shows and
                     # mix with what the user has already typed. The browser keeps the field as typed.
                     input_field(
@@ -44,8 +44,11 @@ def login() -> rx.Component:
                     rx.el.p(
                         link("Mot de passe oublié ?", routes.PASSWORD_FORGOTTEN), margin_bottom=styles.SPACE_4
                     ),
-                    submit_button("Se connecter"),
+                    submit_button(
+                        "Se connecter", busy=LoginState.submitting, busy_text="Connexion en cours…"
+                    ),
                     on_submit=LoginState.submit,
+                    busy=LoginState.submitting,
                     reset_on_submit=False,
                     no_validate=True,
                 ),

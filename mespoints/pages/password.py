@@ -3,7 +3,7 @@
 import reflex as rx
 
 from mespoints import routes, styles
-from mespoints.components.forms import input_field, submit_button
+from mespoints.components.forms import busy_form, input_field, submit_button
 from mespoints.components.link_request import link_request_form
 from mespoints.components.text import button_link, heading, section
 from mespoints.domain.account_policy import PASSWORD_RESET_VALIDITY, duration_fr
@@ -57,7 +57,7 @@ def reset_password() -> rx.Component:
         ),
         button_link("Demander un nouveau lien", routes.PASSWORD_FORGOTTEN),
     )
-    form = rx.el.form(
+    form = busy_form(
         input_field(
             "password",
             "Nouveau mot de passe",
@@ -73,8 +73,11 @@ def reset_password() -> rx.Component:
             type_="password",
             autocomplete="new-password",
         ),
-        submit_button("Enregistrer le nouveau mot de passe"),
+        submit_button(
+            "Enregistrer le nouveau mot de passe", busy=S.submitting, busy_text="Enregistrement en cours…"
+        ),
         on_submit=S.submit,
+        busy=S.submitting,
         reset_on_submit=False,
         no_validate=True,
     )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from mespoints import routes, styles
 from mespoints.components.forms import (
+    busy_form,
     checkbox_field,
     field_error,
     form_alert,
@@ -19,7 +20,7 @@ from mespoints.domain.account_policy import ACTIVATION_VALIDITY, duration_fr
 from mespoints.domain.licence_format import LICENCE_FORMAT_LABELS
 from mespoints.domain.password_policy import MAX_LENGTH, MIN_LENGTH
 from mespoints.franceconnect_config import franceconnect_available
-from mespoints.state.signup import LAST_STEP, STEP_TITLES, SignupState
+from mespoints.state.signup import LAST_STEP, PASSWORD_STEP, STEP_TITLES, SignupState
 from mespoints.template import page
 
 S = SignupState
@@ -353,8 +354,14 @@ def step_heading(step: rx.Var, title: rx.Var | str, **props) -> rx.Component:
     )
 
 
+def checking_password() -> rx.Var:
+    """The password step is being checked (the state's `submitting`). After « Précédent » meanwhile
+    the other step shows as usual; the state ignores its « Suivant » until the check ends."""
+    return S.submitting & (S.step == PASSWORD_STEP)
+
+
 def wizard_form() -> rx.Component:
-    return rx.el.form(
+    return busy_form(
         step_heading(S.step, S.step_title, id="etape-titre", tab_index=-1),
         progress(),
         form_alert(S.message),
@@ -369,7 +376,12 @@ def wizard_form() -> rx.Component:
         ),
         rx.el.div(
             rx.cond(S.step > 1, secondary_button("Précédent", on_click=S.previous), rx.fragment()),
-            submit_button(rx.cond(S.step == LAST_STEP, "Créer mon compte", "Suivant")),
+            submit_button(
+                rx.cond(S.step == LAST_STEP, "Créer mon compte", "Suivant"),
+                busy=checking_password(),
+                # The other steps' button keeps its own width.
+                busy_text=rx.cond(S.step == PASSWORD_STEP, "Vérification…", ""),
+            ),
             display="flex",
             flex_wrap="wrap",
             gap=styles.SPACE_3,
@@ -377,6 +389,7 @@ def wizard_form() -> rx.Component:
             margin_top=styles.SPACE_2,
         ),
         on_submit=S.next,
+        busy=checking_password(),
         reset_on_submit=False,
         no_validate=True,
         # The step's fields are rebuilt when the step changes, with the values kept in the state.

@@ -59,6 +59,8 @@ class AccountState(rx.State):
     data_export_href: str = ""
     # A password confirmation is being checked (state/guard.py): a second submit is ignored.
     submitting: bool = False
+    # The password field of the form being sent, so the page shows which one is busy.
+    submitting_field: str = ""
 
     def _session(self):  # type: ignore[no-untyped-def]
         return current_session(self)
@@ -115,6 +117,7 @@ class AccountState(rx.State):
         if wait is not None:
             return self._fail({field: accounts.too_many_attempts_message(wait)}, field)
         self.submitting = True
+        self.submitting_field = field
         return None
 
     @rx.event(background=True)

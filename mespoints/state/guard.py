@@ -39,7 +39,9 @@ def cpu_wait(state: rx.State, per_client: Window, per_network: Window) -> int | 
 
 class Submitting(Protocol):
     """A state whose form is being sent: `submitting` is true from the form's reading until the
-    result is written; a second submit meanwhile is ignored (the pages do not draw it yet)."""
+    result is written; a second submit meanwhile is ignored. Its page draws it with
+    components/forms.py (busy_form, submit_button's `busy`): the button says so, aria-disabled, and
+    the browser sends nothing more."""
 
     submitting: bool
 

@@ -32,6 +32,8 @@ STEP_TITLES = (
     "Conditions générales",
 )
 LAST_STEP = len(STEP_TITLES)
+# « Mot de passe », the one slow step: its password is checked (zxcvbn) and hashed (argon2).
+PASSWORD_STEP = 3
 # Form field names, in page order; they are also the HTML ids the labels point at.
 FIELDS_BY_STEP = {
     1: ("nom", "prenoms", "date_naissance"),
@@ -127,7 +129,7 @@ class SignupState(rx.State):
             self._keep(form)
             self.errors = dict(EMPTY_ERRORS)
             self.message = ""
-            if self.step != 3:
+            if self.step != PASSWORD_STEP:
                 return self._after_validation(self._validate_step())
             problems, job = self._password_job(form)
             if job is None:
@@ -137,7 +139,7 @@ class SignupState(rx.State):
         outcome = await off_the_lock(self, _check_and_hash, **job)
         async with self:
             self.submitting = False
-            if self.step != 3:
+            if self.step != PASSWORD_STEP:
                 return None  # « Précédent » or a reload meanwhile: that step is no longer shown
             if outcome is None:
                 return self._after_validation({"password": BUSY_MESSAGE})

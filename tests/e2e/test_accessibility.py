@@ -174,7 +174,7 @@ def test_links_buttons_and_fields_show_a_visible_focus_ring_to_keyboard_users(pa
     for kind, condition in {
         "link": "el => el.tagName === 'A' && el.closest('header')",
         "field": "el => el.id === 'email'",
-        "button": "el => el.tagName === 'BUTTON' && el.textContent === 'Se connecter'",
+        "button": "el => el.tagName === 'BUTTON' && el.innerText === 'Se connecter'",
     }.items():
         tab_until(page, condition)
         seen[kind] = focused(

@@ -3,6 +3,7 @@ production build users get answers « page introuvable » for it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -61,6 +62,11 @@ def test_the_gallery_shows_each_section_with_the_real_components(browser, galler
         expect(tab.get_by_label("Adresse électronique").first).to_have_attribute("aria-invalid", "true")
         expect(tab.locator("#galerie-desactive")).to_be_disabled()
         expect(tab.locator("#galerie-rempli")).to_have_value("Julie Anne")
+        # The submit buttons being sent: their busy text, aria-disabled rather than disabled.
+        for name in ("Connexion en cours…", "Fermeture en cours…"):
+            busy = tab.locator('[data-galerie="boutons"]').get_by_role("button", name=name, exact=True)
+            expect(busy).to_have_attribute("aria-disabled", "true")
+            expect(busy).not_to_have_attribute("disabled", re.compile(".*"))
         # Alerts of the four kinds, tables with their sample rows, the chart's lines.
         for text in ("incorrect", "a été modifié", "vient de vous être envoyé", "Votre solde est bas"):
             expect(tab.locator('[data-galerie="alertes"]').get_by_text(text)).to_be_visible()

@@ -220,7 +220,8 @@ def test_the_account_pages_password_change_is_checked_without_the_lock(monkeypat
     seen: dict[str, Any] = {}
 
     def change_password(**kwargs: Any) -> Outcome:
-        seen.update(kwargs, held=lock.held)
+        # Meanwhile the page shows this form, and only this one, as being sent.
+        seen.update(kwargs, held=lock.held, sending=(state.submitting, state.submitting_field))
         return Outcome(status=Status.FIELD_ERRORS, errors={"current_password": ["Mot de passe incorrect."]})
 
     monkeypatch.setattr(accounts, "change_password", change_password)
@@ -234,6 +235,7 @@ def test_the_account_pages_password_change_is_checked_without_the_lock(monkeypat
     spec = asyncio.run(AccountState.change_password.fn(state, form))  # type: ignore[attr-defined]
 
     assert seen["held"] is False and seen["account_id"] == 3
+    assert seen["sending"] == (True, "current_password")
     assert state.errors["current_password"] == "Mot de passe incorrect."
     assert "ref_current_password" in str(spec.args)
     assert state.submitting is False
