@@ -188,5 +188,7 @@ def test_a_used_or_unknown_activation_link_offers_a_new_one_without_telling_who_
     page.wait_for_url("**/activation/nouveau-lien**")
     page.get_by_label("Adresse électronique").fill("personne.inconnue@exemple.fr")
     page.get_by_role("button", name="Recevoir un nouveau lien").click()
-    expect(page.get_by_role("status")).to_contain_text("Si un compte non activé existe pour cette adresse")
+    expect(page.get_by_role("main").get_by_role("status")).to_contain_text(
+        "Si un compte non activé existe pour cette adresse"
+    )
     assert portal.mailbox.count_to("personne.inconnue@exemple.fr") == 0

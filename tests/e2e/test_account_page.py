@@ -114,7 +114,9 @@ def test_a_driver_changes_the_password_after_one_wrong_current_password(page, po
     form.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
     form.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
     form.get_by_role("button", name="Changer de mot de passe").click()
-    expect(page.get_by_role("status").filter(has_text="Votre mot de passe a été modifié.")).to_be_visible()
+    expect(
+        page.get_by_role("main").get_by_role("status").filter(has_text="Votre mot de passe a été modifié.")
+    ).to_be_visible()
     expect(page.locator("#current_password-erreur")).to_be_empty()
     expect(current).to_have_value("")  # nothing secret left in the page
     portal.mailbox.wait_for(address, "Votre mot de passe a été modifié")
@@ -136,7 +138,9 @@ def test_a_driver_who_forgot_the_password_chooses_a_new_one_from_the_mailed_link
     expect(page.get_by_role("heading", name="Mot de passe oublié", level=1)).to_be_visible()
     page.get_by_label("Adresse électronique").fill(address)
     page.get_by_role("button", name="Recevoir le lien").click()
-    expect(page.get_by_role("status")).to_contain_text("Si un compte existe pour cette adresse")
+    expect(page.get_by_role("main").get_by_role("status")).to_contain_text(
+        "Si un compte existe pour cette adresse"
+    )
 
     link = mailed_link(portal, address, "Choisissez un nouveau mot de passe", "/mot-de-passe/nouveau")
     assert link.startswith(portal.url), "links are built from MESPOINTS_BASE_URL"

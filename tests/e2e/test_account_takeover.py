@@ -64,7 +64,7 @@ def test_a_thief_with_the_password_cannot_take_the_account_by_changing_its_addre
     expect(thief.get_by_text(address)).to_be_visible()
     page.get_by_role("button", name="Annuler le changement et protéger mon compte").click()
     page.wait_for_url("**/mot-de-passe/oublie**")
-    expect(page.get_by_role("status").first).to_contain_text(
+    expect(page.get_by_role("main").get_by_role("status").first).to_contain_text(
         "Le changement d'adresse électronique est annulé"
     )
     thief.goto("/compte")

@@ -420,7 +420,9 @@ def test_notices_notifications_valid_and_expired_links_and_a_genuine_attestation
     form.get_by_label("Nouveau mot de passe", exact=True).fill(new_password)
     form.get_by_label("Confirmation du nouveau mot de passe").fill(new_password)
     form.get_by_role("button", name="Changer de mot de passe").click()
-    expect(tab.get_by_role("status").filter(has_text="Votre mot de passe a été modifié.")).to_be_visible()
+    expect(
+        tab.get_by_role("main").get_by_role("status").filter(has_text="Votre mot de passe a été modifié.")
+    ).to_be_visible()
     sweep.check(tab, "/compte, password changed")
     new_address = f"noel.nouveau.{secrets.token_hex(4)}@exemple.fr"
     tab.get_by_label("Nouvelle adresse électronique").fill(new_address)
@@ -440,7 +442,9 @@ def test_notices_notifications_valid_and_expired_links_and_a_genuine_attestation
     sweep.check(tab, "/compte/annuler-changement-adresse, valid link")
     undo.click()
     tab.wait_for_url("**/mot-de-passe/oublie**")
-    expect(tab.get_by_role("status").first).to_contain_text("Le changement d'adresse électronique est annulé")
+    expect(tab.get_by_role("main").get_by_role("status").first).to_contain_text(
+        "Le changement d'adresse électronique est annulé"
+    )
     sweep.check(tab, "/mot-de-passe/oublie, after « Ce n'était pas moi »")
     sweep.assert_clean()
 

@@ -264,7 +264,9 @@ def test_while_smtp_is_down_mail_waits_in_the_outbox_and_leaves_once_when_it_ret
             page.wait_for_load_state("networkidle")
             page.get_by_label("Adresse électronique").fill(address)
             page.get_by_role("button", name="Recevoir le lien").click()
-            expect(page.get_by_role("status")).to_contain_text("Si un compte existe pour cette adresse")
+            expect(page.get_by_role("main").get_by_role("status")).to_contain_text(
+                "Si un compte existe pour cette adresse"
+            )
         # Each mail was tried, failed, and waits for its next attempt.
         waiting = wait_until(
             lambda: _all_tried_and_waiting(faulty_portal.postgres.url, addresses),
