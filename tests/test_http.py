@@ -473,7 +473,9 @@ def test_a_built_page_is_served_at_its_address_without_a_trailing_slash_redirect
     assert path_seen("/connexion/index.html") == "/connexion/index.html"
 
 
-def test_the_ticket_exchange_and_logout_query_the_database_off_the_event_loop(demo_ticket, client, monkeypatch):
+def test_the_ticket_exchange_and_logout_query_the_database_off_the_event_loop(
+    demo_ticket, client, monkeypatch
+):
     """A worker's event loop serves every socket of that worker: a slow database must not stall it."""
     import asyncio
 
