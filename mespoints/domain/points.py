@@ -68,7 +68,8 @@ Interpretation choices (docs/law.md, « Decided cases »; keep them in step with
 - Correction on E: the restorations and increments due on E are those of the recomputed
   timeline, each applied to the balance the history shows, within the recomputed applicable
   maximum (a full restoration sets 12); one that adds nothing there has no row. The correction
-  row names the first infraction, in R10 order, of those taking effect on E.
+  row (and a 48SI it brings) names X: the first infraction, in R10 order, of those taking effect
+  on E that was committed inside a window already granted, not merely the first of the day.
 
 The engine answers for any `LicenceFacts` and any day without raising. `dt.date.max` (9999-12-31)
 is the engine's "never": a day computed past it is `dt.date.max` and never comes, nor does
@@ -445,8 +446,9 @@ class _Life:
     def live(self, day: dt.date) -> None:
         """One day, in the order of R10."""
         arriving = self._learn(day)
-        if arriving and not self.knows_all and self._grants_cancelled_by(arriving):
-            self._correct(day, arriving)
+        culprit = self._grants_cancelled_by(arriving) if arriving and not self.knows_all else None
+        if culprit is not None:
+            self._correct(day, culprit)
         else:
             self._credit_restorations(day)
         if self.invalidated_on is None:
@@ -478,19 +480,21 @@ class _Life:
         """How many known infractions carrying points were committed in [start, end)."""
         return bisect_left(self.committed, end) - bisect_left(self.committed, start)
 
-    def _grants_cancelled_by(self, arriving: range) -> bool:
-        """Whether an infraction arriving today was committed inside a window already granted."""
+    def _grants_cancelled_by(self, arriving: range) -> int | None:
+        """The first infraction arriving today (R10 order) committed inside a window already
+        granted, X of « What the file knows on a day »; None when there is none."""
         granted = self.granted
         for index in arriving:
             committed = self.plan.committed_days[index]
             # Only grants dated after the commit day can have it inside their window.
             for day, start in granted[bisect_right(granted, (committed, dt.date.max)) :]:
                 if start <= committed < day:
-                    return True
-        return False
+                    return index
+        return None
 
-    def _correct(self, day: dt.date, arriving: range) -> None:
-        """« What the file knows on a day »: recompute from every infraction known today."""
+    def _correct(self, day: dt.date, culprit: int) -> None:
+        """« What the file knows on a day »: recompute from every infraction known today; the
+        rows name `culprit`, the infraction committed inside a granted window (D5)."""
         recomputed = _Life(self.plan, knowing_on=day)
         recomputed.live_until(day - _ONE_DAY)
         first_change = len(recomputed.changes)
@@ -515,7 +519,7 @@ class _Life:
             setattr(self, name, getattr(recomputed, name))
         if self.maxima[-1][1] != self.maximum:
             self.maxima.append((day, self.maximum))
-        named = self.plan.infractions[arriving[0]].id
+        named = self.plan.infractions[culprit].id
         if self.balance != balance:
             self.changes.append(
                 Change(day, self.balance - balance, self.balance, Rule.RESTORATION_CANCELLED, named)

@@ -840,3 +840,38 @@ def test_a_correction_on_a_day_a_restoration_is_due_comes_after_it() -> None:
         (D(2024, 10, 1), -1, 11, "restoration_cancelled", "X"),
         (D(2024, 10, 1), -2, 9, "withdrawal", "X"),
     ]
+
+
+# D5: A's point comes back on 2023-07-10 (R5). Y and X both take effect on 2023-09-01; Y comes first
+# in R10 order but was committed before A took effect, outside the window; X was committed inside it.
+LATE_PAIR = definitive(
+    offence("A", D(2023, 1, 10), "C3", 1, committed_at=at(D(2023, 1, 1))),
+    offence("Y", D(2023, 9, 1), "C3", 1, committed_at=at(D(2022, 12, 1))),
+    offence("X", D(2023, 9, 1), "C3", 1, committed_at=at(D(2023, 3, 1))),
+)
+
+
+def test_the_correction_names_the_offence_committed_inside_the_window_not_the_first_of_its_day() -> None:
+    assert steps(assess(LATE_PAIR, D(2023, 9, 1)))[-4:] == [
+        (D(2023, 7, 10), 1, 12, "six_month", "A"),
+        (D(2023, 9, 1), -1, 11, "restoration_cancelled", "X"),
+        (D(2023, 9, 1), -1, 10, "withdrawal", "Y"),
+        (D(2023, 9, 1), -1, 9, "withdrawal", "X"),
+    ]
+
+
+def test_a_correction_to_zero_names_the_offence_committed_inside_the_window_in_its_48si() -> None:
+    facts = definitive(
+        offence("A", D(2023, 1, 10), "DELIT", 6, committed_at=at(D(2023, 1, 1))),
+        offence("B", D(2023, 2, 10), "C4", 5, committed_at=at(D(2023, 1, 20))),  # R6: 12 on 2026-02-10
+        offence("W", D(2026, 4, 1), "C3", 1, committed_at=at(D(2026, 3, 1))),  # took the last point
+        # Both known on 2026-06-01: Y was committed before R6's period began, X inside it.
+        offence("Y", D(2026, 6, 1), "C3", 1, committed_at=at(D(2023, 1, 25))),
+        offence("X", D(2026, 6, 1), "C3", 1, committed_at=at(D(2024, 5, 1))),
+    )
+    result = assess(facts, D(2026, 6, 1))
+    assert steps(result)[-2:] == [
+        (D(2026, 6, 1), -11, 0, "restoration_cancelled", "X"),
+        (D(2026, 6, 1), 0, 0, "invalidation", "X"),
+    ]
+    assert codes(result)[-1] == (D(2026, 6, 1), "48SI", "X")
