@@ -55,7 +55,9 @@ Interpretation choices (docs/law.md, « Decided cases »; keep them in step with
   anniversary, within the applicable maximum. Stages do not settle any infraction's debt.
 - R8: a stage "credited points" only when it added at least one point; a stage that added
   nothing does not start a new year. A stage is ready to be taken on `as_of` when it would credit
-  points if finished that day.
+  points if finished that day: what it would credit is asked of the replay on `as_of` + 1, after
+  that day's restorations, increments, end of probation and recorded stages (R10), never read off
+  the balance of `as_of` (a full restoration or the end of probation may fall on `as_of` + 1).
 - R9: every withdrawal sends 48; on top of it 48N (probation, 3 points or more withdrawn) or 48M
   (outside probation, 6 points or fewer left); the withdrawal that invalidates sends 48 then 48SI
   and neither 48N nor 48M. 46 follows each restoration by time that added points (R5, R6, R7),
@@ -685,12 +687,21 @@ class _Life:
         while self.next_stage < len(plan.stages) and plan.stage_days[self.next_stage] == day:
             stage = plan.stages[self.next_stage]
             self.next_stage += 1
-            last = self.credited_stages[-1] if self.credited_stages else None
-            if last is not None and stage.completed_on < add_years(last, STAGE_INTERVAL_YEARS):
-                continue  # R8: at most one stage a year
-            if self.balance < self.maximum:
+            points = self.stage_points(stage.completed_on)
+            if points:
                 self.credited_stages.append(stage.completed_on)
-                self._credit(day, STAGE_POINTS, Rule.STAGE, stage.id, LetterCode.RESTORED_BY_STAGE)
+                self._credit(day, points, Rule.STAGE, stage.id, LetterCode.RESTORED_BY_STAGE)
+
+    def stage_points(self, completed_on: dt.date) -> int:
+        """R8: what a stage finished on `completed_on` credits now, on its credit day replayed up to
+        its stages (R10): nothing within a year of the last stage that credited points, never
+        beyond the applicable maximum, nothing once invalidated."""
+        if self.invalidated_on is not None:
+            return 0
+        last = self.credited_stages[-1] if self.credited_stages else None
+        if last is not None and completed_on < add_years(last, STAGE_INTERVAL_YEARS):
+            return 0  # R8: at most one stage a year
+        return max(0, min(STAGE_POINTS, self.maximum - self.balance))
 
 
 # What a correction takes over from the recomputed timeline (everything but the rows written).
@@ -729,10 +740,20 @@ class _Timeline:
     maxima: tuple[tuple[dt.date, int], ...]
     invalidated_on: dt.date | None
     credited_stages: tuple[dt.date, ...]  # R8: completion days of stages that credited points
+    stage_points_now: int  # R8: what a stage finished on the day assessed would credit
 
 
-def _timeline(plan: _Plan) -> _Timeline:
+def _timeline(plan: _Plan, as_of: dt.date) -> _Timeline:
+    """The replay of `plan` (the file as known on `as_of`), and what a stage finished on `as_of`
+    would credit: asked of the replay itself on the next day, after that day's restorations,
+    increments, end of probation and recorded stages (R8, R10), as a stage of its own would be."""
     life = _Life(plan)
+    credit_day = _stage_credit_day(as_of)
+    life.live_until(credit_day)
+    # R1: a stage finished before the issue date is ignored; one finished on the last day never credits.
+    stage_points_now = 0
+    if plan.issued_on <= as_of and credit_day != _NEVER:
+        stage_points_now = life.stage_points(as_of)
     life.live_until(_NEVER)
     maxima = life.maxima
     if life.invalidated_on is not None and life.end_pending and not life.cap_lifted and plan.ends_on:
@@ -746,6 +767,7 @@ def _timeline(plan: _Plan) -> _Timeline:
         maxima=tuple(maxima),
         invalidated_on=life.invalidated_on,
         credited_stages=tuple(life.credited_stages),
+        stage_points_now=stage_points_now,
     )
 
 
@@ -754,7 +776,7 @@ def _timeline(plan: _Plan) -> _Timeline:
 
 def assess(facts: LicenceFacts, as_of: dt.date) -> Assessment:
     """The balance, maximum, status, probation, history, forecast and letters on `as_of`."""
-    return _assessment(_timeline(_plan(facts).known_on(as_of)), as_of)
+    return _assessment(_timeline(_plan(facts).known_on(as_of), as_of), as_of)
 
 
 def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
@@ -774,7 +796,8 @@ def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
     invalidated = timeline.invalidated_on is not None and timeline.invalidated_on <= as_of
     probation = _probation(plan, as_of, forecast, invalidated)
 
-    # R8: a stage finished today credits tomorrow, if a year has passed since the last one that did.
+    # R8: a stage finished today credits tomorrow, if a year has passed since the last one that did,
+    # within tomorrow's maximum after tomorrow's restorations (the replay answered, `_timeline`).
     stage_points_now = 0
     stage_possible_from: dt.date | None = None
     if not invalidated:
@@ -783,7 +806,7 @@ def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
         if earlier:
             stage_possible_from = max(as_of, add_years(earlier[-1], STAGE_INTERVAL_YEARS))
         if stage_possible_from == as_of:
-            stage_points_now = max(0, min(STAGE_POINTS, maximum - balance))
+            stage_points_now = timeline.stage_points_now
 
     return Assessment(
         as_of=as_of,
@@ -855,4 +878,4 @@ def simulate(
     """
     hypothetical = simulated_offence(offence, committed_on)
     plan = _plan(replace(facts, events=(*facts.events, hypothetical)), simulated=hypothetical)
-    return _assessment(_timeline(plan.known_on(as_of)), as_of)
+    return _assessment(_timeline(plan.known_on(as_of), as_of), as_of)

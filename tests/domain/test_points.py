@@ -597,6 +597,30 @@ def test_a_stage_during_probation_credits_within_the_probationary_cap() -> None:
     assert (result.balance, result.maximum) == (6, 6)
 
 
+def test_a_stage_finished_the_day_before_a_full_restoration_would_credit_nothing() -> None:
+    # R6 sets 12 on 2022-01-10, before the stage of 2022-01-09 is credited that day (R8, R10).
+    facts = definitive(offence("A", D(2020, 1, 10), "C3", 2), issued_on=D(1998, 1, 1))
+    today = assess(facts, D(2022, 1, 9))
+    assert (today.balance, today.maximum, today.stage_possible_from) == (10, 12, D(2022, 1, 9))
+    assert today.stage_points_now == 0
+    taken = definitive(*facts.events, stage("S", D(2022, 1, 9)), issued_on=D(1998, 1, 1))
+    assert "stage" not in [change.rule for change in assess(taken, D(2022, 1, 10)).history]
+
+
+def test_a_stage_finished_the_day_before_probation_ends_credits_within_the_new_maximum() -> None:
+    # Increments stopped by A; at 6 of 6 today, but the maximum is 12 on 2022-06-01 before the credit.
+    issued_on = D(2019, 6, 1)
+    facts = probationary(
+        offence("A", D(2019, 8, 1), "C4", 3), stage("S1", D(2019, 9, 1)), issued_on=issued_on
+    )
+    today = assess(facts, D(2022, 5, 31))
+    assert (today.balance, today.maximum, today.stage_points_now) == (6, 6, 4)
+    taken = probationary(*facts.events, stage("S2", D(2022, 5, 31)), issued_on=issued_on)
+    tomorrow = assess(taken, D(2022, 6, 1))
+    assert steps(tomorrow)[-1] == (D(2022, 6, 1), 4, 10, "stage", "S2")
+    assert (tomorrow.balance, tomorrow.maximum) == (10, 12)
+
+
 # R9 letters
 
 
