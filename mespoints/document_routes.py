@@ -21,7 +21,7 @@ from mespoints import routes
 from mespoints.auth_routes import DEPENDENCY_ERRORS, unavailable
 from mespoints.db.engine import get_engine
 from mespoints.services import attestation, documents, sessions
-from mespoints.services.clock import today, utcnow
+from mespoints.services.clock import paris_day, today, utcnow
 from mespoints.services.sessions import SessionInfo
 from mespoints.settings import get_settings
 
@@ -132,7 +132,8 @@ def _personal_data(info: SessionInfo) -> Response | None:
     content = documents.personal_data(engine=get_engine(), account_id=info.account_id, now=now)
     if content is None:
         return None
-    return _attachment(content, JSON, f"mes-donnees-mes-points-permis-{now.date().isoformat()}.json")
+    day = paris_day(now)  # the driver's day, as every other document's name
+    return _attachment(content, JSON, f"mes-donnees-mes-points-permis-{day.isoformat()}.json")
 
 
 ROUTES = [

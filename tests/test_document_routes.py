@@ -93,3 +93,12 @@ def test_the_calendar_and_the_data_export_have_their_types(client, sqlite_engine
     data = json.loads(export.content)
     assert data["licence"]["licence_number"] == NUMBER
     assert data["sessions"] and data["sessions"][0]["ended_at"] is None
+
+
+def test_the_data_export_is_named_after_the_day_in_paris(client, sqlite_engine, monkeypatch):
+    log_in(client, sqlite_engine)
+    # 23:30 UTC on 2 November is already 3 November in Paris.
+    monkeypatch.setattr(document_routes, "utcnow", lambda: dt.datetime(2024, 11, 2, 23, 30))
+    export = client.get("/compte/mes-donnees.json")
+    assert export.status_code == 200
+    assert 'filename="mes-donnees-mes-points-permis-2024-11-03.json"' in export.headers["content-disposition"]

@@ -55,7 +55,9 @@ Interpretation choices (docs/law.md, « Decided cases »; keep them in step with
   anniversary, within the applicable maximum. Stages do not settle any infraction's debt.
 - R8: a stage "credited points" only when it added at least one point; a stage that added
   nothing does not start a new year. A stage is ready to be taken on `as_of` when it would credit
-  points if finished that day.
+  points if finished that day: what it would credit is asked of the replay on `as_of` + 1, after
+  that day's restorations, increments, end of probation and recorded stages (R10), never read off
+  the balance of `as_of` (a full restoration or the end of probation may fall on `as_of` + 1).
 - R9: every withdrawal sends 48; on top of it 48N (probation, 3 points or more withdrawn) or 48M
   (outside probation, 6 points or fewer left); the withdrawal that invalidates sends 48 then 48SI
   and neither 48N nor 48M. 46 follows each restoration by time that added points (R5, R6, R7),
@@ -68,7 +70,8 @@ Interpretation choices (docs/law.md, « Decided cases »; keep them in step with
 - Correction on E: the restorations and increments due on E are those of the recomputed
   timeline, each applied to the balance the history shows, within the recomputed applicable
   maximum (a full restoration sets 12); one that adds nothing there has no row. The correction
-  row names the first infraction, in R10 order, of those taking effect on E.
+  row (and a 48SI it brings) names X: the first infraction, in R10 order, of those taking effect
+  on E that was committed inside a window already granted, not merely the first of the day.
 
 The engine answers for any `LicenceFacts` and any day without raising. `dt.date.max` (9999-12-31)
 is the engine's "never": a day computed past it is `dt.date.max` and never comes, nor does
@@ -445,8 +448,9 @@ class _Life:
     def live(self, day: dt.date) -> None:
         """One day, in the order of R10."""
         arriving = self._learn(day)
-        if arriving and not self.knows_all and self._grants_cancelled_by(arriving):
-            self._correct(day, arriving)
+        culprit = self._grants_cancelled_by(arriving) if arriving and not self.knows_all else None
+        if culprit is not None:
+            self._correct(day, culprit)
         else:
             self._credit_restorations(day)
         if self.invalidated_on is None:
@@ -478,19 +482,21 @@ class _Life:
         """How many known infractions carrying points were committed in [start, end)."""
         return bisect_left(self.committed, end) - bisect_left(self.committed, start)
 
-    def _grants_cancelled_by(self, arriving: range) -> bool:
-        """Whether an infraction arriving today was committed inside a window already granted."""
+    def _grants_cancelled_by(self, arriving: range) -> int | None:
+        """The first infraction arriving today (R10 order) committed inside a window already
+        granted, X of « What the file knows on a day »; None when there is none."""
         granted = self.granted
         for index in arriving:
             committed = self.plan.committed_days[index]
             # Only grants dated after the commit day can have it inside their window.
             for day, start in granted[bisect_right(granted, (committed, dt.date.max)) :]:
                 if start <= committed < day:
-                    return True
-        return False
+                    return index
+        return None
 
-    def _correct(self, day: dt.date, arriving: range) -> None:
-        """« What the file knows on a day »: recompute from every infraction known today."""
+    def _correct(self, day: dt.date, culprit: int) -> None:
+        """« What the file knows on a day »: recompute from every infraction known today; the
+        rows name `culprit`, the infraction committed inside a granted window (D5)."""
         recomputed = _Life(self.plan, knowing_on=day)
         recomputed.live_until(day - _ONE_DAY)
         first_change = len(recomputed.changes)
@@ -515,7 +521,7 @@ class _Life:
             setattr(self, name, getattr(recomputed, name))
         if self.maxima[-1][1] != self.maximum:
             self.maxima.append((day, self.maximum))
-        named = self.plan.infractions[arriving[0]].id
+        named = self.plan.infractions[culprit].id
         if self.balance != balance:
             self.changes.append(
                 Change(day, self.balance - balance, self.balance, Rule.RESTORATION_CANCELLED, named)
@@ -681,12 +687,21 @@ class _Life:
         while self.next_stage < len(plan.stages) and plan.stage_days[self.next_stage] == day:
             stage = plan.stages[self.next_stage]
             self.next_stage += 1
-            last = self.credited_stages[-1] if self.credited_stages else None
-            if last is not None and stage.completed_on < add_years(last, STAGE_INTERVAL_YEARS):
-                continue  # R8: at most one stage a year
-            if self.balance < self.maximum:
+            points = self.stage_points(stage.completed_on)
+            if points:
                 self.credited_stages.append(stage.completed_on)
-                self._credit(day, STAGE_POINTS, Rule.STAGE, stage.id, LetterCode.RESTORED_BY_STAGE)
+                self._credit(day, points, Rule.STAGE, stage.id, LetterCode.RESTORED_BY_STAGE)
+
+    def stage_points(self, completed_on: dt.date) -> int:
+        """R8: what a stage finished on `completed_on` credits now, on its credit day replayed up to
+        its stages (R10): nothing within a year of the last stage that credited points, never
+        beyond the applicable maximum, nothing once invalidated."""
+        if self.invalidated_on is not None:
+            return 0
+        last = self.credited_stages[-1] if self.credited_stages else None
+        if last is not None and completed_on < add_years(last, STAGE_INTERVAL_YEARS):
+            return 0  # R8: at most one stage a year
+        return max(0, min(STAGE_POINTS, self.maximum - self.balance))
 
 
 # What a correction takes over from the recomputed timeline (everything but the rows written).
@@ -725,10 +740,20 @@ class _Timeline:
     maxima: tuple[tuple[dt.date, int], ...]
     invalidated_on: dt.date | None
     credited_stages: tuple[dt.date, ...]  # R8: completion days of stages that credited points
+    stage_points_now: int  # R8: what a stage finished on the day assessed would credit
 
 
-def _timeline(plan: _Plan) -> _Timeline:
+def _timeline(plan: _Plan, as_of: dt.date) -> _Timeline:
+    """The replay of `plan` (the file as known on `as_of`), and what a stage finished on `as_of`
+    would credit: asked of the replay itself on the next day, after that day's restorations,
+    increments, end of probation and recorded stages (R8, R10), as a stage of its own would be."""
     life = _Life(plan)
+    credit_day = _stage_credit_day(as_of)
+    life.live_until(credit_day)
+    # R1: a stage finished before the issue date is ignored; one finished on the last day never credits.
+    stage_points_now = 0
+    if plan.issued_on <= as_of and credit_day != _NEVER:
+        stage_points_now = life.stage_points(as_of)
     life.live_until(_NEVER)
     maxima = life.maxima
     if life.invalidated_on is not None and life.end_pending and not life.cap_lifted and plan.ends_on:
@@ -742,6 +767,7 @@ def _timeline(plan: _Plan) -> _Timeline:
         maxima=tuple(maxima),
         invalidated_on=life.invalidated_on,
         credited_stages=tuple(life.credited_stages),
+        stage_points_now=stage_points_now,
     )
 
 
@@ -750,7 +776,7 @@ def _timeline(plan: _Plan) -> _Timeline:
 
 def assess(facts: LicenceFacts, as_of: dt.date) -> Assessment:
     """The balance, maximum, status, probation, history, forecast and letters on `as_of`."""
-    return _assessment(_timeline(_plan(facts).known_on(as_of)), as_of)
+    return _assessment(_timeline(_plan(facts).known_on(as_of), as_of), as_of)
 
 
 def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
@@ -770,7 +796,8 @@ def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
     invalidated = timeline.invalidated_on is not None and timeline.invalidated_on <= as_of
     probation = _probation(plan, as_of, forecast, invalidated)
 
-    # R8: a stage finished today credits tomorrow, if a year has passed since the last one that did.
+    # R8: a stage finished today credits tomorrow, if a year has passed since the last one that did,
+    # within tomorrow's maximum after tomorrow's restorations (the replay answered, `_timeline`).
     stage_points_now = 0
     stage_possible_from: dt.date | None = None
     if not invalidated:
@@ -779,7 +806,7 @@ def _assessment(timeline: _Timeline, as_of: dt.date) -> Assessment:
         if earlier:
             stage_possible_from = max(as_of, add_years(earlier[-1], STAGE_INTERVAL_YEARS))
         if stage_possible_from == as_of:
-            stage_points_now = max(0, min(STAGE_POINTS, maximum - balance))
+            stage_points_now = timeline.stage_points_now
 
     return Assessment(
         as_of=as_of,
@@ -851,4 +878,4 @@ def simulate(
     """
     hypothetical = simulated_offence(offence, committed_on)
     plan = _plan(replace(facts, events=(*facts.events, hypothetical)), simulated=hypothetical)
-    return _assessment(_timeline(plan.known_on(as_of)), as_of)
+    return _assessment(_timeline(plan.known_on(as_of), as_of), as_of)

@@ -131,6 +131,9 @@ def _stage_line(assessment: Assessment) -> str:
         return f"pas avant le {format_date_fr(assessment.stage_possible_from)} (un stage par an au plus)"
     if assessment.stage_points_now:
         return f"possible dès maintenant : jusqu'à {points_fr(assessment.stage_points_now)} récupérés"
+    if assessment.balance < assessment.maximum:
+        # R10: the next day's restorations fill the balance before a stage finished today is credited.
+        return "possible, mais sans effet : votre solde retrouve son maximum le lendemain, avant le stage"
     return "possible, mais votre solde est déjà au maximum"
 
 

@@ -252,10 +252,7 @@ def stage_info(assessment: Assessment, facts: LicenceFacts) -> StageInfo:
         )
         available = False
     else:
-        lines.append(
-            "Votre solde est à son maximum : un stage ne vous rendrait aucun point aujourd'hui. Il "
-            f"pourra vous rendre jusqu'à {STAGE_POINTS} points après un retrait."
-        )
+        lines.append(_why_a_stage_credits_nothing_today(assessment))
         available = False
     return StageInfo(
         available_now=available,
@@ -263,6 +260,49 @@ def stage_info(assessment: Assessment, facts: LicenceFacts) -> StageInfo:
         possible_from=possible_from,
         lines=lines,
     )
+
+
+def _why_a_stage_credits_nothing_today(assessment: Assessment) -> str:
+    """A stage could be taken (R8's year is over) but would credit nothing: why, and when it could."""
+    rises_on = _maximum_rises_alone_on(assessment)
+    if assessment.balance < assessment.maximum:
+        # R10: tomorrow's restorations come first and fill the balance; the stage is credited after.
+        now = (
+            "Votre solde retrouvera son maximum demain : un stage terminé aujourd'hui, dont les points ne "
+            "sont crédités que le lendemain, ne vous rendrait aucun point."
+        )
+        later = f"Un stage pourra vous rendre jusqu'à {STAGE_POINTS} points après un retrait."
+    else:
+        current = " actuel" if rises_on is not None else ""
+        now = f"Votre solde est à son maximum{current} : un stage ne vous rendrait aucun point aujourd'hui."
+        later = f"Il pourra vous rendre jusqu'à {STAGE_POINTS} points après un retrait."
+    if rises_on is not None:
+        # R2: at the end of probation the maximum becomes 12 and the balance stays: room for a stage.
+        later = (
+            f"Votre maximum passera à {MAXIMUM_POINTS} points à la fin de votre période probatoire, le "
+            f"{format_date_fr(rises_on)} : un stage terminé à partir du "
+            f"{format_date_fr(rises_on - dt.timedelta(days=1))} pourra alors vous rendre jusqu'à "
+            f"{STAGE_POINTS} points."
+        )
+    return f"{now} {later}"
+
+
+def _maximum_rises_alone_on(assessment: Assessment) -> dt.date | None:
+    """R2: the day the probationary cap becomes 12 while the balance stays where it is, if no new
+    offence is recorded; None when the maximum is 12 already or the balance will rise with it
+    (increments still to come, or a full restoration first, R6: on the last day too, R10)."""
+    probation = assessment.probation
+    ends_on = probation.ends_on
+    if (
+        ends_on is None
+        or not probation.active
+        or assessment.maximum >= MAXIMUM_POINTS
+        or probation.next_increment_on is not None
+    ):
+        return None
+    if any(change.rule is Rule.FULL_RESTORATION and change.date <= ends_on for change in assessment.forecast):
+        return None
+    return ends_on
 
 
 def compulsory_stage_deadline(assessment: Assessment, facts: LicenceFacts) -> dt.date | None:

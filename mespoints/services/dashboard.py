@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
@@ -49,9 +48,8 @@ from mespoints.domain.situation import (
     stage_info,
     status_info,
 )
+from mespoints.services.clock import paris_day
 from mespoints.services.licences import read_licence
-
-PARIS = ZoneInfo("Europe/Paris")
 
 # The « Et si… » simulator accepts days from the licence's issue up to this far after today.
 SIMULATION_HORIZON_YEARS = 5
@@ -199,7 +197,7 @@ def load_dashboard(*, engine: Engine, licence_number: str, as_of: dt.date) -> Da
         maximum=assessment.maximum,
         gauge_label=points_label(assessment.balance, assessment.maximum),
         gauge_percent=round(100 * assessment.balance / assessment.maximum) if assessment.maximum else 0,
-        updated_label=format_date_fr(_paris_day(licence.updated_at)),
+        updated_label=format_date_fr(paris_day(licence.updated_at)),
         status=status_info(assessment, facts),
         probation=probation_info(assessment, facts),
         history=history_rows(assessment, facts),
@@ -341,13 +339,6 @@ def _parse_day(text: str, *, facts: LicenceFacts, as_of: dt.date) -> tuple[dt.da
 def rule_href(rule: str) -> str:
     """Where the public page « Comprendre le calcul de vos points » explains the rule."""
     return f"{routes.UNDERSTANDING}#{RULE_ANCHORS[rule]}"
-
-
-def _paris_day(moment: dt.datetime) -> dt.date:
-    """The day in Paris of a stored timestamp (naive UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(PARIS).date()
 
 
 def _events_by_id(facts: LicenceFacts) -> dict[str, Infraction | Stage]:

@@ -33,6 +33,7 @@ from mespoints.domain.points_text import format_date_fr, points_fr
 from mespoints.domain.records import Infraction, Stage
 from mespoints.domain.situation import points_label, probation_info, rule_label, status_info
 from mespoints.services import attestation as attestation_service
+from mespoints.services.clock import paris_day
 from mespoints.services.dashboard import history_rows, letter_rows
 from mespoints.services.licences import LicenceRecord, read_licence
 from mespoints.services.pdf import Document
@@ -148,7 +149,7 @@ def releve_pdf(*, engine: Engine, licence_number: str, today: dt.date) -> bytes 
     document.paragraph(
         f"Situation au {format_date_fr(today)}, établie par Mes Points Permis d'après le fichier national "
         "des permis de conduire (dernière mise à jour du dossier : "
-        f"{format_date_fr(licence.updated_at.date())})."
+        f"{format_date_fr(paris_day(licence.updated_at))})."
     )
     document.heading("Titulaire et permis", level=2)
     categories = ", ".join(

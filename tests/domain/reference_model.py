@@ -76,6 +76,8 @@ class World:
     named: str | None = None  # R6's row names it
     since_maximum: list[str] = field(default_factory=list)  # classes that took effect since at maximum
     last_credited_stage: dt.date | None = None
+    # (day, window start) of each R2/R5/R6 credit granted, even of 0 points: what a late offence cancels.
+    granted: list[tuple[dt.date, dt.date]] = field(default_factory=list)
     group_taken: dict[dt.datetime, int] = field(default_factory=dict)
 
     # Helpers read straight from the rules.
@@ -116,6 +118,7 @@ class World:
                     self.maxima.append((day, self.maximum))
                     self.balance += gain
                     self.rows.append(Row(day, gain, self.balance, "probation_increment", None))
+                    self.granted.append((day, facts.issued_on))
                     self.at_maximum_check()
             if self.ends_on == day and not self.cap_lifted:
                 self.cap_lifted = True
@@ -132,6 +135,7 @@ class World:
                 and not self.committed_in(start, day, but={offence.source.id})
             ):
                 offence.owed = 0
+                self.granted.append((day, start))
                 self.credit(day, 1, "six_month", offence.source.id)
         # R6: twelve points, 2 or 3 years after the last effective day, unless an infraction that took
         # effect later was committed since that day.
@@ -147,6 +151,7 @@ class World:
                     self.cap_lifted = True
                     self.maximum = TWELVE
                     self.maxima.append((day, self.maximum))
+                self.granted.append((day, self.last_effective))
                 self.credit(day, TWELVE - self.balance, "full_restoration", self.named)
                 self.since_maximum = []
             self.last_effective = None
@@ -284,7 +289,14 @@ def file_on(facts: LicenceFacts, as_of: dt.date, until: dt.date) -> World:
                 if target > balance:
                     rows.append(Row(day, target - balance, target, row.rule, row.event_id))
                     balance = target
-            named = sorted(arriving, key=lambda i: (i.committed_at, i.id))[0].id
+            # D5: named after X, the first arriving (R10 order) committed inside a granted window.
+            in_order = sorted(arriving, key=lambda i: (i.committed_at, i.id))
+            inside = [
+                i
+                for i in in_order
+                if any(start <= i.committed_at.date() < granted for granted, start in world.granted)
+            ]
+            named = (inside or in_order)[0].id
             if recomputed.balance != balance:
                 rows.append(
                     Row(day, recomputed.balance - balance, recomputed.balance, "restoration_cancelled", named)

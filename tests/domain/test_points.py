@@ -597,6 +597,30 @@ def test_a_stage_during_probation_credits_within_the_probationary_cap() -> None:
     assert (result.balance, result.maximum) == (6, 6)
 
 
+def test_a_stage_finished_the_day_before_a_full_restoration_would_credit_nothing() -> None:
+    # R6 sets 12 on 2022-01-10, before the stage of 2022-01-09 is credited that day (R8, R10).
+    facts = definitive(offence("A", D(2020, 1, 10), "C3", 2), issued_on=D(1998, 1, 1))
+    today = assess(facts, D(2022, 1, 9))
+    assert (today.balance, today.maximum, today.stage_possible_from) == (10, 12, D(2022, 1, 9))
+    assert today.stage_points_now == 0
+    taken = definitive(*facts.events, stage("S", D(2022, 1, 9)), issued_on=D(1998, 1, 1))
+    assert "stage" not in [change.rule for change in assess(taken, D(2022, 1, 10)).history]
+
+
+def test_a_stage_finished_the_day_before_probation_ends_credits_within_the_new_maximum() -> None:
+    # Increments stopped by A; at 6 of 6 today, but the maximum is 12 on 2022-06-01 before the credit.
+    issued_on = D(2019, 6, 1)
+    facts = probationary(
+        offence("A", D(2019, 8, 1), "C4", 3), stage("S1", D(2019, 9, 1)), issued_on=issued_on
+    )
+    today = assess(facts, D(2022, 5, 31))
+    assert (today.balance, today.maximum, today.stage_points_now) == (6, 6, 4)
+    taken = probationary(*facts.events, stage("S2", D(2022, 5, 31)), issued_on=issued_on)
+    tomorrow = assess(taken, D(2022, 6, 1))
+    assert steps(tomorrow)[-1] == (D(2022, 6, 1), 4, 10, "stage", "S2")
+    assert (tomorrow.balance, tomorrow.maximum) == (10, 12)
+
+
 # R9 letters
 
 
@@ -840,3 +864,38 @@ def test_a_correction_on_a_day_a_restoration_is_due_comes_after_it() -> None:
         (D(2024, 10, 1), -1, 11, "restoration_cancelled", "X"),
         (D(2024, 10, 1), -2, 9, "withdrawal", "X"),
     ]
+
+
+# D5: A's point comes back on 2023-07-10 (R5). Y and X both take effect on 2023-09-01; Y comes first
+# in R10 order but was committed before A took effect, outside the window; X was committed inside it.
+LATE_PAIR = definitive(
+    offence("A", D(2023, 1, 10), "C3", 1, committed_at=at(D(2023, 1, 1))),
+    offence("Y", D(2023, 9, 1), "C3", 1, committed_at=at(D(2022, 12, 1))),
+    offence("X", D(2023, 9, 1), "C3", 1, committed_at=at(D(2023, 3, 1))),
+)
+
+
+def test_the_correction_names_the_offence_committed_inside_the_window_not_the_first_of_its_day() -> None:
+    assert steps(assess(LATE_PAIR, D(2023, 9, 1)))[-4:] == [
+        (D(2023, 7, 10), 1, 12, "six_month", "A"),
+        (D(2023, 9, 1), -1, 11, "restoration_cancelled", "X"),
+        (D(2023, 9, 1), -1, 10, "withdrawal", "Y"),
+        (D(2023, 9, 1), -1, 9, "withdrawal", "X"),
+    ]
+
+
+def test_a_correction_to_zero_names_the_offence_committed_inside_the_window_in_its_48si() -> None:
+    facts = definitive(
+        offence("A", D(2023, 1, 10), "DELIT", 6, committed_at=at(D(2023, 1, 1))),
+        offence("B", D(2023, 2, 10), "C4", 5, committed_at=at(D(2023, 1, 20))),  # R6: 12 on 2026-02-10
+        offence("W", D(2026, 4, 1), "C3", 1, committed_at=at(D(2026, 3, 1))),  # took the last point
+        # Both known on 2026-06-01: Y was committed before R6's period began, X inside it.
+        offence("Y", D(2026, 6, 1), "C3", 1, committed_at=at(D(2023, 1, 25))),
+        offence("X", D(2026, 6, 1), "C3", 1, committed_at=at(D(2024, 5, 1))),
+    )
+    result = assess(facts, D(2026, 6, 1))
+    assert steps(result)[-2:] == [
+        (D(2026, 6, 1), -11, 0, "restoration_cancelled", "X"),
+        (D(2026, 6, 1), 0, 0, "invalidation", "X"),
+    ]
+    assert codes(result)[-1] == (D(2026, 6, 1), "48SI", "X")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,9 +13,11 @@ from mespoints.domain.offence_scale import OFFENCE_SCALE, ScaleEntry
 from mespoints.domain.points import MAXIMUM_POINTS, Rule, assess, simulate
 from mespoints.domain.points_text import render_table_fr
 from mespoints.domain.records import OFFENCE_CLASSES, Infraction, LicenceFacts, Stage
+from mespoints.domain.situation import stage_info
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAR_FUTURE = dt.date(2060, 1, 1)
+ONE_DAY = dt.timedelta(days=1)
 
 
 @st.composite
@@ -135,6 +138,33 @@ def test_every_change_adds_its_points_to_the_previous_balance(facts: LicenceFact
     assert result.forecast == ()
 
 
+@PROPERTY_SETTINGS
+@given(licences(), st.data(), st.sampled_from(["AA", "ZZ"]))
+def test_stage_points_now_is_what_a_stage_finished_that_day_adds_the_next_day(
+    facts: LicenceFacts, data: st.DataObject, stage_id: str
+) -> None:
+    # R8, R10: often the day before something happens (a restoration, the end of probation), where
+    # the next day's credits come before the stage's.
+    life = assess(facts, FAR_FUTURE)
+    eves = [change.date - ONE_DAY for change in life.history]
+    if life.probation.ends_on is not None:
+        eves.append(life.probation.ends_on - ONE_DAY)
+    any_day = st.integers(-2, 16 * 365).map(lambda offset: some_day(facts, offset))
+    as_of = data.draw(st.one_of(st.sampled_from(eves), any_day) if eves else any_day)
+    # The file as it stands on as_of: an offence known later would withdraw first the next day (R10).
+    known = replace(
+        facts,
+        events=tuple(e for e in facts.events if not (isinstance(e, Infraction) and e.effective_on > as_of)),
+    )
+    taken = replace(known, events=(*known.events, Stage(stage_id, as_of)))  # before or after S0…S2
+    tomorrow = as_of + ONE_DAY
+    gained = assess(taken, tomorrow).balance - assess(known, tomorrow).balance
+    today = assess(facts, as_of)
+    assert today.stage_points_now == gained
+    if gained:
+        assert today.stage_possible_from == as_of
+
+
 # Facts that did not come through the feed: any day of the calendar, odd classes and points.
 ANY_DAY = st.one_of(
     st.dates(),
@@ -176,5 +206,6 @@ def test_the_engine_answers_any_facts_on_any_day_without_raising(
     assert all(change.date > as_of for change in result.forecast)
     json.dumps(result.to_dict())
     render_table_fr(result, "X1234")
+    stage_info(result, facts)
     simulated = simulate(facts, as_of, offence=offence, committed_on=committed_on)
     assert 0 <= simulated.balance <= simulated.maximum <= MAXIMUM_POINTS

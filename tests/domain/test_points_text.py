@@ -130,3 +130,16 @@ def test_the_probation_line_while_it_runs_and_after_its_term() -> None:
     assert probation_line(PROBATIONARY, dt.date(2028, 1, 10)) == (
         "Période probatoire : terminée le 10 janvier 2028 (sans apprentissage anticipé de la conduite)"
     )
+
+
+def test_the_stage_line_says_the_balance_is_back_at_its_maximum_before_a_stage_finished_today() -> None:
+    # 10 of 12, and R6 gives 12 the next day, before that day's stage credit (R8, R10).
+    facts = LicenceFacts(
+        issued_on=dt.date(1998, 1, 1),
+        events=(Infraction("A", dt.datetime(2020, 1, 1, 8, 0), dt.date(2020, 1, 10), "C3", 2),),
+    )
+    table = render_table_fr(assess(facts, dt.date(2022, 1, 9)), "120575100123")
+    assert (
+        "Stage de sensibilisation : possible, mais sans effet : votre solde retrouve son maximum le "
+        "lendemain, avant le stage"
+    ) in table

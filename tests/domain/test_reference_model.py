@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mespoints.domain.points import Assessment, Change, assess
@@ -96,8 +96,25 @@ def same_answer(engine: Assessment, expected: reference.DayAnswer) -> None:
     )
 
 
+def at_eight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, MOMENTS[0])
+
+
+# D5: two offences arrive on the day a granted six-month restoration is cancelled; the first in R10
+# order (Y) was committed before the window, the second (X) inside it: the correction names X.
+CORRECTION_NAMED_AFTER_X = LicenceFacts(
+    issued_on=dt.date(1998, 1, 1),
+    events=(
+        Infraction("A", at_eight(dt.date(2023, 1, 1)), dt.date(2023, 1, 10), "C3", 1),
+        Infraction("Y", at_eight(dt.date(2022, 12, 1)), dt.date(2023, 9, 1), "C3", 1),
+        Infraction("X", at_eight(dt.date(2023, 3, 1)), dt.date(2023, 9, 1), "C3", 1),
+    ),
+)
+
+
 @COMPARISON
 @given(histories())
+@example(CORRECTION_NAMED_AFTER_X)
 def test_the_engine_answers_like_the_reference_model_on_every_day(facts: LicenceFacts) -> None:
     last = horizon(facts)
     # Every day between two effective days, the file knows the same infractions: one reference life each.

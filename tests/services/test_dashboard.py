@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from mespoints.domain.feed import FeedLicence, validate_feed_record
+from mespoints.domain.records import Infraction, LicenceFacts
 from mespoints.services import dashboard
 from mespoints.services.licences import read_licence
 from mespoints.services.national_file import import_records
@@ -487,8 +488,6 @@ def test_dates_on_the_dashboard_read_1er_for_the_first_of_the_month(worked_examp
 
 def test_the_dashboard_of_facts_with_centuries_of_forecast_still_draws_its_chart() -> None:
     # Facts stored before the feed checked the range: the chart's year labels must still fit.
-    from mespoints.domain.records import Infraction, LicenceFacts
-
     far = dt.datetime(9995, 1, 1, 10, 0)
     facts = LicenceFacts(issued_on=dt.date(1998, 6, 2), events=(Infraction("E1", far, far.date(), "C3", 2),))
     # The file knows the offence from its effective day: assessed that day, it forecasts 9997.
@@ -534,6 +533,30 @@ def test_a_restoration_cancelled_is_explained_to_the_driver_in_the_history(sqlit
     assert "commise pendant cette période" in cancelled.detail
     assert "les dates passées de votre historique ne changent pas" in cancelled.detail
     assert cancelled.rule_href == "/comprendre-le-calcul#annulation-d-une-recuperation"
+
+
+def test_a_restoration_cancelled_names_the_offence_committed_during_the_period() -> None:
+    # D5: both take effect on 2023-09-01; the red light comes first that day but was committed before
+    # the six months of A's restored point; the phone call, committed during them, is the one named.
+    def late(event_id: str, committed: dt.date, label: str) -> Infraction:
+        return Infraction(
+            event_id, dt.datetime.combine(committed, dt.time(8)), dt.date(2023, 9, 1), "C3", 1, label
+        )
+
+    facts = LicenceFacts(
+        issued_on=dt.date(1998, 6, 2),
+        events=(
+            Infraction(
+                "A", dt.datetime(2023, 1, 1, 8), dt.date(2023, 1, 10), "C3", 1, "Ceinture non attachée"
+            ),
+            late("Y", dt.date(2022, 12, 1), "Franchissement d'un feu rouge"),
+            late("X", dt.date(2023, 3, 1), "Usage d'un téléphone tenu en main par le conducteur"),
+        ),
+    )
+    rows = dashboard.history_rows(dashboard.assess(facts, dt.date(2023, 9, 1)), facts)
+    cancelled = next(row for row in rows if row.rule == "restoration_cancelled")
+    assert "Usage d'un téléphone tenu en main par le conducteur" in cancelled.detail
+    assert "feu rouge" not in cancelled.detail
 
 
 def _events_of(parsed: FeedLicence) -> list[dict[str, Any]]:

@@ -18,8 +18,10 @@ from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import Account, AccountSession
 from mespoints.domain.attestation import Verdict, valid_until
-from mespoints.services import attestation, documents
-from mespoints.services.demo import load_demo_data
+from mespoints.domain.feed import FeedLicence, validate_feed_record
+from mespoints.services import attestation, dashboard, documents
+from mespoints.services.demo import DEMO_FEED, load_demo_data
+from mespoints.services.national_file import import_records
 from mespoints.services.sessions import AuthMethod, SessionInfo
 
 TODAY = dt.date(2026, 11, 22)
@@ -222,6 +224,22 @@ def test_the_releve_lists_identity_status_every_event_with_both_dates_the_foreca
     text = pdf_text(definitive)
     assert "Calendrier prévisionnel" in text and "3 mai 2027" in text
     assert "Usage d'un téléphone tenu en main" in text and "Villeurbanne (69)" in text
+
+
+def test_the_releve_dates_the_last_update_on_the_day_in_paris_as_the_dashboard_does(sqlite_engine) -> None:
+    # 23:30 UTC on 2 November is 00:30 on 3 November in Paris: one conversion for every page.
+    demo_line = DEMO_FEED.read_text(encoding="utf-8").splitlines()[0]
+    late = validate_feed_record({**json.loads(demo_line), "updated_at": "2024-11-02T23:30:00+00:00"})
+    assert isinstance(late, FeedLicence), late
+    import_records(engine=sqlite_engine, records=[late])
+    today = dt.date(2024, 11, 3)
+
+    content = documents.releve_pdf(engine=sqlite_engine, licence_number=late.licence_number, today=today)
+
+    assert content is not None
+    assert "(dernière mise à jour du dossier : 3 novembre 2024)" in pdf_text(content)
+    shown = dashboard.load_dashboard(engine=sqlite_engine, licence_number=late.licence_number, as_of=today)
+    assert shown is not None and shown.updated_label == "3 novembre 2024"
 
 
 def test_a_password_session_may_not_download_the_releve() -> None:

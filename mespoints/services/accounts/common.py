@@ -8,7 +8,7 @@ from typing import TypeVar
 from babel.dates import format_datetime
 
 from mespoints.domain import identity
-from mespoints.services.clock import PARIS
+from mespoints.services.clock import PARIS, paris_day
 from mespoints.settings import get_settings
 
 T = TypeVar("T")
@@ -25,7 +25,7 @@ def first_name(first_names: str) -> str:
 
 
 def today_of(now: dt.datetime) -> dt.date:
-    return get_settings().today or now.replace(tzinfo=dt.UTC).astimezone(PARIS).date()
+    return get_settings().today or paris_day(now)
 
 
 def paris_time_text(moment: dt.datetime) -> str:
