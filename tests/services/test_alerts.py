@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import Account
 from mespoints.db.alerts import AccountPreference, AlertKey, Notification
+from mespoints.db.mail import OutboxMail
 from mespoints.services import alerts, notifications
 from mespoints.services.national_file import import_feed
 
@@ -205,18 +206,28 @@ def test_an_import_killed_after_a_batch_and_run_again_alerts_each_change_once(
     assert sorted(mail.to for mail in outbox) == ["julie@exemple.fr", "noe@exemple.fr"]
 
 
-def test_the_daily_job_alerts_a_restoration_the_calendar_brings_once(engine, tmp_path, outbox) -> None:
+@pytest.mark.parametrize("apart", [False, True], ids=["in-process", "own-process"])
+def test_the_daily_job_alerts_a_restoration_the_calendar_brings_once(engine, tmp_path, outbox, apart) -> None:
+    """`apart`: the sweep in a process of its own, as the portal's workers run it."""
     import_feed(engine=engine, path=feed(tmp_path / "first.jsonl", line(NUMBER, ONE_POINT)), workers=0)
     account_id = account(engine)
-    # Alerts start on 2024-07-01: the withdrawal is known, the restoration of 2024-07-15 is to come.
-    assert alerts.daily_round(engine=engine, holder="w1", today=dt.date(2024, 7, 1), now=NOW) == 0
-    assert alerts.daily_round(engine=engine, holder="w1", today=dt.date(2024, 7, 14), now=NOW) == 0
-    assert alerts.daily_round(engine=engine, holder="w1", today=dt.date(2024, 7, 15), now=NOW) == 1
-    assert (
-        alerts.daily_round(engine=engine, holder="w2", today=dt.date(2024, 7, 15), now=NOW) is None
-    )  # done today
-    assert alerts.daily_round(engine=engine, holder="w2", today=dt.date(2024, 7, 16), now=NOW) == 0
 
+    def round_of(holder: str, today: dt.date) -> int | None:
+        return alerts.daily_round(engine=engine, holder=holder, today=today, now=NOW, apart=apart)
+
+    # Alerts start on 2024-07-01: the withdrawal is known, the restoration of 2024-07-15 is to come.
+    assert round_of("w1", dt.date(2024, 7, 1)) == 0
+    assert round_of("w1", dt.date(2024, 7, 14)) == 0
+    assert round_of("w1", dt.date(2024, 7, 15)) == 1
+    assert round_of("w2", dt.date(2024, 7, 15)) is None  # done today
+    assert round_of("w2", dt.date(2024, 7, 16)) == 0
+
+    if apart:  # queued by the sweep's process, which the outbox spy does not see: the table does
+        with Session(engine) as session:
+            queued = session.exec(select(OutboxMail.recipient, OutboxMail.subject)).all()
+        assert [subject for _, subject in queued] == ["Un point vous a été restitué"]
+        assert notifications.unread_count(engine=engine, account_id=account_id) == 1
+        return
     (mail,) = outbox
     assert mail.subject == "Un point vous a été restitué"
     assert "1 point vous a été restitué le 15 juillet 2024, après 6 mois sans infraction." in mail.text
