@@ -90,11 +90,16 @@ def read_only_connection(engine: Engine | None = None):  # type: ignore[no-untyp
     return (engine or get_engine()).connect().execution_options(**{READ_ONLY: True})
 
 
+def dialect_insert(session: Session, table: Any) -> Any:
+    """The INSERT of the session's database (PostgreSQL or SQLite), which has ON CONFLICT."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def insert_ignoring_duplicates(session: Session, model: Any, values: dict[str, Any]) -> bool:
     """INSERT … ON CONFLICT DO NOTHING; True when this call inserted the row."""
     table = model.__table__
-    dialect = session.get_bind().dialect.name
-    insert: Any = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    insert = dialect_insert(session, table)
     primary = next(iter(table.primary_key.columns))
     statement = insert.values(**values).on_conflict_do_nothing().returning(primary)
     return session.execute(statement).first() is not None

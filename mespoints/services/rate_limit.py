@@ -23,13 +23,12 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import math
-from typing import Any
 
 from sqlalchemy import delete, func, or_, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from mespoints.db.accounts import LoginThrottle, RateLimitEvent
+from mespoints.db.engine import dialect_insert
 from mespoints.services.security import hash_token
 
 
@@ -198,10 +197,7 @@ def begin_login_attempt(session: Session, *, email: str, now: dt.datetime) -> in
     key_hash = _login_key(email)
     # One statement, atomic on both databases: a new address gets its record, a known one not
     # blocked is counted, a blocked one is left as it is (no row comes back).
-    dialect = session.get_bind().dialect.name
-    insert: Any = (
-        postgresql.insert(LoginThrottle) if dialect == "postgresql" else sqlite.insert(LoginThrottle)
-    )
+    insert = dialect_insert(session, LoginThrottle)
     stored = LoginThrottle.__table__.c  # type: ignore[attr-defined]
     failures = session.execute(
         insert.values(key_hash=key_hash, failures=1, last_failure_at=now)
